@@ -1,0 +1,361 @@
+// Package app wires one e-Cabinet instance together from its configuration:
+// store, bus, services, hub and HTTP server, and runs it until shutdown.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/auth"
+	"github.com/ecabinet/ecabinet/backend/bus"
+	"github.com/ecabinet/ecabinet/backend/config"
+	"github.com/ecabinet/ecabinet/backend/demo"
+	ehttp "github.com/ecabinet/ecabinet/backend/http"
+	"github.com/ecabinet/ecabinet/backend/hub"
+	"github.com/ecabinet/ecabinet/backend/mail"
+	"github.com/ecabinet/ecabinet/backend/pdf"
+	"github.com/ecabinet/ecabinet/backend/ratelimit"
+	"github.com/ecabinet/ecabinet/backend/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+)
+
+// App is one running instance.
+type App struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	DB      *store.DB
+	Bus     bus.Bus
+	redis   *redis.Client
+	Server  *ehttp.Server
+	Hub     *hub.Hub
+	signIns *store.SignInStore
+	// hubStarted is set once the hub's dispatcher runs (Close stops it).
+	hubStarted bool
+
+	progress *store.Progress
+	notifier *store.Notifier
+	ballots  *store.BallotService
+	tasks    *store.TaskService
+	mailer   *mail.SMTP
+	// bg runs the background work (relay, live counts, ballot deadlines and
+	// reminders, e-mail, clean-up) until the instance stops.
+	bg     context.Context
+	stopBg context.CancelFunc
+	cache  *pdf.Cache
+}
+
+// Stamped copies of documents are made at most this many at a time: each
+// holds its document in memory while it is stamped.
+const stampConcurrency = 2
+
+// A stamped copy is kept this long after it was made (then made again, with
+// a new time, on the next opening); a temporary file this long is a leftover.
+const (
+	stampedMaxAge = 7 * 24 * time.Hour
+	tempMaxAge    = 6 * time.Hour
+)
+
+// New opens the store (and migrates it), connects the bus, seeds the demo
+// body when configured, and builds the HTTP server.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	var err error
+	a.DB, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.DB.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	hasher := auth.NewHasher(cfg.HashConcurrency)
+	if cfg.Demo {
+		if _, err := demo.Seed(ctx, a.DB, hasher, cfg.DemoPassword, log); err != nil {
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	// Redis (when configured) backs both the bus and the login rate limits.
+	var limiter auth.Limiter = ratelimit.NewLocal(cfg.LoginWindow)
+	if cfg.RedisURL != "" {
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		opt.ClientName = "ecabinet-" + cfg.InstanceID // names the instance in CLIENT LIST
+		a.redis = redis.NewClient(opt)
+		limiter = ratelimit.NewRedis(a.redis, cfg.RedisPrefix, cfg.LoginWindow)
+	}
+	a.signIns = store.NewSignInStore(a.DB)
+	authSvc, err := auth.New(a.signIns, hasher, limiter, auth.Config{
+		IdleTimeout: cfg.SessionIdle, Lifetime: cfg.SessionLifetime,
+		MaxFailuresPerUser: cfg.LoginMaxFailures, MaxFailuresPerIP: 20 * cfg.LoginMaxFailures,
+	}, log)
+	if err != nil {
+		return nil, err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(a.DB.SQL(), "ecabinet"))
+
+	if a.cache, err = pdf.NewCache(cfg.CacheDir, stampConcurrency); err != nil {
+		return nil, fmt.Errorf("ECABINET_CACHE_DIR: %w", err)
+	}
+	meetings := store.NewMeetingService(a.DB)
+	a.Hub = hub.New(hub.Options{
+		Log: store.NewEventLog(a.DB), Scopes: store.NewScopes(a.DB, meetings), SignIns: authSvc,
+		Instance: cfg.InstanceID, Logger: log, Metrics: hub.NewMetrics(reg), QueueSize: cfg.WSQueue,
+	})
+	if a.redis != nil {
+		if a.Bus, err = bus.NewRedis(ctx, a.redis, cfg.RedisPrefix, a.Hub.BusHandlers(), log); err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
+		}
+	} else {
+		a.Bus = bus.NewLocal(a.Hub.BusHandlers())
+	}
+	if err := a.Hub.Start(ctx, a.Bus); err != nil {
+		return nil, fmt.Errorf("hub: %w", err)
+	}
+	a.hubStarted = true
+
+	// Votes and ballots, with live counts and notifications.
+	a.progress = store.NewProgress(a.DB, 500*time.Millisecond)
+	if cfg.SMTPURL != "" {
+		if a.mailer, err = mail.New(cfg.SMTPURL, cfg.SMTPFrom); err != nil {
+			return nil, fmt.Errorf("ECABINET_SMTP_URL: %w", err)
+		}
+	}
+	a.notifier = store.NewNotifier(a.DB, a.mailer != nil)
+	a.ballots = store.NewBallotService(a.DB, a.progress, a.notifier)
+	a.tasks = store.NewTaskService(a.DB, a.notifier)
+	a.bg, a.stopBg = context.WithCancel(context.Background())
+	if cfg.BallotBatch {
+		a.ballots.EnableBatching(a.bg, 4, 500, 2*time.Millisecond)
+	}
+
+	documents := store.NewDocumentService(a.DB, a.cache)
+	if cfg.Demo {
+		if err := demo.SeedActivity(ctx, demo.Services{DB: a.DB, Meetings: meetings, Documents: documents, Ballots: a.ballots}, time.Now(), log); err != nil {
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	a.Server = ehttp.New(ehttp.Options{
+		Auth:            authSvc,
+		Members:         store.NewMemberService(a.DB, hasher),
+		Bodies:          store.NewBodyService(a.DB),
+		Meetings:        meetings,
+		Agenda:          meetings,
+		Attendance:      meetings,
+		Speakers:        meetings,
+		Realtime:        a.Hub,
+		Votes:           store.NewVoteService(a.DB, a.progress),
+		Ballots:         a.ballots,
+		Devices:         store.NewDeviceService(a.DB),
+		Notifications:   a.notifier,
+		Reports:         a.ballots,
+		Auditor:         a.DB,
+		AuditLog:        store.NewAuditService(a.DB),
+		Documents:       documents,
+		Ledger:          store.NewLedgerService(a.DB),
+		Conclusions:     store.NewConclusionService(a.DB),
+		Tasks:           a.tasks,
+		UploadLimit:     cfg.UploadLimit,
+		TempDir:         a.cache.TempDir(),
+		Ready:           map[string]ehttp.Pinger{"database": a.DB, "bus": a.Bus},
+		Registry:        reg,
+		AllowedOrigins:  cfg.AllowedOrigins,
+		TrustedProxies:  cfg.TrustedProxies,
+		SessionLifetime: cfg.SessionLifetime,
+		Logger:          log,
+	})
+	ok = true
+	return a, nil
+}
+
+// Run serves on ln until ctx ends, then shuts down gracefully: readiness
+// turns 503, after ShutdownDelay the listener closes and in-flight requests
+// get ShutdownTimeout to finish.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	var wg sync.WaitGroup
+	for _, job := range []func(context.Context){
+		a.janitor,
+		func(ctx context.Context) { a.DB.RunRelay(ctx, a.Bus, time.Second) },
+		a.progress.Run,
+		a.ballotJobs,
+		a.taskJobs,
+		a.mailJobs,
+		a.logAuditHead,
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); job(a.bg) }()
+	}
+	defer func() { a.stopBg(); wg.Wait() }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- a.Server.Listen(ln) }()
+	a.log.Info("listening", "addr", ln.Addr().String(), "database", a.DB.Dialect(), "redis", a.redis != nil)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "delay", a.cfg.ShutdownDelay, "timeout", a.cfg.ShutdownTimeout)
+	a.Server.Drain()
+	time.Sleep(a.cfg.ShutdownDelay)
+	// Sockets first (1001 with a retry hint: clients resume elsewhere), then
+	// in-flight requests.
+	hctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	if err := a.Hub.Shutdown(hctx); err != nil {
+		a.log.Warn("some WebSocket handlers did not end in time", "err", err)
+	}
+	cancel()
+	if err := a.Server.Shutdown(a.cfg.ShutdownTimeout); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// ballotJobs closes ballots at their deadline and sends due reminders.
+func (a *App) ballotJobs(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := a.ballots.CloseDue(ctx); err != nil {
+			a.log.Warn("closing due ballots failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("ballots closed at their deadline", "count", n)
+		}
+		if _, err := a.ballots.SendDueReminders(ctx); err != nil {
+			a.log.Warn("ballot reminders failed", "err", err)
+		}
+	}
+}
+
+// taskJobs sends the task reminders that are due, every minute (they are
+// counted in days; each goes once, whatever instance sends it).
+func (a *App) taskJobs(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := a.tasks.SendDueReminders(ctx); err != nil {
+			a.log.Warn("task reminders failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("task reminders sent", "members", n)
+		}
+	}
+}
+
+// mailJobs sends queued notification e-mail when SMTP is configured.
+func (a *App) mailJobs(ctx context.Context) {
+	if a.mailer == nil {
+		return
+	}
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.notifier.Sent:
+		}
+		if _, err := a.notifier.SendPending(ctx, 50, func(e store.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
+			a.log.Warn("sending e-mail failed", "err", err)
+		}
+	}
+}
+
+// logAuditHead writes the audit chain's head to the log at start and every
+// hour: a copy of the logs kept elsewhere then anchors the chain, so even
+// entries removed from its end (with the head rewritten) are noticed.
+func (a *App) logAuditHead(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if id, hash, err := a.DB.AuditHead(ctx); err == nil {
+			a.log.Info("audit head", "last_id", id, "hash", hash)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// janitor removes expired sign-ins and old cached files every few minutes.
+func (a *App) janitor(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := time.Now().UTC()
+			if err := a.signIns.DeleteExpiredTickets(ctx, now); err != nil {
+				a.log.Warn("expired tickets not removed", "err", err)
+			}
+			if err := a.DB.DeleteOldKeys(now.Add(-24 * time.Hour)); err != nil {
+				a.log.Warn("old idempotency keys not removed", "err", err)
+			}
+			if n, err := a.signIns.DeleteExpiredSignIns(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil {
+				a.log.Warn("expired sign-ins not removed", "err", err)
+			} else if n > 0 {
+				a.log.Info("expired sign-ins removed", "count", n)
+			}
+			if n, err := a.cache.Prune(now.Add(-stampedMaxAge), now.Add(-tempMaxAge)); err != nil {
+				a.log.Warn("cache not pruned", "err", err)
+			} else if n > 0 {
+				a.log.Info("cached files removed", "count", n)
+			}
+		}
+	}
+}
+
+// Close releases the hub, the bus, Redis and the database.
+func (a *App) Close() {
+	if a.stopBg != nil {
+		a.stopBg()
+	}
+	if a.hubStarted {
+		a.Hub.Stop()
+		a.hubStarted = false
+	}
+	if a.Bus != nil {
+		_ = a.Bus.Close()
+	}
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
+	if a.DB != nil {
+		_ = a.DB.Close()
+	}
+}

@@ -1,0 +1,409 @@
+// Package auth signs members in and out: argon2id passwords, server-side
+// sign-in sessions with idle and absolute lifetimes, and login rate limits
+// per username and per client address.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/store"
+)
+
+// Store keeps credentials and sign-ins (store.SignInStore).
+type Store interface {
+	Credentials(ctx context.Context, username string) (*store.Credentials, error)
+	CreateSignIn(ctx context.Context, tokenHash string, si *ecabinet.SignIn, c ecabinet.Client) (*ecabinet.Member, error)
+	SignIn(ctx context.Context, tokenHash string) (ecabinet.Actor, *ecabinet.SignIn, bool, error)
+	TouchSignIn(ctx context.Context, tokenHash string, at time.Time) error
+	DeleteSignIn(ctx context.Context, tokenHash string) error
+	DeleteMemberSignIns(ctx context.Context, bodyID, memberID int64) (int, error)
+	CreateTicket(ctx context.Context, ticketHash, signInHash string, expires time.Time) error
+	UseTOTPStep(ctx context.Context, memberID, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, memberID int64, codeHash string) (bool, error)
+	MFAState(ctx context.Context, memberID int64) (secret string, enabled bool, lastStep int64, err error)
+	SetMFASecret(ctx context.Context, memberID int64, secret string) error
+	EnableMFA(ctx context.Context, a ecabinet.Actor, step int64, codeHashes []string) error
+	DisableMFA(ctx context.Context, a ecabinet.Actor) error
+	Audit(ctx context.Context, rec ecabinet.AuditRecord) error
+	RedeemTicket(ctx context.Context, ticketHash string, now time.Time) (string, error)
+}
+
+// Limiter counts failed logins per key (ratelimit.Local or ratelimit.Redis).
+type Limiter interface {
+	Count(ctx context.Context, key string) (int, time.Duration, error)
+	Add(ctx context.Context, key string) (int, time.Duration, error)
+	Reset(ctx context.Context, key string) error
+}
+
+// Config holds the sign-in policy.
+type Config struct {
+	IdleTimeout time.Duration // a sign-in unused this long ends
+	Lifetime    time.Duration // a sign-in ends this long after login, used or not
+	// MaxFailuresPerUser failed logins for one username, or MaxFailuresPerIP
+	// from one address, within the limiter's window lock further attempts.
+	MaxFailuresPerUser int
+	MaxFailuresPerIP   int
+}
+
+// Service implements ecabinet.AuthService.
+type Service struct {
+	store   Store
+	hasher  *Hasher
+	limiter Limiter
+	cfg     Config
+	log     *slog.Logger
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// dummy is verified against when a username is unknown, so a wrong
+	// username costs as much time as a wrong password.
+	dummy string
+}
+
+// New returns a Service.
+func New(s Store, h *Hasher, l Limiter, cfg Config, log *slog.Logger) (*Service, error) {
+	dummy, err := h.Hash(context.Background(), "not a password of anyone")
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: s, hasher: h, limiter: l, cfg: cfg, log: log, Now: func() time.Time { return time.Now().UTC() }, dummy: dummy}, nil
+}
+
+var _ ecabinet.AuthService = (*Service)(nil)
+
+// HashToken returns the key under which a sign-in token is stored.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func badCredentials() error {
+	return ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "bad_credentials")
+}
+
+// Login checks the password (and the second factor of a member who has
+// one) and starts a sign-in with a fresh token.
+func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.Client) (*ecabinet.Member, *ecabinet.SignIn, string, error) {
+	username, password := strings.ToLower(strings.TrimSpace(in.Username)), in.Password
+	if username == "" || len(username) > 64 {
+		return nil, nil, "", ecabinet.FieldError("username", "field.required", "username")
+	}
+	if password == "" || len(password) > 1024 {
+		return nil, nil, "", ecabinet.FieldError("password", "field.required", "password")
+	}
+	userKey, ipKey := "login:user:"+username, "login:ip:"+c.IP
+	if err := s.checkLimit(ctx, userKey, s.cfg.MaxFailuresPerUser); err != nil {
+		return nil, nil, "", err
+	}
+	if err := s.checkLimit(ctx, ipKey, s.cfg.MaxFailuresPerIP); err != nil {
+		return nil, nil, "", err
+	}
+
+	cred, err := s.store.Credentials(ctx, username)
+	hash := s.dummy
+	if err == nil {
+		hash = cred.PasswordHash
+	} else if ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
+		return nil, nil, "", err
+	}
+	ok, verr := s.hasher.Verify(ctx, password, hash)
+	if verr != nil {
+		return nil, nil, "", verr
+	}
+	if err != nil || !ok || !cred.Active {
+		s.fail(ctx, userKey, ipKey)
+		s.log.InfoContext(ctx, "login failed", "username", username, "ip", c.IP)
+		rec := ecabinet.AuditRecord{Action: ecabinet.AuditLoginFailed, Subject: username, IP: c.IP}
+		if cred != nil {
+			rec.BodyID = cred.BodyID
+		}
+		if aerr := s.store.Audit(ctx, rec); aerr != nil {
+			return nil, nil, "", aerr
+		}
+		return nil, nil, "", badCredentials()
+	}
+	if cred.MFAEnabled {
+		if in.TOTP == "" && in.RecoveryCode == "" {
+			return nil, nil, "", ecabinet.Errorf(ecabinet.EMFAREQUIRED, "mfa_required")
+		}
+		ok, err := s.secondFactor(ctx, cred, in)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if !ok {
+			s.fail(ctx, userKey, ipKey)
+			if aerr := s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: cred.BodyID, Action: ecabinet.AuditLoginFailed, Subject: username, IP: c.IP,
+				Detail: map[string]string{"reason": "second factor"}}); aerr != nil {
+				return nil, nil, "", aerr
+			}
+			return nil, nil, "", ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "mfa_invalid")
+		}
+	}
+	if err := s.limiter.Reset(ctx, userKey); err != nil {
+		s.log.WarnContext(ctx, "rate limiter reset failed", "err", err)
+	}
+
+	token, err := randomToken()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	now := s.Now()
+	si := &ecabinet.SignIn{MemberID: cred.MemberID, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.Lifetime),
+		MFAPending: cred.MFARequired && !cred.MFAEnabled}
+	m, err := s.store.CreateSignIn(ctx, HashToken(token), si, c)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	s.log.InfoContext(ctx, "login", "member_id", m.ID, "ip", c.IP)
+	if err := s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: m.BodyID, ActorID: m.ID, Action: ecabinet.AuditLogin,
+		Subject: ecabinet.Subject("member", m.ID), IP: c.IP, Detail: map[string]string{"user_agent": truncateUA(c.UserAgent)}}); err != nil {
+		return nil, nil, "", err
+	}
+	return m, si, token, nil
+}
+
+// secondFactor checks a TOTP code (each step once) or spends a recovery code.
+func (s *Service) secondFactor(ctx context.Context, cred *store.Credentials, in ecabinet.LoginInput) (bool, error) {
+	if in.RecoveryCode != "" {
+		return s.store.UseRecoveryCode(ctx, cred.MemberID, HashToken(normaliseRecoveryCode(in.RecoveryCode)))
+	}
+	step, ok := checkTOTP(cred.MFASecret, in.TOTP, s.Now(), cred.MFALastStep)
+	if !ok {
+		return false, nil
+	}
+	return s.store.UseTOTPStep(ctx, cred.MemberID, step)
+}
+
+// SetupMFA makes a new secret for the actor's authenticator app.
+func (s *Service) SetupMFA(ctx context.Context) (*ecabinet.MFASetup, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := NewTOTPSecret()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetMFASecret(ctx, a.MemberID, secret); err != nil {
+		return nil, err
+	}
+	return &ecabinet.MFASetup{Secret: secret, OTPAuthURI: otpauthURI("e-Cabinet", a.Username, secret)}, nil
+}
+
+// EnableMFA checks the app's first code and turns the second factor on.
+func (s *Service) EnableMFA(ctx context.Context, code string) ([]string, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	secret, enabled, last, err := s.store.MFAState(ctx, a.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	if enabled {
+		return nil, ecabinet.Errorf(ecabinet.ECONFLICT, "mfa.already_enabled")
+	}
+	if secret == "" {
+		return nil, ecabinet.Errorf(ecabinet.ECONFLICT, "mfa.no_setup")
+	}
+	step, ok := checkTOTP(secret, code, s.Now(), last)
+	if !ok {
+		return nil, ecabinet.FieldError("code", "mfa_invalid")
+	}
+	codes, err := newRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	hashes := make([]string, len(codes))
+	for i, c := range codes {
+		hashes[i] = HashToken(normaliseRecoveryCode(c))
+	}
+	return codes, s.store.EnableMFA(ctx, a, step, hashes)
+}
+
+// DisableMFA turns the actor's second factor off with a current code.
+func (s *Service) DisableMFA(ctx context.Context, code string) error {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return err
+	}
+	cred, err := s.store.Credentials(ctx, a.Username)
+	if err != nil {
+		return err
+	}
+	if !cred.MFAEnabled {
+		return ecabinet.Errorf(ecabinet.ECONFLICT, "mfa.not_enabled")
+	}
+	if cred.MFARequired {
+		return ecabinet.Errorf(ecabinet.EFORBIDDEN, "mfa.required_by_body")
+	}
+	step, ok := checkTOTP(cred.MFASecret, code, s.Now(), cred.MFALastStep)
+	if !ok {
+		return ecabinet.FieldError("code", "mfa_invalid")
+	}
+	used, err := s.store.UseTOTPStep(ctx, a.MemberID, step)
+	if err != nil {
+		return err
+	}
+	if !used {
+		return ecabinet.FieldError("code", "mfa_invalid")
+	}
+	return s.store.DisableMFA(ctx, a)
+}
+
+func (s *Service) checkLimit(ctx context.Context, key string, limit int) error {
+	n, ttl, err := s.limiter.Count(ctx, key)
+	if err != nil {
+		return &ecabinet.Error{Code: ecabinet.EUNAVAILABLE, Key: "unavailable", RetryAfter: 5}
+	}
+	if n >= limit {
+		secs := int((ttl + time.Second - 1) / time.Second)
+		return &ecabinet.Error{Code: ecabinet.ERATELIMITED, Key: "login_rate_limit", Args: []any{secs}, RetryAfter: secs}
+	}
+	return nil
+}
+
+func (s *Service) fail(ctx context.Context, keys ...string) {
+	for _, k := range keys {
+		if _, _, err := s.limiter.Add(ctx, k); err != nil {
+			s.log.WarnContext(ctx, "rate limiter add failed", "err", err)
+		}
+	}
+}
+
+// touchEvery bounds how often a busy sign-in is written back: once a minute
+// is enough for an idle timeout measured in minutes.
+const touchEvery = time.Minute
+
+// Authenticate resolves a token to its actor.
+func (s *Service) Authenticate(ctx context.Context, token string) (ecabinet.Actor, *ecabinet.SignIn, error) {
+	if token == "" || len(token) > 128 {
+		return ecabinet.Actor{}, nil, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
+	}
+	return s.authenticateHash(ctx, HashToken(token))
+}
+
+// Check reports whether the sign-in stored under tokenHash is still valid,
+// without counting as activity (a WebSocket rechecks its sign-in with it).
+// Errors: unauthenticated, unavailable.
+func (s *Service) Check(ctx context.Context, tokenHash string) error {
+	_, si, active, err := s.store.SignIn(ctx, tokenHash)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	if !active || !now.Before(si.ExpiresAt) || now.Sub(si.LastSeenAt) >= s.cfg.IdleTimeout {
+		return ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "session_expired")
+	}
+	return nil
+}
+
+// ticketLifetime is how long a WebSocket ticket may wait to be used.
+const ticketLifetime = 30 * time.Second
+
+// IssueTicket returns a single-use ticket that opens one WebSocket for the
+// sign-in of token, for clients that cannot send the cookie.
+func (s *Service) IssueTicket(ctx context.Context, token string) (string, time.Time, error) {
+	ticket, err := randomToken()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	expires := s.Now().Add(ticketLifetime)
+	if err := s.store.CreateTicket(ctx, HashToken(ticket), HashToken(token), expires); err != nil {
+		return "", time.Time{}, err
+	}
+	return ticket, expires, nil
+}
+
+// RedeemTicket consumes a ticket and returns the actor of its sign-in and
+// the sign-in's hash. Errors: unauthenticated.
+func (s *Service) RedeemTicket(ctx context.Context, ticket string) (ecabinet.Actor, string, error) {
+	if ticket == "" || len(ticket) > 128 {
+		return ecabinet.Actor{}, "", ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
+	}
+	h, err := s.store.RedeemTicket(ctx, HashToken(ticket), s.Now())
+	if err != nil {
+		return ecabinet.Actor{}, "", err
+	}
+	a, _, err := s.authenticateHash(ctx, h)
+	return a, h, err
+}
+
+func (s *Service) authenticateHash(ctx context.Context, h string) (ecabinet.Actor, *ecabinet.SignIn, error) {
+	a, si, active, err := s.store.SignIn(ctx, h)
+	if err != nil {
+		return ecabinet.Actor{}, nil, err
+	}
+	now := s.Now()
+	if !active || !now.Before(si.ExpiresAt) || now.Sub(si.LastSeenAt) >= s.cfg.IdleTimeout {
+		if err := s.store.DeleteSignIn(ctx, h); err != nil {
+			return ecabinet.Actor{}, nil, err
+		}
+		return ecabinet.Actor{}, nil, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "session_expired")
+	}
+	if now.Sub(si.LastSeenAt) >= touchEvery {
+		if err := s.store.TouchSignIn(ctx, h, now); err != nil {
+			return ecabinet.Actor{}, nil, err
+		}
+		si.LastSeenAt = now
+	}
+	return a, si, nil
+}
+
+// Logout ends the sign-in of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	if err := s.store.DeleteSignIn(ctx, HashToken(token)); err != nil {
+		return err
+	}
+	if a, ok := ecabinet.ActorFromContext(ctx); ok {
+		return s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditLogout, Subject: ecabinet.Subject("member", a.MemberID)})
+	}
+	return nil
+}
+
+func truncateUA(ua string) string {
+	if len(ua) > 200 {
+		return ua[:200]
+	}
+	return ua
+}
+
+// EndMemberSessions ends every sign-in of a member of the actor's body.
+func (s *Service) EndMemberSessions(ctx context.Context, memberID int64) (int, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if a.Role != ecabinet.RoleAdmin {
+		return 0, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
+	}
+	n, err := s.store.DeleteMemberSignIns(ctx, a.BodyID, memberID)
+	if err != nil {
+		return 0, err
+	}
+	s.log.InfoContext(ctx, "member sessions ended", "member_id", memberID, "by", a.MemberID, "count", n)
+	return n, s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditSessionsEnded,
+		Subject: ecabinet.Subject("member", memberID), Detail: map[string]int{"ended": n}})
+}

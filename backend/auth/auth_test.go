@@ -1,0 +1,243 @@
+package auth_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/auth"
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/ratelimit"
+	"github.com/ecabinet/ecabinet/backend/store"
+)
+
+var quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+func TestHasher(t *testing.T) {
+	ctx := context.Background()
+	h := auth.NewHasher(2)
+	a, err := h.Hash(ctx, "mật khẩu đủ dài")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := h.Hash(ctx, "mật khẩu đủ dài")
+	if a == b {
+		t.Fatal("two hashes of one password are equal: the salt is not random")
+	}
+	for pw, want := range map[string]bool{"mật khẩu đủ dài": true, "mat khau du dai": false, "": false} {
+		if ok, err := h.Verify(ctx, pw, a); err != nil || ok != want {
+			t.Fatalf("Verify(%q) = %v, %v; want %v", pw, ok, err, want)
+		}
+	}
+	for _, bad := range []string{"", "$argon2id$v=19$m=1,t=1$x$y", "$bcrypt$...", "$argon2id$v=19$m=19456,t=2,p=1$!!$!!", "$argon2id$v=19$m=99999999,t=2,p=1$YQ$YQ"} {
+		if _, err := h.Verify(ctx, "x", bad); err == nil {
+			t.Fatalf("malformed hash %q accepted", bad)
+		}
+	}
+}
+
+// env is an auth service over a real SQLite store with a controllable clock.
+type env struct {
+	svc    *auth.Service
+	now    time.Time
+	member *ecabinet.Member
+	admin  *ecabinet.Member
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h := auth.NewHasher(2)
+	b, err := db.CreateBody(ctx, "b", "Body", ecabinet.DefaultBodySettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	mk := func(u string, r ecabinet.Role) *ecabinet.Member {
+		m, err := db.CreateMember(ctx, h, b.ID, ecabinet.MemberInput{Username: u, Password: "password-" + u, FullName: u, Role: r, Clearance: ecabinet.ClassNone, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	e.member, e.admin = mk("minh", ecabinet.RoleMember), mk("root", ecabinet.RoleAdmin)
+	e.svc, err = auth.New(store.NewSignInStore(db), h, ratelimit.NewLocal(15*time.Minute),
+		auth.Config{IdleTimeout: 30 * time.Minute, Lifetime: 12 * time.Hour, MaxFailuresPerUser: 5, MaxFailuresPerIP: 8}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Now = func() time.Time { return e.now }
+	return e
+}
+
+func code(err error) string { return ecabinet.ErrorCode(err) }
+
+func TestLoginAndLifetimes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := ecabinet.Client{IP: "10.0.0.1"}
+
+	m, si, tok1, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: " MINH ", Password: "password-minh"}, c)
+	if err != nil || m.ID != e.member.ID || si.CSRFToken == "" || len(tok1) < 40 {
+		t.Fatalf("Login = %+v %+v %q %v", m, si, tok1, err)
+	}
+	_, _, tok2, _ := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "password-minh"}, c)
+	if tok1 == tok2 {
+		t.Fatal("two logins got the same session token")
+	}
+	a, _, err := e.svc.Authenticate(ctx, tok1)
+	if err != nil || a.MemberID != e.member.ID || a.Role != ecabinet.RoleMember {
+		t.Fatalf("Authenticate = %+v, %v", a, err)
+	}
+
+	// Activity keeps a sign-in alive past the idle timeout...
+	for i := 0; i < 4; i++ {
+		e.now = e.now.Add(20 * time.Minute)
+		if _, _, err := e.svc.Authenticate(ctx, tok1); err != nil {
+			t.Fatalf("active sign-in ended after %d×20 min: %v", i+1, err)
+		}
+	}
+	// ...but 30 idle minutes end it (tok2 was not used since login).
+	if _, _, err := e.svc.Authenticate(ctx, tok2); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("idle sign-in: %v", err)
+	}
+	// The absolute lifetime ends even a busy sign-in.
+	for e.now.Before(si.ExpiresAt) {
+		if _, _, err := e.svc.Authenticate(ctx, tok1); err != nil {
+			t.Fatalf("sign-in ended before its lifetime at %v: %v", e.now, err)
+		}
+		e.now = e.now.Add(25 * time.Minute)
+	}
+	if _, _, err := e.svc.Authenticate(ctx, tok1); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("sign-in past its lifetime: %v", err)
+	}
+
+	_, _, tok3, _ := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "password-minh"}, c)
+	if err := e.svc.Logout(ctx, tok3); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.Authenticate(ctx, tok3); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("after logout: %v", err)
+	}
+	if _, _, err := e.svc.Authenticate(ctx, ""); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("empty token: %v", err)
+	}
+}
+
+func TestLoginRateLimits(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := ecabinet.Client{IP: "10.0.0.2"}
+	for i := 1; i <= 5; i++ {
+		if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "wrong"}, c); code(err) != ecabinet.EUNAUTHENTICATED {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	_, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "password-minh"}, c)
+	if ae := ecabinet.AsError(err); ae.Code != ecabinet.ERATELIMITED || ae.RetryAfter <= 0 || ae.RetryAfter > 15*60 {
+		t.Fatalf("sixth attempt (even with the right password) = %v, retry after %d", err, ae.RetryAfter)
+	}
+	// Another account from another address is not affected.
+	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, ecabinet.Client{IP: "10.0.0.3"}); err != nil {
+		t.Fatal(err)
+	}
+	// The per-address limit: 8 failures across usernames from one address.
+	c2 := ecabinet.Client{IP: "10.9.9.9"}
+	for i := 0; i < 8; i++ {
+		_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "nobody" + string(rune('a'+i)), Password: "wrong"}, c2)
+	}
+	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, c2); code(err) != ecabinet.ERATELIMITED {
+		t.Fatalf("per-address limit: %v", err)
+	}
+	// A success resets the username's count.
+	_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "wrong"}, ecabinet.Client{IP: "10.0.0.4"})
+	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, ecabinet.Client{IP: "10.0.0.4"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEndMemberSessions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, _, tok, _ := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "password-minh"}, ecabinet.Client{})
+	asMember := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: e.member.ID, BodyID: e.member.BodyID, Role: ecabinet.RoleMember})
+	if _, err := e.svc.EndMemberSessions(asMember, e.member.ID); code(err) != ecabinet.EFORBIDDEN {
+		t.Fatalf("member ending sessions: %v", err)
+	}
+	asAdmin := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: e.admin.ID, BodyID: e.admin.BodyID, Role: ecabinet.RoleAdmin})
+	if n, err := e.svc.EndMemberSessions(asAdmin, e.member.ID); err != nil || n != 1 {
+		t.Fatalf("EndMemberSessions = %d, %v", n, err)
+	}
+	if _, _, err := e.svc.Authenticate(ctx, tok); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("ended sign-in still works: %v", err)
+	}
+}
+
+func TestSecondFactor(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := ecabinet.Client{IP: "10.1.1.1"}
+	asMember := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: e.member.ID, BodyID: e.member.BodyID, Username: "minh", Role: ecabinet.RoleMember})
+	setup, err := e.svc.SetupMFA(asMember)
+	if err != nil || !strings.HasPrefix(setup.OTPAuthURI, "otpauth://totp/e-Cabinet:minh?") {
+		t.Fatalf("setup %+v %v", setup, err)
+	}
+	code := func(at time.Time) string {
+		c, err := auth.TOTPCode(setup.Secret, auth.TOTPStep(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := e.svc.EnableMFA(asMember, "000000"); code(e.now) != "000000" && ecabinet.ErrorCode(err) != ecabinet.EINVALID {
+		t.Fatalf("enable with a wrong code: %v", err)
+	}
+	recovery, err := e.svc.EnableMFA(asMember, code(e.now))
+	if err != nil || len(recovery) != 10 {
+		t.Fatalf("enable: %v %v", recovery, err)
+	}
+	pw := ecabinet.LoginInput{Username: "minh", Password: "password-minh"}
+	if _, _, _, err := e.svc.Login(ctx, pw, c); ecabinet.ErrorCode(err) != ecabinet.EMFAREQUIRED {
+		t.Fatalf("login without the code: %v", err)
+	}
+	// The code used to enable cannot sign in: each step works once.
+	e.now = e.now.Add(30 * time.Second)
+	withCode := pw
+	withCode.TOTP = code(e.now)
+	if _, _, _, err := e.svc.Login(ctx, withCode, c); err != nil {
+		t.Fatalf("login with the code: %v", err)
+	}
+	if _, _, _, err := e.svc.Login(ctx, withCode, c); ecabinet.AsError(err).Key != "mfa_invalid" {
+		t.Fatalf("the same code twice: %v", err)
+	}
+	withRecovery := pw
+	withRecovery.RecoveryCode = strings.ToLower(recovery[3])
+	if _, _, _, err := e.svc.Login(ctx, withRecovery, c); err != nil {
+		t.Fatalf("login with a recovery code: %v", err)
+	}
+	if _, _, _, err := e.svc.Login(ctx, withRecovery, c); ecabinet.AsError(err).Key != "mfa_invalid" {
+		t.Fatalf("a recovery code twice: %v", err)
+	}
+	// Disabling needs a fresh code.
+	e.now = e.now.Add(30 * time.Second)
+	if err := e.svc.DisableMFA(asMember, "123"); ecabinet.ErrorCode(err) != ecabinet.EINVALID {
+		t.Fatalf("disable with a bad code: %v", err)
+	}
+	if err := e.svc.DisableMFA(asMember, code(e.now)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := e.svc.Login(ctx, pw, c); err != nil {
+		t.Fatalf("login after disabling: %v", err)
+	}
+}

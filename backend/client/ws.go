@@ -1,0 +1,318 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/fasthttp/websocket"
+)
+
+// Frame is any server frame of the real-time protocol (backend/hub/PROTOCOL.md).
+type Frame struct {
+	Type     string          `json:"type"`
+	Ref      string          `json:"ref,omitempty"`
+	Scope    ecabinet.Scope  `json:"scope,omitempty"`
+	Epoch    string          `json:"epoch,omitempty"`
+	Seq      int64           `json:"seq,omitempty"`
+	Mode     string          `json:"mode,omitempty"`
+	Event    string          `json:"event,omitempty"`
+	At       time.Time       `json:"at,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+	Code     string          `json:"code,omitempty"`
+	Message  string          `json:"message,omitempty"`
+	MemberID int64           `json:"member_id,omitempty"`
+	Instance string          `json:"instance,omitempty"`
+	// Received is when the client read the frame (latency measurements).
+	Received time.Time `json:"-"`
+}
+
+// CloseError is how the server closed a connection.
+type CloseError struct {
+	Code   int
+	Reason string
+}
+
+func (e *CloseError) Error() string { return fmt.Sprintf("websocket closed: %d %s", e.Code, e.Reason) }
+
+// RetryAfter returns the server's reconnection hint (close 1001), or 0.
+func (e *CloseError) RetryAfter() time.Duration {
+	if v, ok := strings.CutPrefix(e.Reason, "retry_ms="); ok {
+		if ms, err := strconv.Atoi(v); err == nil {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	return 0
+}
+
+// Stream is one real-time connection that remembers, per scope, the
+// position reached, so that a new connection resumes where it stopped.
+type Stream struct {
+	c         *Client
+	useTicket bool
+
+	mu     sync.Mutex
+	conn   *websocket.Conn
+	frames chan received // the current connection's frames, from its reader
+	pos    map[ecabinet.Scope]ecabinet.Position
+	hello  Frame
+	wmu    sync.Mutex // one writer at a time
+}
+
+// received is a frame or the error that ended a connection.
+type received struct {
+	f   *Frame
+	err error
+}
+
+// StreamOptions change how a stream connects.
+type StreamOptions struct {
+	// Ticket connects with a single-use ticket instead of the cookie.
+	Ticket bool
+}
+
+// Connect opens a real-time stream with the client's sign-in.
+func (c *Client) Connect(ctx context.Context, opts StreamOptions) (*Stream, error) {
+	s := &Stream{c: c, useTicket: opts.Ticket, pos: map[ecabinet.Scope]ecabinet.Position{}}
+	if err := s.dial(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stream) dial(ctx context.Context) error {
+	u := "ws" + strings.TrimPrefix(s.c.BaseURL, "http") + "/api/v1/ws"
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
+	if s.useTicket {
+		var t struct {
+			Ticket string `json:"ticket"`
+		}
+		if err := s.c.Do(ctx, "POST", "/api/v1/ws/ticket", nil, &t); err != nil {
+			return err
+		}
+		u += "?ticket=" + t.Ticket
+	} else {
+		d.Jar = s.c.HTTP.Jar
+	}
+	conn, resp, err := d.DialContext(ctx, u, http.Header{})
+	if err != nil {
+		if resp != nil {
+			return fmt.Errorf("websocket upgrade refused: %d: %w", resp.StatusCode, err)
+		}
+		return err
+	}
+	var hello Frame
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.ReadJSON(&hello); err != nil || hello.Type != "hello" {
+		_ = conn.Close()
+		return fmt.Errorf("no hello from the server: %v", err)
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	frames := make(chan received, 256)
+	go read(conn, frames)
+	s.mu.Lock()
+	s.conn, s.hello, s.frames = conn, hello, frames
+	s.mu.Unlock()
+	return nil
+}
+
+// read is a connection's only reader: it passes frames on until the
+// connection ends, then the error, then stops.
+func read(conn *websocket.Conn, out chan<- received) {
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				err = &CloseError{Code: ce.Code, Reason: ce.Text}
+			}
+			out <- received{err: err}
+			return
+		}
+		f := &Frame{Received: time.Now()}
+		if err := json.Unmarshal(data, f); err != nil {
+			out <- received{err: fmt.Errorf("undecodable frame: %w", err)}
+			_ = conn.Close()
+			return
+		}
+		out <- received{f: f}
+	}
+}
+
+// Hello returns the server's greeting of the current connection.
+func (s *Stream) Hello() Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hello
+}
+
+// Position returns where the stream stands in scope.
+func (s *Stream) Position(scope ecabinet.Scope) ecabinet.Position {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pos[scope]
+}
+
+func (s *Stream) send(v any) error {
+	s.mu.Lock()
+	conn := s.conn
+	s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return conn.WriteJSON(v)
+}
+
+// SendRaw writes a raw text frame (tests of malformed input).
+func (s *Stream) SendRaw(data []byte) error {
+	s.mu.Lock()
+	conn := s.conn
+	s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return conn.WriteMessage(websocket.TextMessage, data)
+}
+
+// Subscribe asks for scope from the stream's position in it (a snapshot
+// when it has none).
+func (s *Stream) Subscribe(scope ecabinet.Scope) error {
+	p := s.Position(scope)
+	s.mu.Lock()
+	if _, ok := s.pos[scope]; !ok {
+		s.pos[scope] = ecabinet.Position{}
+	}
+	s.mu.Unlock()
+	return s.send(map[string]any{"type": "subscribe", "ref": string(scope), "scope": scope, "epoch": p.Epoch, "last_seq": p.Seq})
+}
+
+// Unsubscribe stops scope.
+func (s *Stream) Unsubscribe(scope ecabinet.Scope) error {
+	s.mu.Lock()
+	delete(s.pos, scope)
+	s.mu.Unlock()
+	return s.send(map[string]any{"type": "unsubscribe", "scope": scope})
+}
+
+// Next returns the next frame. It keeps the positions and drops events
+// already applied (delivery is at least once). A closed connection returns
+// a *CloseError; a cancelled ctx leaves the connection usable.
+func (s *Stream) Next(ctx context.Context) (*Frame, error) {
+	s.mu.Lock()
+	frames := s.frames
+	s.mu.Unlock()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case r := <-frames:
+			if r.err != nil {
+				return nil, r.err
+			}
+			if s.apply(r.f) {
+				return r.f, nil
+			}
+		}
+	}
+}
+
+// apply updates the position and reports whether the frame is new.
+func (s *Stream) apply(f *Frame) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch f.Type {
+	case "subscribed", "snapshot":
+		s.pos[f.Scope] = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+	case "event":
+		p, subscribed := s.pos[f.Scope]
+		if !subscribed {
+			return false
+		}
+		if p.Epoch == f.Epoch && f.Seq <= p.Seq {
+			return false // a duplicate
+		}
+		s.pos[f.Scope] = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+	}
+	return true
+}
+
+// Reconnect opens a new connection (to whatever instance answers) and
+// re-subscribes every scope from its position: the server replays what was
+// missed or sends a snapshot.
+func (s *Stream) Reconnect(ctx context.Context) error {
+	s.mu.Lock()
+	old := s.conn
+	scopes := make([]ecabinet.Scope, 0, len(s.pos))
+	for sc := range s.pos {
+		scopes = append(scopes, sc)
+	}
+	s.mu.Unlock()
+	_ = old.Close()
+	if err := s.dial(ctx); err != nil {
+		return err
+	}
+	for _, sc := range scopes {
+		if err := s.Subscribe(sc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run delivers frames to fn until ctx ends, reconnecting and resuming after
+// a server close (1001 after its retry hint, 4000 at once) or a network
+// error (with backoff). A signed-out stream (4401) or an error of fn ends it.
+func (s *Stream) Run(ctx context.Context, fn func(*Frame) error) error {
+	backoff := 100 * time.Millisecond
+	for {
+		f, err := s.Next(ctx)
+		if err == nil {
+			backoff = 100 * time.Millisecond
+			if err := fn(f); err != nil {
+				return err
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait := backoff
+		var ce *CloseError
+		if errors.As(err, &ce) {
+			switch ce.Code {
+			case 4401:
+				return err
+			case 4000:
+				wait = 0
+			case 1001:
+				wait = ce.RetryAfter()
+			}
+		}
+		for {
+			select {
+			case <-time.After(wait + time.Duration(rand.Int64N(int64(wait/4+1)))):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if rerr := s.Reconnect(ctx); rerr == nil {
+				break
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			wait = backoff
+		}
+	}
+}
+
+// Close closes the connection.
+func (s *Stream) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn.Close()
+}

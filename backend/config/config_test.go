@@ -1,0 +1,98 @@
+package config_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "" || c.RedisURL != "" || !c.Demo || c.DemoPassword != "ecabinet-demo" ||
+		c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour || c.UploadLimit != 100<<20 || c.HashConcurrency < 1 {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "ECABINET_UPLOAD_LIMIT": "5MiB", "ECABINET_ALLOWED_ORIGINS": "https://a.gov.vn, https://b.gov.vn"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Demo {
+		t.Fatal("demo data seeded by default on PostgreSQL")
+	}
+	if c.UploadLimit != 5<<20 || len(c.AllowedOrigins) != 2 || c.AllowedOrigins[1] != "https://b.gov.vn" {
+		t.Fatalf("parsed: %+v", c)
+	}
+}
+
+// The cache lives in the data directory unless placed elsewhere.
+func TestCacheDir(t *testing.T) {
+	for want, vars := range map[string]map[string]string{
+		"data/cache":       nil,
+		"/srv/ecab/cache":  {"ECABINET_DATA_DIR": "/srv/ecab"},
+		"/var/cache/ecab1": {"ECABINET_DATA_DIR": "/srv/ecab", "ECABINET_CACHE_DIR": "/var/cache/ecab1"},
+	} {
+		c, err := config.Load(env(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.CacheDir != want {
+			t.Errorf("%v: cache dir %q, want %q", vars, c.CacheDir, want)
+		}
+	}
+}
+
+func TestInvalidValueNamesTheVariable(t *testing.T) {
+	for name, val := range map[string]string{
+		"ECABINET_ADDR":             "8080",
+		"DATABASE_URL":              "mysql://x",
+		"REDIS_URL":                 "localhost:6379",
+		"ECABINET_DEMO":             "yes",
+		"ECABINET_DEMO_PASSWORD":    "short",
+		"ECABINET_ALLOWED_ORIGINS":  "evil.example/path",
+		"ECABINET_SESSION_IDLE":     "soon",
+		"ECABINET_SESSION_LIFETIME": "-1h",
+		"ECABINET_UPLOAD_LIMIT":     "lots",
+		"ECABINET_TRUSTED_PROXIES":  "proxy.local",
+		"ECABINET_LOG_LEVEL":        "loud",
+		"ECABINET_HASH_CONCURRENCY": "0",
+	} {
+		_, err := config.Load(env(map[string]string{name: val}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: error %v does not name the variable", name, val, err)
+		}
+	}
+	if _, err := config.Load(env(map[string]string{"ECABINET_SESSION_IDLE": "13h"})); err == nil {
+		t.Error("an idle timeout longer than the lifetime was accepted")
+	}
+}
+
+func TestEveryVariableIsDescribed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, v := range config.Vars {
+		if v.Description == "" || seen[v.Name] {
+			t.Errorf("%s: missing description or listed twice", v.Name)
+		}
+		seen[v.Name] = true
+	}
+}
+
+// The README's configuration table lists every variable with its default.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range config.Vars {
+		if !strings.Contains(string(readme), "| `"+v.Name+"` |") {
+			t.Errorf("README lacks %s", v.Name)
+		}
+	}
+}

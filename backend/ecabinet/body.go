@@ -1,0 +1,164 @@
+package ecabinet
+
+import (
+	"context"
+	"time"
+)
+
+// Body is a collegial body, such as the Government ("Chính phủ") or a
+// provincial People's Committee. One deployment hosts several bodies; each
+// has its own members, rules and data, isolated from the others.
+type Body struct {
+	ID        int64        `json:"id"`
+	Slug      string       `json:"slug"`
+	Name      string       `json:"name"`
+	Settings  BodySettings `json:"settings"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// Pass rules: whose majority a decision needs.
+const (
+	// PassMajorityOfAll: more than half of all members with a voting right
+	// (Law on Government Organization 2015, art. 46).
+	PassMajorityOfAll = "majority_of_all"
+	// PassMajorityOfCast: more than half of the votes cast (abstentions do not count).
+	PassMajorityOfCast = "majority_of_cast"
+)
+
+// Tie breaks: what decides when agree and disagree are equal.
+const (
+	TieChair = "chair" // the side the chair voted for wins
+	TieFails = "fails" // a tie fails
+)
+
+// BodySettings are the rules of a body. Every domain rule that differs between
+// bodies is a setting here, with the Government's rules as defaults.
+type BodySettings struct {
+	// QuorumNumerator/QuorumDenominator: share of all voting members that
+	// must be present for a session to proceed. Default 2/3.
+	QuorumNumerator   int `json:"quorum_numerator"`
+	QuorumDenominator int `json:"quorum_denominator"`
+	// PassRule is PassMajorityOfAll (default) or PassMajorityOfCast.
+	PassRule string `json:"pass_rule"`
+	// TieBreak is TieChair (default) or TieFails.
+	TieBreak string `json:"tie_break"`
+	// DeputyMayVote: a stand-in deputy votes for the absent member. Default false.
+	DeputyMayVote bool `json:"deputy_may_vote"`
+	// ElectronicMaxClassification is the highest classification distributed
+	// electronically; documents above it are paper placeholders. Default none.
+	ElectronicMaxClassification Classification `json:"electronic_max_classification"`
+	// VoteChangeAllowed: a member may change a session vote before it closes.
+	VoteChangeAllowed bool `json:"vote_change_allowed"`
+	// BallotAnswerChangeAllowed: a member may change a ballot answer before the deadline.
+	BallotAnswerChangeAllowed bool `json:"ballot_answer_change_allowed"`
+	// BallotCommentRequired: disagree and other opinions need a comment.
+	BallotCommentRequired bool `json:"ballot_comment_required"`
+	// BallotReminders are durations before the deadline at which members who
+	// have not answered are reminded, in minutes.
+	BallotReminderMinutes []int `json:"ballot_reminder_minutes"`
+	// OfflineReading allows tablets to keep unclassified documents at rest.
+	OfflineReading bool `json:"offline_reading"`
+	// MFARequired requires a second factor (TOTP) for admin and secretary accounts.
+	MFARequired bool `json:"mfa_required"`
+	// Paper ledger settings.
+	ReserveCopies      int   `json:"reserve_copies"`        // extra printed sets per session document
+	Duplex             bool  `json:"duplex"`                // two pages per sheet
+	CostPerPageVND     int64 `json:"cost_per_page_vnd"`     // printing, copying and delivery, per page
+	SheetWeightMg      int64 `json:"sheet_weight_mg"`       // weight of one A4 sheet, milligrams
+	BallotPages        int   `json:"ballot_pages"`          // pages of one paper ballot form
+	TargetTimeSavingPc int   `json:"target_time_saving_pc"` // goal: sessions this much shorter than planned
+	// Task reminders go to the lead this many days before the deadline and
+	// after it while the task is not done; 0 sends none.
+	TaskReminderDaysBefore int `json:"task_reminder_days_before"`
+	TaskReminderDaysAfter  int `json:"task_reminder_days_after"`
+	// Timezone for dates shown to members and for monthly figures.
+	Timezone string `json:"timezone"`
+}
+
+// DefaultBodySettings returns the Government's rules.
+func DefaultBodySettings() BodySettings {
+	return BodySettings{
+		QuorumNumerator:             2,
+		QuorumDenominator:           3,
+		PassRule:                    PassMajorityOfAll,
+		TieBreak:                    TieChair,
+		DeputyMayVote:               false,
+		ElectronicMaxClassification: ClassNone,
+		VoteChangeAllowed:           false,
+		BallotAnswerChangeAllowed:   true,
+		BallotCommentRequired:       true,
+		BallotReminderMinutes:       []int{24 * 60, 2 * 60},
+		OfflineReading:              false,
+		MFARequired:                 false,
+		ReserveCopies:               5,
+		Duplex:                      true,
+		CostPerPageVND:              1500,
+		SheetWeightMg:               5000,
+		BallotPages:                 2,
+		TargetTimeSavingPc:          30,
+		TaskReminderDaysBefore:      3,
+		TaskReminderDaysAfter:       1,
+		Timezone:                    "Asia/Ho_Chi_Minh",
+	}
+}
+
+// Validate checks the settings and returns an invalid error naming the field.
+func (s BodySettings) Validate() error {
+	switch {
+	case s.QuorumDenominator <= 0 || s.QuorumDenominator > 1000:
+		return FieldError("quorum_denominator", "field.range", "quorum_denominator")
+	case s.QuorumNumerator <= 0 || s.QuorumNumerator > s.QuorumDenominator:
+		return FieldError("quorum_numerator", "field.range", "quorum_numerator")
+	case s.PassRule != PassMajorityOfAll && s.PassRule != PassMajorityOfCast:
+		return FieldError("pass_rule", "field.enum", "pass_rule")
+	case s.TieBreak != TieChair && s.TieBreak != TieFails:
+		return FieldError("tie_break", "field.enum", "tie_break")
+	case !s.ElectronicMaxClassification.Valid():
+		return FieldError("electronic_max_classification", "field.enum", "electronic_max_classification")
+	case s.ReserveCopies < 0 || s.ReserveCopies > 1000:
+		return FieldError("reserve_copies", "field.range", "reserve_copies")
+	case s.CostPerPageVND < 0 || s.CostPerPageVND > 1_000_000:
+		return FieldError("cost_per_page_vnd", "field.range", "cost_per_page_vnd")
+	case s.SheetWeightMg <= 0 || s.SheetWeightMg > 1_000_000:
+		return FieldError("sheet_weight_mg", "field.range", "sheet_weight_mg")
+	case s.BallotPages <= 0 || s.BallotPages > 1000:
+		return FieldError("ballot_pages", "field.range", "ballot_pages")
+	case s.TargetTimeSavingPc < 0 || s.TargetTimeSavingPc > 100:
+		return FieldError("target_time_saving_pc", "field.range", "target_time_saving_pc")
+	case s.TaskReminderDaysBefore < 0 || s.TaskReminderDaysBefore > 365:
+		return FieldError("task_reminder_days_before", "field.range", "task_reminder_days_before")
+	case s.TaskReminderDaysAfter < 0 || s.TaskReminderDaysAfter > 365:
+		return FieldError("task_reminder_days_after", "field.range", "task_reminder_days_after")
+	}
+	for _, m := range s.BallotReminderMinutes {
+		if m <= 0 || m > 60*24*60 {
+			return FieldError("ballot_reminder_minutes", "field.range", "ballot_reminder_minutes")
+		}
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
+		return FieldError("timezone", "field.enum", "timezone")
+	}
+	return nil
+}
+
+// Location returns the body's time zone, falling back to Asia/Ho_Chi_Minh.
+func (s BodySettings) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.Timezone); err == nil && s.Timezone != "" {
+		return loc
+	}
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// BodyService reads and changes bodies. Callers are scoped to the body of
+// the actor in ctx.
+type BodyService interface {
+	// FindBody returns the actor's own body. Errors: not_found.
+	FindBody(ctx context.Context, id int64) (*Body, error)
+	// UpdateBodySettings replaces the settings of the actor's body (admin only).
+	// Errors: invalid, forbidden, not_found.
+	UpdateBodySettings(ctx context.Context, id int64, s BodySettings) (*Body, error)
+}

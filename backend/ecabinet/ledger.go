@@ -1,0 +1,448 @@
+package ecabinet
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// The paper ledger counts what e-Cabinet saves, from stored facts only:
+//
+//   - A document version is distributed electronically once its session is
+//     published: a version current at publication is distributed then, one
+//     uploaded later at its upload. A version replaced before publication
+//     was never distributed; one replaced after publication was, so both it
+//     and its successor count.
+//   - Each distributed version avoids printing one copy for every invitee
+//     cleared for the document's classification (guests included) plus the
+//     body's reserve copies: pages avoided = pages × copies.
+//   - A placeholder (a classified document distributed on paper only) printed
+//     one copy per numbered paper copy made: pages printed = paper pages ×
+//     copies.
+//   - An opened ballot avoids a paper form of BallotPages pages per recipient,
+//     sent and returned: pages avoided = BallotPages × recipients × 2.
+//
+// Sheets are counted per printed copy: a copy of n pages takes ceil(n/2)
+// sheets when the body prints duplex, n otherwise; a line's sheets are its
+// copies × the sheets of one copy, and totals are sums of lines. Cost is
+// pages × CostPerPageVND, weight is sheets × SheetWeightMg. Figures use the
+// body's current settings, which every answer states.
+
+// Ledger line kinds.
+const (
+	LineVersion     = "version"     // an electronic document version
+	LinePlaceholder = "placeholder" // paper copies of a classified document
+	LineBallot      = "ballot"      // a written ballot's paper forms
+)
+
+// Why a line counts, or does not.
+const (
+	ReasonDistributed        = "distributed"                 // distributed electronically: pages avoided
+	ReasonReplacedBeforePub  = "replaced_before_publication" // never reached the members: not counted
+	ReasonNotPublished       = "not_published"               // the session is a draft: not counted yet
+	ReasonPaperCopies        = "paper_copies"                // paper only: pages printed
+	ReasonBallotSentReturned = "ballot_sent_and_returned"    // a form sent and returned per recipient: pages avoided
+)
+
+// A paper ballot form travels twice: sent to the recipient and returned.
+const ballotTripsPerRecipient = 2
+
+// LedgerSettings are the body settings a ledger figure depends on.
+type LedgerSettings struct {
+	ReserveCopies  int   `json:"reserve_copies"`
+	Duplex         bool  `json:"duplex"`
+	CostPerPageVND int64 `json:"cost_per_page_vnd"`
+	SheetWeightMg  int64 `json:"sheet_weight_mg"`
+	BallotPages    int   `json:"ballot_pages"`
+}
+
+// Ledger returns the ledger settings of s.
+func (s BodySettings) Ledger() LedgerSettings {
+	return LedgerSettings{ReserveCopies: s.ReserveCopies, Duplex: s.Duplex, CostPerPageVND: s.CostPerPageVND,
+		SheetWeightMg: s.SheetWeightMg, BallotPages: s.BallotPages}
+}
+
+// sheets returns the sheets one copy of pages pages takes.
+func (s LedgerSettings) sheets(pages int) int64 {
+	if s.Duplex {
+		return int64(pages+1) / 2
+	}
+	return int64(pages)
+}
+
+// PaperFigures are the paper figures of a session, a ballot or a sum.
+// Electronic share = pages avoided / (pages avoided + pages printed), in
+// percent to one decimal (0 when there is no page at all).
+type PaperFigures struct {
+	PagesAvoided      int64   `json:"pages_avoided"`
+	SheetsAvoided     int64   `json:"sheets_avoided"`
+	CostAvoidedVND    int64   `json:"cost_avoided_vnd"`
+	WeightAvoidedMg   int64   `json:"weight_avoided_mg"`
+	PagesPrinted      int64   `json:"pages_printed"`
+	SheetsPrinted     int64   `json:"sheets_printed"`
+	CostPrintedVND    int64   `json:"cost_printed_vnd"`
+	WeightPrintedMg   int64   `json:"weight_printed_mg"`
+	ElectronicSharePc float64 `json:"electronic_share_pc"`
+}
+
+// Add adds o to f and recomputes the share.
+func (f *PaperFigures) Add(o PaperFigures) {
+	f.PagesAvoided += o.PagesAvoided
+	f.SheetsAvoided += o.SheetsAvoided
+	f.CostAvoidedVND += o.CostAvoidedVND
+	f.WeightAvoidedMg += o.WeightAvoidedMg
+	f.PagesPrinted += o.PagesPrinted
+	f.SheetsPrinted += o.SheetsPrinted
+	f.CostPrintedVND += o.CostPrintedVND
+	f.WeightPrintedMg += o.WeightPrintedMg
+	f.ElectronicSharePc = Share(f.PagesAvoided, f.PagesAvoided+f.PagesPrinted)
+}
+
+// add counts a line into f.
+func (f *PaperFigures) add(l *LedgerLine) {
+	if !l.Counted {
+		return
+	}
+	o := PaperFigures{}
+	if l.Electronic {
+		o.PagesAvoided, o.SheetsAvoided, o.CostAvoidedVND, o.WeightAvoidedMg = l.TotalPages, l.Sheets, l.CostVND, l.WeightMg
+	} else {
+		o.PagesPrinted, o.SheetsPrinted, o.CostPrintedVND, o.WeightPrintedMg = l.TotalPages, l.Sheets, l.CostVND, l.WeightMg
+	}
+	f.Add(o)
+}
+
+// LedgerLine explains one figure: which document version, placeholder or
+// ballot, how many pages per copy, how many copies and why, and what that
+// makes. Copies = (Recipients + Reserve) × Multiplier. A line about a
+// document above the reader's clearance is Redacted: it counts, but says
+// neither which document it is nor its title.
+type LedgerLine struct {
+	Kind           string         `json:"kind"`
+	Reason         string         `json:"reason"`
+	Counted        bool           `json:"counted"`
+	Electronic     bool           `json:"electronic"` // pages avoided (true) or printed (false)
+	MeetingID      int64          `json:"meeting_id,omitempty"`
+	BallotID       int64          `json:"ballot_id,omitempty"`
+	DocumentID     int64          `json:"document_id,omitempty"`
+	VersionID      int64          `json:"version_id,omitempty"`
+	Version        int            `json:"version,omitempty"`
+	Title          string         `json:"title"`
+	Classification Classification `json:"classification,omitempty"`
+	Redacted       bool           `json:"redacted,omitempty"`
+	// DistributedAt is when the version reached the members; ReplacedAt when
+	// a newer version replaced it.
+	DistributedAt *time.Time `json:"distributed_at,omitempty"`
+	ReplacedAt    *time.Time `json:"replaced_at,omitempty"`
+	PagesPerCopy  int        `json:"pages_per_copy"`
+	Recipients    int        `json:"recipients"`
+	Reserve       int        `json:"reserve"`
+	Multiplier    int        `json:"multiplier"`
+	Copies        int        `json:"copies"`
+	TotalPages    int64      `json:"total_pages"`
+	Sheets        int64      `json:"sheets"`
+	CostVND       int64      `json:"cost_vnd"`
+	WeightMg      int64      `json:"weight_mg"`
+}
+
+// fill computes the line's copies and what they make.
+func (l *LedgerLine) fill(s LedgerSettings) {
+	if l.Multiplier == 0 {
+		l.Multiplier = 1
+	}
+	if !l.Counted {
+		l.Recipients, l.Reserve, l.Copies, l.TotalPages, l.Sheets, l.CostVND, l.WeightMg = 0, 0, 0, 0, 0, 0, 0
+		return
+	}
+	l.Copies = (l.Recipients + l.Reserve) * l.Multiplier
+	l.TotalPages = int64(l.PagesPerCopy) * int64(l.Copies)
+	l.Sheets = s.sheets(l.PagesPerCopy) * int64(l.Copies)
+	l.CostVND = l.TotalPages * s.CostPerPageVND
+	l.WeightMg = l.Sheets * s.SheetWeightMg
+}
+
+// VersionFact is a stored document version, as the ledger sees it.
+type VersionFact struct {
+	DocumentID     int64
+	Title          string
+	Classification Classification
+	VersionID      int64
+	Version        int
+	Pages          int
+	UploadedAt     time.Time
+	// ReplacedAt is the upload time of the next version, if any.
+	ReplacedAt *time.Time
+}
+
+// PlaceholderFact is a stored placeholder with the paper copies made of it.
+type PlaceholderFact struct {
+	DocumentID     int64
+	Title          string
+	Classification Classification
+	PaperPages     int
+	PaperCopies    int
+}
+
+// MeetingFacts are the stored facts the paper ledger of a session is
+// computed from. Readers counts the invitees per clearance level.
+type MeetingFacts struct {
+	MeetingID    int64
+	PublishedAt  *time.Time
+	Versions     []VersionFact
+	Placeholders []PlaceholderFact
+	Readers      map[Classification]int
+}
+
+// readers returns how many invitees are cleared for level c.
+func (f *MeetingFacts) readers(c Classification) int {
+	n := 0
+	for lvl, k := range f.Readers {
+		if lvl.Covers(c) {
+			n += k
+		}
+	}
+	return n
+}
+
+// MeetingPaper computes a session's lines and figures by the rules above.
+// Lines come in the order of the facts: versions, then placeholders.
+func MeetingPaper(f *MeetingFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) {
+	var lines []LedgerLine
+	var fig PaperFigures
+	for _, v := range f.Versions {
+		l := LedgerLine{Kind: LineVersion, Electronic: true, MeetingID: f.MeetingID, DocumentID: v.DocumentID, VersionID: v.VersionID,
+			Version: v.Version, Title: v.Title, Classification: v.Classification, ReplacedAt: v.ReplacedAt, PagesPerCopy: v.Pages}
+		switch {
+		case f.PublishedAt == nil:
+			l.Reason = ReasonNotPublished
+		case v.ReplacedAt != nil && !v.ReplacedAt.After(*f.PublishedAt):
+			l.Reason = ReasonReplacedBeforePub
+		default:
+			at := *f.PublishedAt
+			if v.UploadedAt.After(at) {
+				at = v.UploadedAt
+			}
+			l.Reason, l.Counted, l.DistributedAt = ReasonDistributed, true, &at
+			l.Recipients, l.Reserve = f.readers(v.Classification), s.ReserveCopies
+		}
+		l.fill(s)
+		fig.add(&l)
+		lines = append(lines, l)
+	}
+	for _, p := range f.Placeholders {
+		l := LedgerLine{Kind: LinePlaceholder, Reason: ReasonPaperCopies, Counted: f.PublishedAt != nil, MeetingID: f.MeetingID,
+			DocumentID: p.DocumentID, Title: p.Title, Classification: p.Classification, PagesPerCopy: p.PaperPages, Recipients: p.PaperCopies}
+		if !l.Counted {
+			l.Reason = ReasonNotPublished
+		}
+		l.fill(s)
+		fig.add(&l)
+		lines = append(lines, l)
+	}
+	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
+	return lines, fig
+}
+
+// BallotPaper computes the line and figures of an opened ballot with the
+// given number of recipients.
+func BallotPaper(ballotID int64, title string, recipients int, s LedgerSettings) (LedgerLine, PaperFigures) {
+	l := LedgerLine{Kind: LineBallot, Reason: ReasonBallotSentReturned, Counted: true, Electronic: true, BallotID: ballotID, Title: title,
+		PagesPerCopy: s.BallotPages, Recipients: recipients, Multiplier: ballotTripsPerRecipient}
+	l.fill(s)
+	var fig PaperFigures
+	fig.add(&l)
+	return l, fig
+}
+
+// Redact hides what a line says about a document above clearance c: the
+// line still counts, but names no document.
+func (l *LedgerLine) Redact(c Classification) {
+	if l.DocumentID == 0 || c.Covers(l.Classification) {
+		return
+	}
+	l.DocumentID, l.VersionID, l.Version, l.Title, l.Classification, l.Redacted = 0, 0, 0, "", "", true
+}
+
+// Share returns num/den as a percentage rounded half away from zero to one
+// decimal (3.258…% is 3.3%), computed in integers so that the same counts
+// always give the same share. It is 0 when den is 0.
+func Share(num, den int64) float64 {
+	if den == 0 {
+		return 0
+	}
+	return float64(roundDiv(num*1000, den)) / 10
+}
+
+// roundDiv returns num/den rounded half away from zero (den > 0).
+func roundDiv(num, den int64) int64 {
+	if num < 0 {
+		return -((-num*2 + den) / (2 * den))
+	}
+	return (num*2 + den) / (2 * den)
+}
+
+// Tenths returns num/den rounded half away from zero to one decimal.
+func Tenths(num, den int64) float64 {
+	if den == 0 {
+		return 0
+	}
+	return float64(roundDiv(num*10, den)) / 10
+}
+
+// Period keys: a month ("2026-03") or a year ("2026") in the body's time zone.
+const (
+	GroupMonth = "month"
+	GroupYear  = "year"
+)
+
+// PeriodKey returns the month or year of t in loc.
+func PeriodKey(t time.Time, loc *time.Location, group string) string {
+	if group == GroupYear {
+		return t.In(loc).Format("2006")
+	}
+	return t.In(loc).Format("2006-01")
+}
+
+// LedgerSummary sums a period (or everything): sessions counted (published
+// or later, by scheduled start), ballots counted (opened, by opening), the
+// paper figures, and the time figures of the closed sessions among them.
+type LedgerSummary struct {
+	Period   string       `json:"period"`
+	Meetings int          `json:"meetings"`
+	Ballots  int          `json:"ballots"`
+	Paper    PaperFigures `json:"paper"`
+	Time     TimeFigures  `json:"time"`
+}
+
+// LedgerSource is one session or ballot of a report, with its lines.
+type LedgerSource struct {
+	Kind   string       `json:"kind"` // meeting or ballot
+	ID     int64        `json:"id"`
+	Title  string       `json:"title"`
+	Date   time.Time    `json:"date"` // scheduled start, or opening
+	Period string       `json:"period"`
+	Paper  PaperFigures `json:"paper"`
+	Lines  []LedgerLine `json:"lines"`
+	// Time is set for sessions.
+	Time *TimeLedger `json:"time,omitempty"`
+}
+
+// MeetingLedger is the paper and time ledger of one session.
+type MeetingLedger struct {
+	LedgerSource
+	Status      MeetingStatus  `json:"status"`
+	PublishedAt *time.Time     `json:"published_at,omitempty"`
+	Settings    LedgerSettings `json:"settings"`
+}
+
+// BallotLedger is the paper ledger of one ballot.
+type BallotLedger struct {
+	LedgerSource
+	Status   BallotStatus   `json:"status"`
+	Settings LedgerSettings `json:"settings"`
+}
+
+// LedgerFilter selects a report: sessions by scheduled start and ballots by
+// opening in [From, To), summed per month or year.
+type LedgerFilter struct {
+	From, To *time.Time
+	Group    string
+	// Explain adds every session and ballot with its lines.
+	Explain bool
+}
+
+// Validate checks the filter.
+func (f *LedgerFilter) Validate() error {
+	if f.Group == "" {
+		f.Group = GroupMonth
+	}
+	if f.Group != GroupMonth && f.Group != GroupYear {
+		return FieldError("group", "field.enum", "group")
+	}
+	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
+		return FieldError("to", "field.time_order")
+	}
+	return nil
+}
+
+// LedgerReport sums the ledger of a body per period, in period order.
+type LedgerReport struct {
+	Group    string          `json:"group"`
+	From     *time.Time      `json:"from,omitempty"`
+	To       *time.Time      `json:"to,omitempty"`
+	Settings LedgerSettings  `json:"settings"`
+	TargetPc int             `json:"target_time_saving_pc"`
+	Total    LedgerSummary   `json:"total"`
+	Periods  []LedgerSummary `json:"periods"`
+	Sources  []LedgerSource  `json:"sources,omitempty"`
+}
+
+// Summarize sums sources into per-period summaries and a total. Time
+// figures are summed over the sources that have them (closed sessions).
+func Summarize(sources []LedgerSource, targetPc int) (LedgerSummary, []LedgerSummary) {
+	total := LedgerSummary{Time: TimeFigures{TargetPc: targetPc}}
+	byPeriod := map[string]*LedgerSummary{}
+	var keys []string
+	var totalAcc, acc = timeAcc{}, map[string]*timeAcc{}
+	for i := range sources {
+		src := &sources[i]
+		p := byPeriod[src.Period]
+		if p == nil {
+			p = &LedgerSummary{Period: src.Period}
+			byPeriod[src.Period], acc[src.Period] = p, &timeAcc{}
+			keys = append(keys, src.Period)
+		}
+		for _, sum := range []*LedgerSummary{p, &total} {
+			if src.Kind == LedgerBallot {
+				sum.Ballots++
+			} else {
+				sum.Meetings++
+			}
+			sum.Paper.Add(src.Paper)
+		}
+		if src.Time != nil && src.Time.Closed {
+			acc[src.Period].add(src.Time)
+			totalAcc.add(src.Time)
+		}
+	}
+	slices.Sort(keys)
+	periods := make([]LedgerSummary, len(keys))
+	for i, k := range keys {
+		periods[i] = *byPeriod[k]
+		periods[i].Time = acc[k].figures(targetPc)
+	}
+	total.Time = totalAcc.figures(targetPc)
+	return total, periods
+}
+
+// What a ledger.updated event is about.
+const (
+	LedgerMeeting = "meeting"
+	LedgerBallot  = "ballot"
+	LedgerBody    = "body" // the settings changed: every figure may have
+)
+
+// LedgerChange is the data of a ledger.updated event: the new figures of a
+// session or ballot, or (Kind body) a change of the settings that every
+// figure depends on.
+type LedgerChange struct {
+	Kind   string        `json:"kind"`
+	ID     int64         `json:"id,omitempty"`
+	Period string        `json:"period,omitempty"`
+	Paper  *PaperFigures `json:"paper,omitempty"`
+	Time   *TimeFigures  `json:"time,omitempty"`
+}
+
+// LedgerService reports the paper and time ledgers. It is for the
+// secretariat and the chair; lines about documents above the reader's
+// clearance are redacted (the figures include them).
+type LedgerService interface {
+	// MeetingLedger returns a session's ledger with every line. Errors:
+	// forbidden, not_found.
+	MeetingLedger(ctx context.Context, meetingID int64) (*MeetingLedger, error)
+	// BallotLedger returns a ballot's ledger. Errors: forbidden, not_found.
+	BallotLedger(ctx context.Context, ballotID int64) (*BallotLedger, error)
+	// LedgerReport sums the body's ledger per month or year. Errors:
+	// invalid, forbidden.
+	LedgerReport(ctx context.Context, f LedgerFilter) (*LedgerReport, error)
+}

@@ -1,0 +1,206 @@
+package ecabinet_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// ledgerFacts is a session worked out by hand: six invitees (two without
+// clearance, one of them a guest; one confidential, one secret, two top
+// secret), published on 10 March at 08:00.
+func ledgerFacts() *ecabinet.MeetingFacts {
+	pub := at("2026-03-10T08:00:00Z")
+	return &ecabinet.MeetingFacts{
+		MeetingID:   7,
+		PublishedAt: &pub,
+		Readers: map[ecabinet.Classification]int{ecabinet.ClassNone: 2, ecabinet.ClassConfidential: 1,
+			ecabinet.ClassSecret: 1, ecabinet.ClassTopSecret: 2},
+		Versions: []ecabinet.VersionFact{
+			// Replaced the day before publication: never distributed.
+			{DocumentID: 1, Title: "Báo cáo", Classification: ecabinet.ClassNone, VersionID: 11, Version: 1, Pages: 12,
+				UploadedAt: at("2026-03-08T08:00:00Z"), ReplacedAt: ptr(at("2026-03-09T08:00:00Z"))},
+			// Current at publication, replaced the day after: distributed.
+			{DocumentID: 1, Title: "Báo cáo", Classification: ecabinet.ClassNone, VersionID: 12, Version: 2, Pages: 13,
+				UploadedAt: at("2026-03-09T08:00:00Z"), ReplacedAt: ptr(at("2026-03-11T08:00:00Z"))},
+			// Uploaded after publication: distributed at upload.
+			{DocumentID: 1, Title: "Báo cáo", Classification: ecabinet.ClassNone, VersionID: 13, Version: 3, Pages: 14,
+				UploadedAt: at("2026-03-11T08:00:00Z")},
+			// Confidential, electronic in this body: only the four cleared invitees.
+			{DocumentID: 2, Title: "Đề án", Classification: ecabinet.ClassConfidential, VersionID: 21, Version: 1, Pages: 30,
+				UploadedAt: at("2026-03-07T08:00:00Z")},
+		},
+		Placeholders: []ecabinet.PlaceholderFact{
+			{DocumentID: 3, Title: "Tuyệt mật", Classification: ecabinet.ClassTopSecret, PaperPages: 21, PaperCopies: 2},
+		},
+	}
+}
+
+// govSettings are the default settings: 5 reserve copies, duplex, 1,500 VND
+// a page, 5 g a sheet, 2-page ballot forms.
+func govSettings() ecabinet.LedgerSettings { return ecabinet.DefaultBodySettings().Ledger() }
+
+func TestMeetingPaperByHand(t *testing.T) {
+	lines, fig := ecabinet.MeetingPaper(ledgerFacts(), govSettings())
+	type want struct {
+		reason             string
+		counted            bool
+		recipients, copies int
+		pages, sheets      int64
+	}
+	wants := []want{
+		{ecabinet.ReasonReplacedBeforePub, false, 0, 0, 0, 0},
+		{ecabinet.ReasonDistributed, true, 6, 11, 13 * 11, 7 * 11}, // 6 invitees + 5 reserve; 13 pages duplex = 7 sheets a copy
+		{ecabinet.ReasonDistributed, true, 6, 11, 14 * 11, 7 * 11}, // the replacement counts too
+		{ecabinet.ReasonDistributed, true, 4, 9, 30 * 9, 15 * 9},   // 4 cleared + 5 reserve
+		{ecabinet.ReasonPaperCopies, true, 2, 2, 21 * 2, 11 * 2},   // paper copies made, no reserve
+	}
+	if len(lines) != len(wants) {
+		t.Fatalf("%d lines, want %d: %+v", len(lines), len(wants), lines)
+	}
+	for i, w := range wants {
+		l := lines[i]
+		if l.Reason != w.reason || l.Counted != w.counted || l.Recipients != w.recipients || l.Copies != w.copies ||
+			l.TotalPages != w.pages || l.Sheets != w.sheets || l.CostVND != w.pages*1500 || l.WeightMg != w.sheets*5000 {
+			t.Errorf("line %d = %+v, want %+v", i, l, w)
+		}
+	}
+	if lines[1].DistributedAt == nil || !lines[1].DistributedAt.Equal(at("2026-03-10T08:00:00Z")) ||
+		lines[2].DistributedAt == nil || !lines[2].DistributedAt.Equal(at("2026-03-11T08:00:00Z")) {
+		t.Errorf("distribution times: %v, %v", lines[1].DistributedAt, lines[2].DistributedAt)
+	}
+	if lines[3].Reserve != 5 || lines[4].Reserve != 0 || lines[4].Electronic {
+		t.Errorf("reserve and kind: %+v %+v", lines[3], lines[4])
+	}
+	// 143 + 154 + 270 = 567 pages avoided on 77 + 77 + 135 = 289 sheets;
+	// 42 printed on 22 sheets; 567 / 609 = 93.10…%.
+	wantFig := ecabinet.PaperFigures{PagesAvoided: 567, SheetsAvoided: 289, CostAvoidedVND: 850_500, WeightAvoidedMg: 1_445_000,
+		PagesPrinted: 42, SheetsPrinted: 22, CostPrintedVND: 63_000, WeightPrintedMg: 110_000, ElectronicSharePc: 93.1}
+	if fig != wantFig {
+		t.Fatalf("figures %+v\nwant    %+v", fig, wantFig)
+	}
+
+	// Simplex: a sheet per page. More reserve copies: more avoided.
+	s := govSettings()
+	s.Duplex, s.ReserveCopies = false, 0
+	_, fig = ecabinet.MeetingPaper(ledgerFacts(), s)
+	if fig.PagesAvoided != 13*6+14*6+30*4 || fig.SheetsAvoided != fig.PagesAvoided || fig.SheetsPrinted != 42 {
+		t.Fatalf("simplex without reserve: %+v", fig)
+	}
+}
+
+func TestDraftSessionCountsNothing(t *testing.T) {
+	f := ledgerFacts()
+	f.PublishedAt = nil
+	lines, fig := ecabinet.MeetingPaper(f, govSettings())
+	for _, l := range lines {
+		if l.Counted || l.Reason != ecabinet.ReasonNotPublished || l.TotalPages != 0 {
+			t.Fatalf("draft line %+v", l)
+		}
+	}
+	if fig != (ecabinet.PaperFigures{}) {
+		t.Fatalf("draft figures %+v", fig)
+	}
+}
+
+func TestBallotPaperByHand(t *testing.T) {
+	l, fig := ecabinet.BallotPaper(4, "Phiếu lấy ý kiến", 27, govSettings())
+	// 2 pages × 27 recipients × 2 (sent and returned) = 108 pages on 54 sheets.
+	if l.Copies != 54 || l.Multiplier != 2 || l.TotalPages != 108 || l.Sheets != 54 {
+		t.Fatalf("line %+v", l)
+	}
+	want := ecabinet.PaperFigures{PagesAvoided: 108, SheetsAvoided: 54, CostAvoidedVND: 162_000, WeightAvoidedMg: 270_000, ElectronicSharePc: 100}
+	if fig != want {
+		t.Fatalf("figures %+v", fig)
+	}
+}
+
+func TestRedactedLinesStillCount(t *testing.T) {
+	lines, _ := ecabinet.MeetingPaper(ledgerFacts(), govSettings())
+	for i := range lines {
+		lines[i].Redact(ecabinet.ClassConfidential)
+	}
+	if lines[4].Title != "" || lines[4].DocumentID != 0 || !lines[4].Redacted || lines[4].TotalPages != 42 {
+		t.Fatalf("top secret line for a confidential reader: %+v", lines[4])
+	}
+	if lines[3].Redacted || lines[3].Title != "Đề án" {
+		t.Fatalf("confidential line for a confidential reader: %+v", lines[3])
+	}
+}
+
+func TestShareRounding(t *testing.T) {
+	for _, c := range []struct {
+		num, den int64
+		want     float64
+	}{
+		{343, 10527, 3.3}, {6185, 10527, 58.8}, {769, 10527, 7.3}, {3230, 10527, 30.7}, {6954, 10527, 66.1},
+		{1, 16, 6.3}, // 6.25: half away from zero
+		{1, 32, 3.1}, // 3.125
+		{-1, 16, -6.3},
+		{2, 3, 66.7}, {1, 3, 33.3}, {0, 5, 0}, {5, 0, 0}, {7, 7, 100},
+	} {
+		if got := ecabinet.Share(c.num, c.den); got != c.want {
+			t.Errorf("Share(%d, %d) = %v, want %v", c.num, c.den, got, c.want)
+		}
+	}
+}
+
+func TestMeetingTimeByHand(t *testing.T) {
+	items := []ecabinet.ItemFact{
+		{ID: 1, Position: 1, Title: "Kinh tế - xã hội", Status: ecabinet.ItemDone, PlannedMinutes: 60,
+			StartedAt: ptr(at("2026-03-12T02:00:00Z")), EndedAt: ptr(at("2026-03-12T02:42:00Z"))},
+		{ID: 2, Position: 2, Title: "Luật Đất đai", Status: ecabinet.ItemDone, PlannedMinutes: 45,
+			StartedAt: ptr(at("2026-03-12T02:42:00Z")), EndedAt: ptr(at("2026-03-12T03:20:30Z"))},
+		{ID: 3, Position: 3, Title: "Hoãn", Status: ecabinet.ItemDeferred, PlannedMinutes: 30},
+		{ID: 4, Position: 4, Title: "Chưa bàn", Status: ecabinet.ItemPending, PlannedMinutes: 20},
+	}
+	s := ecabinet.SessionFact{Status: ecabinet.MeetingClosed, ScheduledStart: at("2026-03-12T02:00:00Z"), ScheduledEnd: at("2026-03-12T05:00:00Z"),
+		StartedAt: ptr(at("2026-03-12T01:55:00Z")), EndedAt: ptr(at("2026-03-12T03:25:00Z"))}
+	tl := ecabinet.MeetingTime(s, items, 30)
+	if !tl.Items[0].Counted || *tl.Items[0].ActualMinutes != 42 || *tl.Items[0].SavingMinutes != 18 || *tl.Items[0].SavingPc != 30 {
+		t.Fatalf("item 1: %+v", tl.Items[0])
+	}
+	if *tl.Items[1].ActualMinutes != 38.5 || *tl.Items[1].SavingPc != 14.4 || tl.Items[2].Counted || tl.Items[3].Counted {
+		t.Fatalf("items 2-4: %+v %+v %+v", tl.Items[1], tl.Items[2], tl.Items[3])
+	}
+	// 105 planned, 80.5 actual: 24.5 saved = 23.3%, 77.8% of the 30% goal.
+	want := ecabinet.TimeFigures{Sessions: 1, Items: 2, PlannedMinutes: 105, ActualMinutes: 80.5, SavingMinutes: 24.5, SavingPc: 23.3,
+		TargetPc: 30, ProgressPc: 77.8}
+	if tl.Totals != want || !tl.Closed || *tl.SessionMinutes != 90 || tl.ScheduledMinutes != 180 {
+		t.Fatalf("totals %+v (session %v, scheduled %v)", tl.Totals, *tl.SessionMinutes, tl.ScheduledMinutes)
+	}
+
+	// Summed with a second closed session that saved 40%: 165 planned, 116.5 actual.
+	fast := ecabinet.MeetingTime(s, []ecabinet.ItemFact{{ID: 9, Status: ecabinet.ItemDone, PlannedMinutes: 60,
+		StartedAt: ptr(at("2026-04-02T02:00:00Z")), EndedAt: ptr(at("2026-04-02T02:36:00Z"))}}, 30)
+	live := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items, 30) // not counted in sums
+	_, paper := ecabinet.BallotPaper(1, "Phiếu", 10, govSettings())
+	total, periods := ecabinet.Summarize([]ecabinet.LedgerSource{
+		{Kind: "meeting", Period: "2026-03", Time: &tl},
+		{Kind: "meeting", Period: "2026-04", Time: &fast},
+		{Kind: "meeting", Period: "2026-04", Time: &live},
+		{Kind: "ballot", Period: "2026-03", Paper: paper},
+	}, 30)
+	if total.Meetings != 3 || total.Ballots != 1 || total.Paper.PagesAvoided != 40 || len(periods) != 2 || periods[0].Period != "2026-03" {
+		t.Fatalf("summary %+v %+v", total, periods)
+	}
+	wantTotal := ecabinet.TimeFigures{Sessions: 2, Items: 3, PlannedMinutes: 165, ActualMinutes: 116.5, SavingMinutes: 48.5, SavingPc: 29.4,
+		TargetPc: 30, ProgressPc: 98}
+	if total.Time != wantTotal {
+		t.Fatalf("time total %+v", total.Time)
+	}
+	if p := periods[1].Time; p.Sessions != 1 || p.SavingPc != 40 || !p.TargetReached || p.ProgressPc != 133.3 {
+		t.Fatalf("April %+v", p)
+	}
+}

@@ -1,0 +1,5 @@
+// Package faults holds fault-injection tests that run the real server as
+// separate processes: an instance killed with SIGKILL during a ballot burst,
+// Redis restarted during a live session, PostgreSQL stopped and started
+// again, an upload cut off half way. They run in CI (scripts/test).
+package faults

@@ -1,0 +1,277 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/client"
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/testenv"
+)
+
+const password = "fault-test-password"
+
+// demoEnv seeds the demo body with a known password.
+func demoEnv(extra map[string]string) map[string]string {
+	env := map[string]string{"ECABINET_DEMO": "true", "ECABINET_DEMO_PASSWORD": password}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func login(t *testing.T, url, user string) *client.Client {
+	t.Helper()
+	c := client.New(url)
+	if _, err := c.Login(context.Background(), user, password); err != nil {
+		t.Fatalf("login %s at %s: %v", user, url, err)
+	}
+	return c
+}
+
+// Kill -9 one of two instances in the middle of a burst of ballot answers:
+// every answer acknowledged is kept, and retries with the same idempotency
+// key on the other instance count nothing twice.
+func TestKillDuringBallotBurst(t *testing.T) {
+	_, prefix := testenv.Redis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix}
+	a := startInstance(t, "a", demoEnv(shared))
+	b := startInstance(t, "b", shared)
+
+	ctx := context.Background()
+	sec := login(t, b.url, "secretary1")
+	var ballot ecabinet.Ballot
+	if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu chịu lỗi", Deadline: time.Now().Add(time.Hour),
+		Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
+		t.Fatal(err)
+	}
+	voters := []string{"chair"}
+	for i := 1; i <= 26; i++ {
+		voters = append(voters, fmt.Sprintf("member%02d", i))
+	}
+	// Each voter signs in on a (the cookie works on every instance).
+	clients := make([]*client.Client, len(voters))
+	for i, u := range voters {
+		clients[i] = login(t, a.url, u)
+	}
+	body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
+	var acked sync.Map
+	var wg sync.WaitGroup
+	killed := make(chan struct{})
+	for i, c := range clients {
+		wg.Add(1)
+		go func(i int, c *client.Client) {
+			defer wg.Done()
+			key := fmt.Sprintf("tablet-%d-answer-1", i)
+			// Half answer before the kill, half around it; all retry until acknowledged.
+			if i%2 == 1 {
+				<-killed
+			}
+			for attempt := 0; attempt < 100; attempt++ {
+				err := c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
+					"application/json", http.Header{"Idempotency-Key": {key}}, nil)
+				if err == nil {
+					acked.Store(i, true)
+					return
+				}
+				var ae *client.Error
+				if errors.As(err, &ae) && ae.Status < 500 {
+					t.Errorf("voter %d: %v", i, err)
+					return
+				}
+				c.BaseURL = b.url // the instance is gone: the load balancer sends the retry elsewhere
+				time.Sleep(20 * time.Millisecond)
+			}
+			t.Errorf("voter %d never acknowledged", i)
+		}(i, c)
+	}
+	time.Sleep(30 * time.Millisecond)
+	a.signal(syscall.SIGKILL)
+	close(killed)
+	wg.Wait()
+
+	var res ecabinet.BallotResult
+	if err := sec.Do(ctx, "GET", fmt.Sprintf("/api/v1/ballots/%d/result", ballot.ID), nil, &res); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	acked.Range(func(_, _ any) bool { n++; return true })
+	if n != len(voters) || res.Questions[0].Agree != len(voters) || res.Ballot.Answered != len(voters) {
+		t.Fatalf("%d acknowledged, %d agree stored, %d answered (of %d)", n, res.Questions[0].Agree, res.Ballot.Answered, len(voters))
+	}
+}
+
+// Restart Redis during a live session: instances resubscribe and repair
+// what Redis lost from the log; a client follows every change, in order.
+func TestRedisRestartDuringSession(t *testing.T) {
+	redis := startRedis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.url()}
+	a := startInstance(t, "a", demoEnv(shared))
+	b := startInstance(t, "b", shared)
+	ctx := context.Background()
+	sec := login(t, a.url, "secretary1")
+	var meetings []ecabinet.Meeting
+	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil || len(meetings) == 0 {
+		t.Fatalf("demo session: %v", err)
+	}
+	m := meetings[0]
+	scope := ecabinet.MeetingScope(m.ID)
+	member := login(t, b.url, "member05")
+	stream, err := member.Connect(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	if err := stream.Subscribe(scope); err != nil {
+		t.Fatal(err)
+	}
+	startSeq := int64(-1)
+	received := make(chan int64, 1000)
+	go func() {
+		_ = stream.Run(ctx, func(f *client.Frame) error {
+			switch f.Type {
+			case "snapshot":
+				if startSeq < 0 {
+					startSeq = f.Seq
+					received <- -f.Seq
+				}
+			case "event":
+				received <- f.Seq
+			}
+			return nil
+		})
+	}()
+	first := -<-received
+	const changes = 40
+	for i := 0; i < changes; i++ {
+		if i == 15 {
+			redis.restart()
+		}
+		status := "present"
+		if i%2 == 1 {
+			status = "expected"
+		}
+		path := fmt.Sprintf("/api/v1/meetings/%d/attendance/%d", m.ID, m.Invitees[i%len(m.Invitees)])
+		if err := sec.Do(ctx, "PUT", path, map[string]string{"status": status}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := first + changes
+	seen := first
+	deadline := time.After(30 * time.Second)
+	for seen < want {
+		select {
+		case s := <-received:
+			if s != seen+1 {
+				t.Fatalf("event #%d after #%d", s, seen)
+			}
+			seen = s
+		case <-deadline:
+			t.Fatalf("the client stopped at #%d of #%d after Redis restarted", seen, want)
+		}
+	}
+}
+
+// Stop PostgreSQL: the API answers 503 unavailable with Retry-After, and
+// recovers by itself when the database is back.
+func TestDatabaseOutage(t *testing.T) {
+	pg := startPostgres(t)
+	in := startInstance(t, "a", demoEnv(map[string]string{"DATABASE_URL": pg.url()}))
+	ctx := context.Background()
+	c := login(t, in.url, "member05")
+	if err := c.Do(ctx, "GET", "/api/v1/meetings", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	pg.stop()
+	err := c.Do(ctx, "GET", "/api/v1/meetings", nil, nil)
+	var ae *client.Error
+	if !errors.As(err, &ae) || ae.Status != 503 || ae.Code != "unavailable" || ae.RetryAfter <= 0 {
+		t.Fatalf("during the outage: %v", err)
+	}
+	if resp, err := http.Get(in.url + "/readyz"); err != nil || resp.StatusCode != 503 {
+		t.Fatalf("readyz during the outage: %v %v", resp, err)
+	}
+	if resp, err := http.Get(in.url + "/healthz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the process must stay alive: %v %v", resp, err)
+	}
+	pg.start()
+	eventually(t, 30*time.Second, "the API did not recover", func() error {
+		return c.Do(ctx, "GET", "/api/v1/meetings", nil, nil)
+	})
+	waitReady(t, in.url, 10*time.Second, in.done)
+}
+
+// An upload cut off half way leaves no document version behind, no chunk
+// and no temporary file.
+func TestInterruptedUpload(t *testing.T) {
+	in := startInstance(t, "a", demoEnv(nil))
+	ctx := context.Background()
+	sec := login(t, in.url, "secretary1")
+	var meetings []ecabinet.Meeting
+	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil {
+		t.Fatal(err)
+	}
+	var doc ecabinet.Document
+	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/meetings/%d/documents", meetings[0].ID),
+		ecabinet.DocumentInput{Title: "Tải lên bị ngắt", Classification: ecabinet.ClassNone}, &doc); err != nil {
+		t.Fatal(err)
+	}
+	versions := func() int {
+		var vs []ecabinet.DocumentVersion
+		if err := sec.Do(ctx, "GET", fmt.Sprintf("/api/v1/documents/%d/versions", doc.ID), nil, &vs); err != nil {
+			t.Fatal(err)
+		}
+		return len(vs)
+	}
+	// Send the headers and half of a 4 MiB multipart body by hand, then hang up.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(in.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", in.url, nil)
+	cookies := sec.HTTP.Jar.Cookies(req.URL)
+	head := fmt.Sprintf("POST /api/v1/documents/%d/versions HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"+
+		"Content-Length: %d\r\nX-CSRF-Token: %s\r\nCookie: %s=%s\r\n\r\n", doc.ID, strings.TrimPrefix(in.url, "http://"), 4<<20,
+		sec.CSRFToken(), cookies[0].Name, cookies[0].Value)
+	part := "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+	if _, err := io.WriteString(conn, head+part+strings.Repeat("x", 2<<20)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the server is reading the body
+	conn.Close()
+	// The server notices, and nothing of the upload remains.
+	eventually(t, 10*time.Second, "an interrupted upload left something", func() error {
+		if n := versions(); n != 0 {
+			return fmt.Errorf("%d versions", n)
+		}
+		return nil
+	})
+	// No temporary file is left either.
+	eventually(t, 10*time.Second, "an interrupted upload left a temporary file", func() error {
+		var left []string
+		_ = filepath.WalkDir(filepath.Join(in.data, "cache", "tmp"), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				left = append(left, p)
+			}
+			return nil
+		})
+		if len(left) > 0 {
+			return fmt.Errorf("left %v", left)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,37 @@
+package http
+
+import (
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *Server) listConclusions(c *fiber.Ctx) error {
+	cs, err := s.opts.Conclusions.ListConclusions(c.UserContext())
+	return reply(c, cs, err)
+}
+
+func (s *Server) getConclusion(c *fiber.Ctx, meetingID int64) error {
+	x, err := s.opts.Conclusions.Conclusion(c.UserContext(), meetingID)
+	return reply(c, x, err)
+}
+
+func (s *Server) putConclusion(c *fiber.Ctx, meetingID int64) error {
+	var in ecabinet.ConclusionInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	x, err := s.opts.Conclusions.SaveConclusion(c.UserContext(), meetingID, in)
+	return reply(c, x, err)
+}
+
+func (s *Server) deleteConclusion(c *fiber.Ctx, meetingID int64) error {
+	if err := s.opts.Conclusions.DeleteConclusion(c.UserContext(), meetingID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) publishConclusion(c *fiber.Ctx, meetingID int64) error {
+	x, err := s.opts.Conclusions.PublishConclusion(c.UserContext(), meetingID)
+	return reply(c, x, err)
+}

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"gorm.io/gorm"
+)
+
+type memberRow struct {
+	ID           int64
+	BodyID       int64
+	Username     string
+	PasswordHash string
+	FullName     string
+	Title        string
+	Organization string
+	Email        string
+	Precedence   int
+	Role         string
+	Clearance    string
+	Voting       bool
+	Active       bool
+	MFAEnabled   bool `gorm:"column:mfa_enabled"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (memberRow) TableName() string { return "members" }
+
+func (r *memberRow) domain() *ecabinet.Member {
+	return &ecabinet.Member{
+		ID: r.ID, BodyID: r.BodyID, Username: r.Username, FullName: r.FullName, Title: r.Title,
+		Organization: r.Organization, Email: r.Email, Precedence: r.Precedence, Role: ecabinet.Role(r.Role), Clearance: ecabinet.Classification(r.Clearance),
+		Voting: r.Voting, Active: r.Active, MFAEnabled: r.MFAEnabled, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// PasswordHasher turns a password into a self-describing hash.
+type PasswordHasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+}
+
+// MemberService implements ecabinet.MemberService.
+type MemberService struct {
+	db     *DB
+	hasher PasswordHasher
+}
+
+// NewMemberService returns a MemberService that hashes passwords with h.
+func NewMemberService(db *DB, h PasswordHasher) *MemberService {
+	return &MemberService{db: db, hasher: h}
+}
+
+var _ ecabinet.MemberService = (*MemberService)(nil)
+
+// memberOrder lists the chair first, then voting members, then the others.
+const memberOrder = "CASE role WHEN 'chair' THEN 0 WHEN 'member' THEN 1 WHEN 'secretary' THEN 2 WHEN 'admin' THEN 3 ELSE 4 END, precedence, id"
+
+// FindMember returns a member of the actor's body.
+func (s *MemberService) FindMember(ctx context.Context, id int64) (*ecabinet.Member, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.findMember(ctx, s.db.read(ctx), a.BodyID, id)
+}
+
+// ListMembers returns the members of the actor's body.
+func (s *MemberService) ListMembers(ctx context.Context) ([]*ecabinet.Member, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []memberRow
+	if err := s.db.read(ctx).Where("body_id = ?", a.BodyID).Order(memberOrder).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*ecabinet.Member, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// CreateMember adds a member to the actor's body. Admin only.
+func (s *MemberService) CreateMember(ctx context.Context, in ecabinet.MemberInput) (*ecabinet.Member, error) {
+	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(true); err != nil {
+		return nil, err
+	}
+	m, err := s.db.createMember(ctx, s.hasher, a.BodyID, in)
+	if err != nil {
+		return nil, err
+	}
+	return m, s.db.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberCreated,
+		Subject: ecabinet.Subject("member", m.ID), Detail: map[string]any{"username": m.Username, "role": m.Role, "clearance": m.Clearance, "voting": m.Voting}})
+}
+
+// UpdateMember changes a member of the actor's body. Admin only. An admin
+// cannot demote or deactivate themself (the body would lose its last admin).
+func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
+	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(false); err != nil {
+		return nil, err
+	}
+	if id == a.MemberID && (in.Role != ecabinet.RoleAdmin || !in.Active) {
+		return nil, ecabinet.FieldError("role", "member.self_demote")
+	}
+	var hash string
+	if in.Password != "" {
+		if hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
+			return nil, err
+		}
+	}
+	var out *ecabinet.Member
+	err = s.db.write(ctx, func(tx *Tx) error {
+		before, err := s.db.findMember(ctx, tx.DB, a.BodyID, id)
+		if err != nil {
+			return err
+		}
+		upd := map[string]any{
+			"username": in.Username, "full_name": in.FullName, "title": in.Title, "organization": in.Organization,
+			"email": in.Email, "precedence": in.Precedence, "role": string(in.Role), "clearance": string(in.Clearance), "voting": in.Voting, "active": in.Active,
+			"updated_at": s.db.Now(),
+		}
+		if hash != "" {
+			upd["password_hash"] = hash
+		}
+		if err := tx.Model(&memberRow{}).Where("id = ? AND body_id = ?", id, a.BodyID).Updates(upd).Error; err != nil {
+			return usernameConflict(err)
+		}
+		if !in.Active || hash != "" {
+			// A deactivated member or a new password ends every sign-in.
+			if err := tx.Where("member_id = ?", id).Delete(&signInRow{}).Error; err != nil {
+				return err
+			}
+		}
+		if out, err = s.db.findMember(ctx, tx.DB, a.BodyID, id); err != nil {
+			return err
+		}
+		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberChanged,
+			Subject: ecabinet.Subject("member", id), Detail: memberChanges(before, out, hash != "")})
+		return nil
+	})
+	return out, err
+}
+
+// memberChanges lists what an update changed that matters for security.
+func memberChanges(before, after *ecabinet.Member, password bool) map[string]any {
+	d := map[string]any{}
+	pair := func(k string, a, b any) {
+		if a != b {
+			d[k] = [2]any{a, b}
+		}
+	}
+	pair("role", before.Role, after.Role)
+	pair("clearance", before.Clearance, after.Clearance)
+	pair("voting", before.Voting, after.Voting)
+	pair("active", before.Active, after.Active)
+	pair("username", before.Username, after.Username)
+	if password {
+		d["password"] = "changed"
+	}
+	return d
+}
+
+// createMember inserts a member into body; seeding uses it without an actor.
+func (db *DB) createMember(ctx context.Context, h PasswordHasher, bodyID int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
+	hash, err := h.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	row := memberRow{
+		BodyID: bodyID, Username: in.Username, PasswordHash: hash, FullName: in.FullName, Title: in.Title,
+		Organization: in.Organization, Email: in.Email, Precedence: in.Precedence, Role: string(in.Role), Clearance: string(in.Clearance),
+		Voting: in.Voting, Active: in.Active, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := db.read(ctx).Create(&row).Error; err != nil {
+		return nil, usernameConflict(translate(err))
+	}
+	return row.domain(), nil
+}
+
+// CreateMember adds a member to a body without an actor: seeding and the
+// operator command use it. Errors: invalid, conflict.
+func (db *DB) CreateMember(ctx context.Context, h PasswordHasher, bodyID int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
+	if err := in.Validate(true); err != nil {
+		return nil, err
+	}
+	return db.createMember(ctx, h, bodyID, in)
+}
+
+func usernameConflict(err error) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || ecabinet.ErrorCode(err) == ecabinet.ECONFLICT {
+		return &ecabinet.Error{Code: ecabinet.ECONFLICT, Key: "username.taken", Field: "username"}
+	}
+	return translate(err)
+}
+
+func (db *DB) findMember(ctx context.Context, q *gorm.DB, bodyID, id int64) (*ecabinet.Member, error) {
+	var row memberRow
+	err := q.WithContext(ctx).Where("id = ? AND body_id = ?", id, bodyID).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ecabinet.NotFound("member")
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// requireRole returns the actor when their role is one of roles.
+func requireRole(ctx context.Context, roles ...ecabinet.Role) (ecabinet.Actor, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return a, err
+	}
+	for _, r := range roles {
+		if a.Role == r {
+			return a, nil
+		}
+	}
+	return a, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
+}
+
+// Usernames returns the set of usernames in body (seeding checks it).
+func (db *DB) Usernames(ctx context.Context, bodyID int64) (map[string]bool, error) {
+	var names []string
+	if err := db.read(ctx).Model(&memberRow{}).Where("body_id = ?", bodyID).Pluck("username", &names).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out, nil
+}
+
+// ActorByUsername returns the actor of an active member, for operator
+// commands (demo data, load generation) that act without a sign-in.
+// Errors: not_found.
+func (db *DB) ActorByUsername(ctx context.Context, username string) (ecabinet.Actor, error) {
+	var row memberRow
+	err := db.read(ctx).Where("username = ? AND active", username).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ecabinet.Actor{}, ecabinet.NotFound("member")
+	}
+	if err != nil {
+		return ecabinet.Actor{}, translate(err)
+	}
+	return ecabinet.Actor{MemberID: row.ID, BodyID: row.BodyID, Username: row.Username, FullName: row.FullName,
+		Role: ecabinet.Role(row.Role), Clearance: ecabinet.Classification(row.Clearance), Voting: row.Voting}, nil
+}

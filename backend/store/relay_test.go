@@ -1,0 +1,90 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/store"
+)
+
+// flakyPublisher records what is published and fails while broken is set.
+type flakyPublisher struct {
+	mu     sync.Mutex
+	broken bool
+	got    map[string][]int64 // channel → seqs
+}
+
+func (p *flakyPublisher) Publish(_ context.Context, channel string, data []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.broken {
+		return errors.New("bus down")
+	}
+	e, err := decodeEvent(data)
+	if err != nil {
+		return err
+	}
+	p.got[channel] = append(p.got[channel], e.Seq)
+	return nil
+}
+
+func (p *flakyPublisher) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.got {
+		n += len(s)
+	}
+	return n
+}
+
+// Every committed event is published, per scope in order, and stays in the
+// outbox until it was: a bus outage delays events, it never loses them.
+func TestRelayPublishesEveryCommittedEvent(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc := store.NewMeetingService(db)
+		sec := f.as(ecabinet.RoleSecretary)
+		pub := &flakyPublisher{broken: true, got: map[string][]int64{}}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { db.RunRelay(ctx, pub, 20*time.Millisecond); close(done) }()
+		defer func() { cancel(); <-done }()
+
+		m, _ := svc.CreateMeeting(sec, meetingInput())
+		for i := 0; i < 30; i++ {
+			if _, err := svc.AddItem(sec, m.ID, item("Nội dung", 5)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(100 * time.Millisecond) // the relay tries and fails meanwhile
+		if n := pub.count(); n != 0 {
+			t.Fatalf("%d events published while the bus was down", n)
+		}
+		pub.mu.Lock()
+		pub.broken = false
+		pub.mu.Unlock()
+		deadline := time.Now().Add(15 * time.Second)
+		for pub.count() < 32 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		pub.mu.Lock()
+		defer pub.mu.Unlock()
+		seqs := pub.got[string(ecabinet.MeetingScope(m.ID))]
+		if len(seqs) != 31 {
+			t.Fatalf("meeting scope: %d events published, want 31", len(seqs))
+		}
+		for i, s := range seqs {
+			if s != int64(i+1) {
+				t.Fatalf("published out of order: %v", seqs)
+			}
+		}
+		if len(pub.got[string(ecabinet.BodyScope(f.body.ID))]) != 1 {
+			t.Fatalf("body scope: %v", pub.got)
+		}
+	})
+}
