@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiAs, assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
+import { openBallot } from '../fixtures.mjs';
+
+// Written ballots: the secretariat issues one from the app; a member answers
+// another while offline, and the answer is delivered once when the network
+// returns (the secretariat's result counts it once, a replay with the same
+// idempotency key is not counted again).
+let b;
+let member;
+let memberContext;
+let secretariat;
+let fx;
+let drafted;
+before(async () => {
+	fx = await openBallot('Phiếu lấy ý kiến về dự thảo Nghị định quy định chi tiết Luật Đất đai');
+	b = await openBrowser();
+	member = b.page;
+	memberContext = b.context;
+	secretariat = (await newSession(b.browser, b.violations)).page;
+	secretariat.on('dialog', (d) => d.accept());
+	await signIn(member, 'member09');
+	await signIn(secretariat, 'secretary1');
+});
+after(async () => b?.close());
+
+test('the secretariat drafts a ballot and sends it to the members', async () => {
+	await secretariat.goto('/ballots');
+	await secretariat.getByRole('link', { name: 'Tạo phiếu' }).click();
+	await secretariat.getByLabel('Tiêu đề').fill('Phiếu lấy ý kiến về Đề án tinh gọn bộ máy');
+	await secretariat.getByLabel('Lý do, căn cứ').fill('Chính phủ không họp; xin ý kiến bằng phiếu.');
+	await secretariat.getByLabel('Hạn trả lời').fill('2026-11-30T17:00');
+	await secretariat.getByRole('textbox', { name: 'Vấn đề 1' }).fill('Đồng ý với phương án sắp xếp?');
+	await secretariat.getByRole('button', { name: 'Thêm vấn đề' }).click();
+	await secretariat.getByRole('textbox', { name: 'Vấn đề 2' }).fill('Đồng ý lộ trình thực hiện trong năm 2027?');
+	await secretariat.getByRole('button', { name: 'Lưu bản nháp' }).click();
+	await secretariat.getByRole('button', { name: 'Gửi phiếu đến thành viên' }).click();
+	await secretariat.getByTestId('ballot-progress').waitFor();
+	const id = Number(new URL(secretariat.url()).pathname.split('/').pop());
+	drafted = id;
+	const ballot = await ok(await fx.sec('GET', `/ballots/${id}`));
+	assert.equal(ballot.status, 'open');
+	// 17:00 in Hanoi is 10:00 UTC.
+	assert.equal(ballot.deadline, '2026-11-30T10:00:00Z');
+});
+
+test('the member’s inbox lists open ballots with their deadlines', async () => {
+	await member.goto('/ballots');
+	await member.getByRole('link', { name: fx.ballot.title }).waitFor();
+	await member.getByRole('link', { name: 'Phiếu lấy ý kiến về Đề án tinh gọn bộ máy' }).waitFor();
+	await screenshot(member, 'ballot-inbox');
+});
+
+let sentKey;
+let sentBody;
+test('an answer given offline waits in IndexedDB and is delivered once when back online', async () => {
+	await member.getByRole('link', { name: fx.ballot.title }).click();
+	await member.getByRole('heading', { name: fx.ballot.title, level: 1 }).waitFor();
+	await member.getByRole('button', { name: 'Gửi ý kiến' }).waitFor();
+	// The device key is registered while online.
+	await member.waitForFunction(async () => {
+		const res = await fetch('/api/v1/devices');
+		return (await res.json()).length > 0;
+	});
+	await memberContext.setOffline(true);
+	const keys = [];
+	member.on('request', (r) => {
+		if (r.method() === 'POST' && r.url().endsWith(`/ballots/${fx.ballot.id}/answers`)) {
+			keys.push(r.headers()['idempotency-key']);
+			sentBody = r.postData();
+		}
+	});
+
+	const q1 = member.getByRole('group', { name: /^Vấn đề 1\./ });
+	const q2 = member.getByRole('group', { name: /^Vấn đề 2\./ });
+	await q1.getByLabel('Đồng ý', { exact: true }).check();
+	await q2.getByLabel('Ý kiến khác').check();
+	await q2.getByLabel('Ý kiến cụ thể').fill('Đề nghị bổ sung đánh giá tác động thủ tục hành chính.');
+	await screenshot(member, 'ballot-answer');
+	await member.getByRole('button', { name: 'Gửi ý kiến' }).click();
+	await member.getByTestId('queued').waitFor();
+	const stored = await member.evaluate(
+		() =>
+			new Promise((resolve, reject) => {
+				const req = indexedDB.open('ecabinet');
+				req.onsuccess = () => {
+					const all = req.result.transaction('outbox').objectStore('outbox').getAll();
+					all.onsuccess = () => resolve(all.result);
+					all.onerror = () => reject(all.error);
+				};
+				req.onerror = () => reject(req.error);
+			})
+	);
+	assert.equal(stored.length, 1, 'one answer kept on the device');
+	assert.equal(stored[0].ballotId, fx.ballot.id);
+	assert.ok(stored[0].input.signature, 'signed with the device key');
+	await screenshot(member, 'ballot-queued');
+
+	await memberContext.setOffline(false);
+	await member.getByText(/^Đã ghi nhận ý kiến của bạn lúc /).waitFor();
+	await member.getByText('Có chữ ký số của thiết bị', { exact: false }).waitFor();
+	assert.equal(new Set(keys).size, 1, 'every attempt carried the same idempotency key');
+	sentKey = stored[0].key;
+	assert.equal(keys.at(-1), sentKey);
+	const left = await member.evaluate(
+		() =>
+			new Promise((resolve) => {
+				const req = indexedDB.open('ecabinet');
+				req.onsuccess = () => {
+					const c = req.result.transaction('outbox').objectStore('outbox').count();
+					c.onsuccess = () => resolve(c.result);
+				};
+			})
+	);
+	assert.equal(left, 0, 'nothing left waiting');
+	const devices = await member.evaluate(() => fetch('/api/v1/devices').then((r) => r.json()));
+	assert.equal(devices.length, 1, 'the device key is registered once');
+	await screenshot(member, 'ballot-answered');
+});
+
+test('the secretariat sees the answer once, and a replay with the same key is not counted again', async () => {
+	const result = await ok(await fx.sec('GET', `/ballots/${fx.ballot.id}/result`));
+	assert.equal(result.ballot.answered, 1);
+	assert.deepEqual([result.questions[0].agree, result.questions[1].other], [1, 1]);
+	assert.equal(result.signed, 2, 'both answers carry the device signature');
+
+	// The same request again, as a lost acknowledgement would make the app send it.
+	const memberApi = await apiAs('member09');
+	const replay = await memberApi('POST', `/ballots/${fx.ballot.id}/answers`, JSON.parse(sentBody), { 'Idempotency-Key': sentKey });
+	assert.equal(replay.status, 200, 'the replay is answered with the stored receipt');
+
+	await secretariat.goto(`/ballots/${fx.ballot.id}`);
+	await secretariat.getByText('1/27 thành viên đã trả lời').waitFor();
+	const rows = secretariat.getByTestId('result-row');
+	await rows.first().waitFor();
+	assert.match(await rows.nth(0).textContent(), /Đồng ý thông qua dự thảo Nghị định\?\s*1\s*0\s*0\s*26/);
+	const answered = secretariat.getByTestId('respondent').filter({ hasText: 'Đã trả lời' });
+	await answered.first().waitFor();
+	assert.equal(await answered.count(), 1, 'one member shown as having answered');
+	await screenshot(secretariat, 'ballot-secretariat');
+	for (const [name, type] of [
+		['Tải báo cáo tổng hợp (PDF)', 'application/pdf'],
+		['Tải báo cáo tổng hợp (CSV)', 'text/csv']
+	]) {
+		const href = await secretariat.getByRole('link', { name }).getAttribute('href');
+		const res = await secretariat.evaluate((u) => fetch(u).then((r) => [r.status, r.headers.get('content-type')]), href);
+		assert.equal(res[0], 200, href);
+		assert.ok(res[1].startsWith(type), `${href}: ${res[1]}`);
+	}
+	const after = await ok(await fx.sec('GET', `/ballots/${fx.ballot.id}/result`));
+	assert.equal(after.ballot.answered, 1);
+	assert.equal(after.questions[0].agree, 1);
+});
+
+test('a reminder from the secretariat reaches the member who has not answered', async () => {
+	await secretariat.goto(`/ballots/${drafted}`);
+	await secretariat.getByRole('button', { name: 'Nhắc thành viên chưa trả lời' }).click();
+	await secretariat.getByText(/^Đã nhắc \d+ thành viên\.$/).waitFor();
+	const reminder = member.getByRole('status', { name: 'Nhắc nhở' }).getByRole('link', { name: 'Xem phiếu' });
+	await reminder.waitFor();
+	await screenshot(member, 'ballot-reminder');
+	await reminder.click();
+	await member.getByRole('heading', { name: 'Phiếu lấy ý kiến về Đề án tinh gọn bộ máy', level: 1 }).waitFor();
+});
+
+test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

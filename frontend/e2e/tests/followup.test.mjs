@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { lowContrastText, overflowsSideways, smallTargets, unlabelledControls } from '../audit.mjs';
+import { apiAs, assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
+import { closedMeeting, openBallot } from '../fixtures.mjs';
+
+// Follow-up of sessions: the secretariat publishes a conclusion notice and
+// assigns a task from it, the lead reports it done and the statistics
+// follow; the savings dashboard; paper answers; the audit log.
+let b;
+let sec;
+let lead;
+let fx;
+before(async () => {
+	fx = await closedMeeting('Phiên họp Chính phủ thường kỳ tháng 11 năm 2026');
+	b = await openBrowser();
+	sec = b.page;
+	sec.on('dialog', (d) => d.accept());
+	lead = (await newSession(b.browser, b.violations)).page;
+	await signIn(sec, 'secretary1');
+	await signIn(lead, 'member05');
+});
+after(async () => b?.close());
+
+async function audit(page, label) {
+	assert.deepEqual(await smallTargets(page), [], `${label}: touch targets under 44 px`);
+	assert.deepEqual(await unlabelledControls(page), [], `${label}: controls without a label`);
+	assert.deepEqual(await lowContrastText(page), [], `${label}: text under AA contrast`);
+	assert.equal(await overflowsSideways(page), false, `${label}: scrolls sideways`);
+}
+
+let taskId;
+test('the secretariat drafts and publishes the conclusion notice of a closed session', async () => {
+	await sec.goto(`/meetings/${fx.meeting.id}`);
+	await sec.getByRole('link', { name: 'Thông báo kết luận' }).click();
+	await sec.getByLabel('Trích yếu').fill('Kết luận của Thủ tướng Chính phủ tại Phiên họp Chính phủ thường kỳ tháng 11 năm 2026');
+	await sec.getByLabel('Số hiệu').fill('301/TB-VPCP');
+	await sec.getByLabel('Kết luận chung').fill('Thủ tướng Chính phủ kết luận và giao nhiệm vụ như sau:');
+	await sec.getByLabel(/^Kết luận về: 1\./).fill('Giao Bộ Kế hoạch và Đầu tư hoàn thiện báo cáo, trình Chính phủ trước ngày 15/12.');
+	await sec.getByRole('button', { name: 'Lưu bản nháp' }).click();
+	await sec.getByRole('status').filter({ hasText: 'Đã lưu bản nháp.' }).waitFor();
+	// Invitees do not see a draft.
+	const member = await apiAs('member05');
+	assert.equal((await member('GET', `/meetings/${fx.meeting.id}/conclusion`)).status, 404);
+	await sec.getByRole('button', { name: 'Ban hành thông báo' }).click();
+	await sec.getByTestId('conclusion').getByText('Đã ban hành').waitFor();
+	await audit(sec, 'conclusion');
+	await screenshot(sec, 'conclusion');
+	const published = await ok(await member('GET', `/meetings/${fx.meeting.id}/conclusion`));
+	assert.equal(published.number, '301/TB-VPCP');
+});
+
+test('the secretariat assigns a task from an item of the notice', async () => {
+	await sec.getByRole('link', { name: /^Giao nhiệm vụ về “1\./ }).click();
+	await sec.getByRole('heading', { name: 'Giao nhiệm vụ', level: 1 }).waitFor();
+	await sec.getByLabel('Tên nhiệm vụ').fill('Hoàn thiện Báo cáo tình hình kinh tế - xã hội tháng 11');
+	await sec.getByLabel('Một thành viên').check();
+	const member05 = fx.members.find((m) => m.username === 'member05');
+	await sec.getByLabel('Thành viên chủ trì').selectOption(String(member05.id));
+	await sec.getByLabel('Cơ quan phối hợp (mỗi dòng một cơ quan)').fill('Bộ Tài chính\nNgân hàng Nhà nước Việt Nam');
+	await sec.getByLabel('Hạn hoàn thành').fill('2026-12-15');
+	// The source and the agenda item come from the link.
+	assert.match(await sec.getByLabel('Giao theo').inputValue(), /^conclusion:\d+$/);
+	await audit(sec, 'task form');
+	await screenshot(sec, 'task-new');
+	await sec.getByRole('button', { name: 'Giao nhiệm vụ' }).click();
+	await sec.waitForURL(/\/tasks\/\d+$/);
+	taskId = Number(new URL(sec.url()).pathname.split('/').pop());
+	const task = await ok(await fx.sec('GET', `/tasks/${taskId}`));
+	assert.equal(task.item_id, fx.agenda[0].id);
+	assert.equal(task.lead_member_id, member05.id);
+	assert.deepEqual(task.co_units, ['Bộ Tài chính', 'Ngân hàng Nhà nước Việt Nam']);
+	assert.equal(task.due_date, '2026-12-15');
+	await sec.getByText('Đang thực hiện', { exact: true }).first().waitFor();
+});
+
+test('the lead reports the task done; the statistics follow live', async () => {
+	await sec.goto('/tasks');
+	const onTime = sec.getByTestId('stat-done_on_time').locator('strong');
+	await onTime.waitFor();
+	const before = await ok(await fx.sec('GET', '/tasks/stats'));
+	assert.equal(await onTime.textContent(), before.total.done_on_time.toLocaleString('vi-VN'));
+	await audit(sec, 'tasks');
+	await screenshot(sec, 'tasks');
+
+	await lead.goto(`/tasks/${taskId}`);
+	await lead.getByRole('heading', { name: 'Hoàn thiện Báo cáo tình hình kinh tế - xã hội tháng 11', level: 1 }).waitFor();
+	await lead.getByLabel('Nội dung báo cáo').fill('Đã hoàn thiện báo cáo, gửi Văn phòng Chính phủ.');
+	await lead.getByLabel('Nhiệm vụ đã hoàn thành').check();
+	await lead.getByRole('button', { name: 'Gửi báo cáo' }).click();
+	await lead.getByText('Hoàn thành đúng hạn', { exact: true }).first().waitFor();
+	await lead.getByTestId('task-report').first().waitFor();
+	await audit(lead, 'task');
+	await screenshot(lead, 'task');
+
+	const after = await ok(await fx.sec('GET', '/tasks/stats'));
+	assert.equal(after.total.done_on_time, before.total.done_on_time + 1);
+	await sec.waitForFunction(
+		(want) => document.querySelector('[data-testid="stat-done_on_time"] strong')?.textContent === want,
+		after.total.done_on_time.toLocaleString('vi-VN')
+	);
+	await sec.goto('/tasks/stats');
+	await sec.getByTestId('stats-table').waitFor();
+	assert.match(await sec.getByTestId('stats-table').locator('tfoot').textContent(), new RegExp(`${after.total.assigned}`));
+	await audit(sec, 'task statistics');
+	await screenshot(sec, 'task-stats');
+});
+
+test('the savings dashboard shows this body’s figures, each explained', async () => {
+	const answer = sec.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/ledger' && !r.url().includes('explain'));
+	await sec.goto('/savings');
+	const report = await (await answer).json();
+	const pages = sec.getByTestId('kpi-pages').locator('strong');
+	await pages.waitFor();
+	assert.equal(await pages.textContent(), report.total.paper.pages_avoided.toLocaleString('vi-VN'));
+	assert.ok(report.total.paper.pages_avoided > 0, 'the demo and this run distributed documents');
+	await sec.getByRole('img', { name: /Trang giấy theo kỳ/ }).waitFor();
+	await sec.getByTestId('ledger-meetings').waitFor();
+	await audit(sec, 'savings');
+	await screenshot(sec, 'savings');
+
+	await sec.getByTestId('ledger-meetings').locator(`a[href="/savings/meetings/${fx.meeting.id}"]`).click();
+	await sec.getByTestId('ledger-lines').waitFor();
+	const ledger = await ok(await fx.sec('GET', `/ledger/meetings/${fx.meeting.id}`));
+	assert.match(await sec.getByTestId('ledger-summary').textContent(), new RegExp(ledger.paper.pages_avoided.toLocaleString('vi-VN').replaceAll('.', '\\.')));
+	await sec.getByTestId('ledger-items').waitFor();
+	await audit(sec, 'savings detail');
+	await screenshot(sec, 'savings-session');
+});
+
+test('a paper answer recorded by the secretariat appears in the result', async () => {
+	const { ballot } = await openBallot('Phiếu lấy ý kiến về dự thảo Nghị định quản lý tài sản công');
+	const members = fx.members;
+	const who = members.find((m) => m.username === 'member07');
+	await sec.goto(`/ballots/${ballot.id}`);
+	await sec.getByRole('button', { name: `Ghi phiếu giấy của ${who.full_name}` }).click();
+	await sec.getByRole('group', { name: /^Vấn đề 1\./ }).getByLabel('Đồng ý', { exact: true }).check();
+	await sec.getByRole('group', { name: /^Vấn đề 2\./ }).getByLabel('Đồng ý', { exact: true }).check();
+	await sec.getByLabel('Lý do ghi thay').fill('Phiếu giấy của Bộ trưởng nhận qua Văn phòng ngày 21/11');
+	await screenshot(sec, 'ballot-paper');
+	await sec.getByRole('button', { name: 'Ghi nhận phiếu giấy' }).click();
+	await sec.getByText(`Đã ghi nhận phiếu giấy của ${who.full_name}.`).waitFor();
+	await sec.getByTestId('respondent').filter({ hasText: 'Phiếu giấy: Phiếu giấy của Bộ trưởng nhận qua Văn phòng ngày 21/11' }).waitFor();
+	await sec.getByText('1/27 thành viên đã trả lời').waitFor();
+	const result = await ok(await fx.sec('GET', `/ballots/${ballot.id}/result`));
+	assert.equal(result.questions[0].agree, 1);
+	const report = await ok(await fx.sec('GET', `/ballots/${ballot.id}/report`));
+	assert.ok(report.rows.some((r) => r.member_id === who.id && r.paper_reason && r.choice === 'agree'));
+	await audit(sec, 'ballot with a paper answer');
+});
+
+test('the audit log lists the admin’s sign-in', async () => {
+	const { page } = await newSession(b.browser, b.violations);
+	await signIn(page, 'admin');
+	await page.getByRole('navigation').getByRole('link', { name: 'Nhật ký hệ thống' }).click();
+	await page.getByTestId('audit').waitFor();
+	await page.getByRole('button', { name: 'Mới nhất' }).click();
+	const login = page.getByTestId('audit-entry').filter({ hasText: 'Đăng nhập' }).filter({ hasText: 'Quản trị hệ thống' }).last();
+	await login.waitFor();
+	await login.locator('summary').click();
+	await login.getByText('auth.login').waitFor();
+	await audit(page, 'audit');
+	await screenshot(page, 'audit');
+});
+
+test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { bands, niceAxis, niceStep, stack, yScale } from './scale';
+
+describe('chart scales', () => {
+	it('rounds steps to 1, 2, 2.5 or 5 times a power of ten', () => {
+		expect(niceStep(0.7)).toBe(1);
+		expect(niceStep(13)).toBe(20);
+		expect(niceStep(23)).toBe(25);
+		expect(niceStep(41_000)).toBe(50_000);
+		expect(niceStep(60_000_000)).toBe(100_000_000);
+		expect(niceStep(0)).toBe(1);
+	});
+
+	it('makes an axis from zero to a round top above the largest value', () => {
+		expect(niceAxis(102_996)).toEqual({ top: 150_000, ticks: [0, 50_000, 100_000, 150_000] });
+		expect(niceAxis(102_996, 5)).toEqual({ top: 125_000, ticks: [0, 25_000, 50_000, 75_000, 100_000, 125_000] });
+		expect(niceAxis(30.2)).toEqual({ top: 40, ticks: [0, 10, 20, 30, 40] });
+		expect(niceAxis(100)).toEqual({ top: 100, ticks: [0, 25, 50, 75, 100] });
+		expect(niceAxis(0)).toEqual({ top: 1, ticks: [0, 1] });
+		expect(niceAxis(0.3).ticks).toEqual([0, 0.1, 0.2, 0.3]);
+	});
+
+	it('maps values to pixels upwards and clamps what is outside', () => {
+		const y = yScale(100, 200, 20);
+		expect(y(0)).toBe(200);
+		expect(y(100)).toBe(20);
+		expect(y(50)).toBe(110);
+		expect(y(-5)).toBe(200);
+		expect(y(150)).toBe(20);
+	});
+
+	it('centres bars in equal bands', () => {
+		const b = bands(4, 40, 400, 0.5);
+		expect(b.step).toBe(100);
+		expect(b.bar).toBe(50);
+		expect(b.start(0)).toBe(65);
+		expect(b.start(3)).toBe(365);
+	});
+
+	it('stacks values one on another', () => {
+		expect(stack([864, 0, 494])).toEqual([
+			[0, 864],
+			[864, 864],
+			[864, 1358]
+		]);
+	});
+});

@@ -1,0 +1,50 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MeetingState } from '$lib/api/types';
+import { i18n } from '$lib/i18n/i18n.svelte';
+import AttendanceBoard from '../meeting/AttendanceBoard.svelte';
+
+const setAttendance = vi.fn();
+vi.mock('$lib/api/meetings', () => ({ setAttendance: (...a: unknown[]) => setAttendance(...a) }));
+vi.mock('$lib/members/directory.svelte', () => ({
+	directory: { name: (id: number) => ({ 5: 'Trần Quang Huy', 6: 'Lê Thị Thanh Mai' })[id] ?? `#${id}` }
+}));
+
+const ms = {
+	meeting: { id: 4, status: 'live' },
+	attendance: [
+		{ meeting_id: 4, member_id: 5, status: 'expected', updated_at: '' },
+		{ meeting_id: 4, member_id: 6, status: 'present', updated_at: '' }
+	]
+} as unknown as MeetingState;
+
+beforeEach(() => {
+	i18n.set('vi');
+	setAttendance.mockReset().mockResolvedValue({});
+});
+
+describe('AttendanceBoard', () => {
+	it('records a member present in one tap', async () => {
+		render(AttendanceBoard, { ms });
+		expect(screen.getByText('1/2 có mặt')).toBeTruthy();
+		expect(screen.queryByRole('button', { name: 'Ghi nhận Lê Thị Thanh Mai có mặt' })).toBeNull();
+		await fireEvent.click(screen.getByRole('button', { name: 'Ghi nhận Trần Quang Huy có mặt' }));
+		expect(setAttendance).toHaveBeenCalledWith(4, 5, { status: 'present' });
+	});
+
+	it('records a deputy with the name, position and reason', async () => {
+		render(AttendanceBoard, { ms });
+		await fireEvent.click(screen.getByRole('button', { name: 'Vắng / Cử người dự thay: Trần Quang Huy' }));
+		await fireEvent.click(screen.getByLabelText('Cử người dự thay'));
+		await fireEvent.input(screen.getByLabelText('Họ tên người dự thay'), { target: { value: 'Nguyễn Văn An' } });
+		await fireEvent.input(screen.getByLabelText('Chức vụ người dự thay'), { target: { value: 'Thứ trưởng' } });
+		await fireEvent.input(screen.getByLabelText('Lý do vắng'), { target: { value: 'Công tác nước ngoài' } });
+		await fireEvent.click(screen.getByRole('button', { name: 'Ghi nhận' }));
+		expect(setAttendance).toHaveBeenCalledWith(4, 5, {
+			status: 'deputy',
+			reason: 'Công tác nước ngoài',
+			deputy_name: 'Nguyễn Văn An',
+			deputy_title: 'Thứ trưởng'
+		});
+	});
+});
