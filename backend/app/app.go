@@ -253,8 +253,9 @@ func (a *App) ballotJobs(ctx context.Context) {
 	}
 }
 
-// taskJobs sends the task reminders that are due, every minute (they are
-// counted in days; each goes once, whatever instance sends it).
+// taskJobs sends the task reminders that are due and announces the tasks
+// that turned overdue, every minute (reminders are counted in days; each
+// goes once, whatever instance sends it).
 func (a *App) taskJobs(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -268,6 +269,11 @@ func (a *App) taskJobs(ctx context.Context) {
 			a.log.Warn("task reminders failed", "err", err)
 		} else if n > 0 {
 			a.log.Info("task reminders sent", "members", n)
+		}
+		if n, err := a.tasks.AnnounceOverdue(ctx); err != nil {
+			a.log.Warn("announcing overdue tasks failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("tasks turned overdue", "count", n)
 		}
 	}
 }

@@ -185,6 +185,34 @@ func (s *TaskService) SendDueReminders(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// AnnounceOverdue tells who follows a task (the live task boards and
+// statistics) that it turned overdue: its status changes when the deadline
+// passes, without any write that would emit an event. Each task is
+// announced once, whatever instance notices. It returns how many were.
+func (s *TaskService) AnnounceOverdue(ctx context.Context) (int, error) {
+	var ids []int64
+	if err := s.db.read(ctx).Model(&taskRow{}).
+		Where("completed_at IS NULL AND deadline <= ? AND overdue_announced_at IS NULL", s.db.Now()).
+		Order("id").Pluck("id", &ids).Error; err != nil {
+		return 0, translate(err)
+	}
+	n := 0
+	for _, id := range ids {
+		err := s.db.write(ctx, func(tx *Tx) error {
+			res := tx.Exec("UPDATE tasks SET overdue_announced_at = ? WHERE id = ? AND completed_at IS NULL AND overdue_announced_at IS NULL", s.db.Now(), id)
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error // done meanwhile, or announced by another instance
+			}
+			n++
+			return s.emitTask(tx, id)
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // remind records a task's reminder of kind and, if this call recorded it,
 // notifies the lead's members.
 func (s *TaskService) remind(ctx context.Context, r *taskRow, kind string, loc *time.Location) (int, error) {

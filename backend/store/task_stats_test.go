@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,41 @@ func TestTaskReminders(t *testing.T) {
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM events WHERE type = ? AND audience LIKE 'member:%'", ecabinet.EventTaskReminder); n != 3 {
 			t.Errorf("%d reminder events", n)
+		}
+	})
+}
+
+// A task's status turns overdue when its deadline passes, with no write:
+// the job announces it once (a task.updated event for the live boards),
+// and never for a task done in time.
+func TestOverdueTasksAreAnnouncedOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		e := newTaskEnv(t, db) // 1 March 2026, 09:00 in Hanoi
+		announce := func(want int) {
+			t.Helper()
+			n, err := e.tasks.AnnounceOverdue(t.Context())
+			if err != nil || n != want {
+				t.Fatalf("at %v: %d announced (%v), want %d", e.clock.t, n, err, want)
+			}
+		}
+		late := e.assign(t, ecabinet.TaskInput{Title: "Báo cáo nhanh", LeadOrg: "Bộ Y tế", DueDate: "2026-03-03"})
+		done := e.assign(t, ecabinet.TaskInput{Title: "Rà soát", LeadOrg: "Bộ Tài chính", DueDate: "2026-03-03"})
+		e.assign(t, ecabinet.TaskInput{Title: "Nghiên cứu", LeadOrg: "Bộ Tài chính", DueDate: "2026-03-20"})
+		if _, err := e.tasks.ReportProgress(e.as("mof"), done.ID, ecabinet.ProgressInput{Note: "Xong", Done: true}); err != nil {
+			t.Fatal(err)
+		}
+		overdue := func() int {
+			return count(t, db, "SELECT COUNT(*) FROM events WHERE type = ? AND payload LIKE ?", ecabinet.EventTaskUpdated,
+				fmt.Sprintf(`%%"id":%d,%%"status":"%s"%%`, late.ID, ecabinet.TaskOverdue))
+		}
+		announce(0)                                               // nothing is late yet
+		e.clock.t = time.Date(2026, 3, 3, 16, 59, 0, 0, time.UTC) // 23:59 on the due date in Hanoi
+		announce(0)
+		e.clock.t = time.Date(2026, 3, 3, 17, 1, 0, 0, time.UTC) // the due date has ended
+		announce(1)
+		announce(0)
+		if n := overdue(); n != 1 {
+			t.Errorf("%d task.updated events with the late task overdue, want 1", n)
 		}
 	})
 }
