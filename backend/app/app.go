@@ -102,6 +102,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 	authSvc, err := auth.New(a.signIns, hasher, limiter, auth.Config{
 		IdleTimeout: cfg.SessionIdle, Lifetime: cfg.SessionLifetime,
 		MaxFailuresPerUser: cfg.LoginMaxFailures, MaxFailuresPerIP: 20 * cfg.LoginMaxFailures,
+		MFAKey: cfg.MFAKey,
 	}, log)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,9 @@ type Config struct {
 	// from one address, within the limiter's window lock further attempts.
 	MaxFailuresPerUser int
 	MaxFailuresPerIP   int
+	// MFAKey (32 bytes) encrypts second-factor secrets at rest; empty
+	// stores them unencrypted.
+	MFAKey []byte
 }
 
 // Service implements ecabinet.AuthService.
@@ -59,6 +62,7 @@ type Service struct {
 	hasher  *Hasher
 	limiter Limiter
 	cfg     Config
+	sealer  *sealer
 	log     *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -69,11 +73,15 @@ type Service struct {
 
 // New returns a Service.
 func New(s Store, h *Hasher, l Limiter, cfg Config, log *slog.Logger) (*Service, error) {
+	sl, err := newSealer(cfg.MFAKey)
+	if err != nil {
+		return nil, err
+	}
 	dummy, err := h.Hash(context.Background(), "not a password of anyone")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: s, hasher: h, limiter: l, cfg: cfg, log: log, Now: func() time.Time { return time.Now().UTC() }, dummy: dummy}, nil
+	return &Service{store: s, hasher: h, limiter: l, cfg: cfg, sealer: sl, log: log, Now: func() time.Time { return time.Now().UTC() }, dummy: dummy}, nil
 }
 
 var _ ecabinet.AuthService = (*Service)(nil)
@@ -186,7 +194,11 @@ func (s *Service) secondFactor(ctx context.Context, cred *store.Credentials, in 
 	if in.RecoveryCode != "" {
 		return s.store.UseRecoveryCode(ctx, cred.MemberID, HashToken(normaliseRecoveryCode(in.RecoveryCode)))
 	}
-	step, ok := checkTOTP(cred.MFASecret, in.TOTP, s.Now(), cred.MFALastStep)
+	secret, err := s.sealer.open(cred.MemberID, cred.MFASecret)
+	if err != nil {
+		return false, err
+	}
+	step, ok := checkTOTP(secret, in.TOTP, s.Now(), cred.MFALastStep)
 	if !ok {
 		return false, nil
 	}
@@ -203,7 +215,11 @@ func (s *Service) SetupMFA(ctx context.Context) (*ecabinet.MFASetup, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SetMFASecret(ctx, a.MemberID, secret); err != nil {
+	stored, err := s.sealer.seal(a.MemberID, secret)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetMFASecret(ctx, a.MemberID, stored); err != nil {
 		return nil, err
 	}
 	return &ecabinet.MFASetup{Secret: secret, OTPAuthURI: otpauthURI("e-Cabinet", a.Username, secret)}, nil
@@ -215,7 +231,11 @@ func (s *Service) EnableMFA(ctx context.Context, code string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	secret, enabled, last, err := s.store.MFAState(ctx, a.MemberID)
+	stored, enabled, last, err := s.store.MFAState(ctx, a.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := s.sealer.open(a.MemberID, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +276,11 @@ func (s *Service) DisableMFA(ctx context.Context, code string) error {
 	if cred.MFARequired {
 		return ecabinet.Errorf(ecabinet.EFORBIDDEN, "mfa.required_by_body")
 	}
-	step, ok := checkTOTP(cred.MFASecret, code, s.Now(), cred.MFALastStep)
+	secret, err := s.sealer.open(a.MemberID, cred.MFASecret)
+	if err != nil {
+		return err
+	}
+	step, ok := checkTOTP(secret, code, s.Now(), cred.MFALastStep)
 	if !ok {
 		return ecabinet.FieldError("code", "mfa_invalid")
 	}

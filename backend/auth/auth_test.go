@@ -41,13 +41,16 @@ func TestHasher(t *testing.T) {
 
 // env is an auth service over a real SQLite store with a controllable clock.
 type env struct {
-	svc    *auth.Service
-	now    time.Time
-	member *ecabinet.Member
-	admin  *ecabinet.Member
+	svc     *auth.Service
+	signIns *store.SignInStore
+	hasher  *auth.Hasher
+	cfg     auth.Config
+	now     time.Time
+	member  *ecabinet.Member
+	admin   *ecabinet.Member
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, options ...func(*auth.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Logger: quiet})
@@ -72,13 +75,24 @@ func newEnv(t *testing.T) *env {
 		return m
 	}
 	e.member, e.admin = mk("minh", ecabinet.RoleMember), mk("root", ecabinet.RoleAdmin)
-	e.svc, err = auth.New(store.NewSignInStore(db), h, ratelimit.NewLocal(15*time.Minute),
-		auth.Config{IdleTimeout: 30 * time.Minute, Lifetime: 12 * time.Hour, MaxFailuresPerUser: 5, MaxFailuresPerIP: 8}, quiet)
+	e.signIns, e.hasher = store.NewSignInStore(db), h
+	e.cfg = auth.Config{IdleTimeout: 30 * time.Minute, Lifetime: 12 * time.Hour, MaxFailuresPerUser: 5, MaxFailuresPerIP: 8}
+	for _, o := range options {
+		o(&e.cfg)
+	}
+	e.svc = e.service(t, e.cfg)
+	return e
+}
+
+// service returns another instance's service over the same store.
+func (e *env) service(t *testing.T, cfg auth.Config) *auth.Service {
+	t.Helper()
+	svc, err := auth.New(e.signIns, e.hasher, ratelimit.NewLocal(15*time.Minute), cfg, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc.Now = func() time.Time { return e.now }
-	return e
+	svc.Now = func() time.Time { return e.now }
+	return svc
 }
 
 func code(err error) string { return ecabinet.ErrorCode(err) }
@@ -239,5 +253,53 @@ func TestSecondFactor(t *testing.T) {
 	}
 	if _, _, _, err := e.svc.Login(ctx, pw, c); err != nil {
 		t.Fatalf("login after disabling: %v", err)
+	}
+}
+
+// With ECABINET_MFA_KEY the TOTP secret is stored encrypted, bound to its
+// member: the stored value does not reveal it, an instance without the key
+// cannot use it, and the value copied into another member's row does not
+// open there.
+func TestSecondFactorSecretIsSealedAtRest(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	e := newEnv(t, func(c *auth.Config) { c.MFAKey = key })
+	ctx := context.Background()
+	c := ecabinet.Client{IP: "10.2.2.2"}
+	asMember := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: e.member.ID, BodyID: e.member.BodyID, Username: "minh", Role: ecabinet.RoleMember})
+	setup, err := e.svc.SetupMFA(asMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := func() string {
+		c, err := auth.TOTPCode(setup.Secret, auth.TOTPStep(e.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := e.svc.EnableMFA(asMember, code()); err != nil {
+		t.Fatal(err)
+	}
+	stored, _, _, err := e.signIns.MFAState(ctx, e.member.ID)
+	if err != nil || stored == setup.Secret || strings.Contains(stored, setup.Secret) || !strings.HasPrefix(stored, "aesgcm1:") {
+		t.Fatalf("stored secret %q (%v): not sealed", stored, err)
+	}
+	e.now = e.now.Add(30 * time.Second)
+	in := ecabinet.LoginInput{Username: "minh", Password: "password-minh", TOTP: code()}
+	if _, _, _, err := e.service(t, auth.Config{IdleTimeout: time.Hour, Lifetime: 12 * time.Hour, MaxFailuresPerUser: 5, MaxFailuresPerIP: 8}).
+		Login(ctx, in, c); ecabinet.ErrorCode(err) != ecabinet.EINTERNAL {
+		t.Fatalf("an instance without the key: %v, want an internal error", err)
+	}
+	if _, _, _, err := e.svc.Login(ctx, in, c); err != nil {
+		t.Fatalf("login with the code: %v", err)
+	}
+	// The admin's row gets the member's sealed secret: it does not open.
+	if err := e.signIns.SetMFASecret(ctx, e.admin.ID, stored); err != nil {
+		t.Fatal(err)
+	}
+	asAdmin := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: e.admin.ID, BodyID: e.admin.BodyID, Username: "root", Role: ecabinet.RoleAdmin})
+	e.now = e.now.Add(30 * time.Second)
+	if _, err := e.svc.EnableMFA(asAdmin, code()); ecabinet.ErrorCode(err) != ecabinet.EINTERNAL {
+		t.Fatalf("a secret moved to another member: %v, want an internal error", err)
 	}
 }

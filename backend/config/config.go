@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/url"
@@ -42,6 +43,7 @@ type Config struct {
 	SMTPURL          string
 	SMTPFrom         string
 	BallotBatch      bool
+	MFAKey           []byte
 }
 
 // Var describes one environment variable.
@@ -215,6 +217,18 @@ var Vars = []Var{
 		c.BallotBatch = b
 		return nil
 	}},
+	{"ECABINET_MFA_KEY", "", "32 random bytes in base64 (openssl rand -base64 32), the same on every instance, that encrypt second-factor secrets at rest; empty stores them unencrypted.", func(c *Config, v string) error {
+		c.MFAKey = nil
+		if v == "" {
+			return nil
+		}
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(key) != 32 {
+			return fmt.Errorf("want 32 bytes in base64")
+		}
+		c.MFAKey = key
+		return nil
+	}},
 	{"ECABINET_DB_MAX_CONNS", "20", "Largest PostgreSQL connection pool of one instance.", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
@@ -235,6 +249,9 @@ func Load(getenv func(string) string) (*Config, error) {
 			val = v.Default
 		}
 		if err := v.set(c, val); err != nil {
+			if secret[v.Name] {
+				return nil, fmt.Errorf("config: %s: %v", v.Name, err)
+			}
 			return nil, fmt.Errorf("config: %s=%q: %v", v.Name, val, err)
 		}
 	}
@@ -243,6 +260,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// secret names the variables whose values may hold passwords or keys: an
+// error about them does not repeat the value into the logs.
+var secret = map[string]bool{"DATABASE_URL": true, "REDIS_URL": true, "ECABINET_DEMO_PASSWORD": true,
+	"ECABINET_SMTP_URL": true, "ECABINET_MFA_KEY": true}
 
 func lookup(getenv func(string) string, name string) (string, bool) {
 	v := strings.TrimSpace(getenv(name))

@@ -63,6 +63,7 @@ func TestInvalidValueNamesTheVariable(t *testing.T) {
 		"ECABINET_TRUSTED_PROXIES":  "proxy.local",
 		"ECABINET_LOG_LEVEL":        "loud",
 		"ECABINET_HASH_CONCURRENCY": "0",
+		"ECABINET_MFA_KEY":          "c2hvcnQ=",
 	} {
 		_, err := config.Load(env(map[string]string{name: val}))
 		if err == nil || !strings.Contains(err.Error(), name) {
@@ -71,6 +72,18 @@ func TestInvalidValueNamesTheVariable(t *testing.T) {
 	}
 	if _, err := config.Load(env(map[string]string{"ECABINET_SESSION_IDLE": "13h"})); err == nil {
 		t.Error("an idle timeout longer than the lifetime was accepted")
+	}
+	// A refused password or key is not repeated into the logs.
+	for name, val := range map[string]string{"ECABINET_MFA_KEY": "not-base64-secret!", "DATABASE_URL": "mysql://root:hunter22@db/x",
+		"ECABINET_DEMO_PASSWORD": "hunter22"} {
+		_, err := config.Load(env(map[string]string{name: val}))
+		if err == nil || strings.Contains(err.Error(), val) {
+			t.Errorf("%s: error %v repeats the value", name, err)
+		}
+	}
+	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+	if c, err := config.Load(env(map[string]string{"ECABINET_MFA_KEY": key})); err != nil || string(c.MFAKey) != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("MFA key: %v", err)
 	}
 }
 
