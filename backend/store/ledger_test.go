@@ -218,6 +218,26 @@ func TestBallotLedgerAndReport(t *testing.T) {
 		if got, _ := ledger.BallotLedger(sec, b.ID); got.Paper.PagesAvoided != 12 || got.Settings.BallotPages != 3 {
 			t.Fatalf("after the settings change: %+v", got)
 		}
+
+		// So does a change of clearance (electronic copies of classified
+		// documents count the invitees cleared for them); a new title does not.
+		members, mem := store.NewMemberService(db, hasher), f.members[ecabinet.RoleMember]
+		in := ecabinet.MemberInput{Username: mem.Username, FullName: mem.FullName, Title: "Bộ trưởng", Role: ecabinet.RoleMember,
+			Clearance: ecabinet.ClassNone, Voting: true, Active: true}
+		before := len(ledgerEvents(t, db, f.body.ID))
+		if _, err := members.UpdateMember(f.as(ecabinet.RoleAdmin), mem.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(ledgerEvents(t, db, f.body.ID)); n != before {
+			t.Fatalf("a new title: %d ledger events, want %d", n, before)
+		}
+		in.Clearance = ecabinet.ClassSecret
+		if _, err := members.UpdateMember(f.as(ecabinet.RoleAdmin), mem.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if ev := ledgerEvents(t, db, f.body.ID); len(ev) != before+1 || ev[len(ev)-1].Kind != ecabinet.LedgerBody {
+			t.Fatalf("a clearance change: %+v", ev)
+		}
 	})
 }
 

@@ -149,6 +149,11 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.
 		}
 		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberChanged,
 			Subject: ecabinet.Subject("member", id), Detail: memberChanges(before, out, hash != "")})
+		if before.Clearance != out.Clearance {
+			// Electronic copies of classified documents count the invitees
+			// cleared for them: the paper figures may have changed.
+			return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+		}
 		return nil
 	})
 	return out, err
