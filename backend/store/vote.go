@@ -211,12 +211,25 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		}
 		voter = forMember
 	}
-	hash, err := requestHash("vote", voteID, voter, option)
-	if err != nil {
-		return nil, err
-	}
 	var out *ecabinet.Vote
 	err = s.db.write(ctx, func(tx *Tx) error {
+		// The key's request fingerprint leaves a secret vote's option out:
+		// hashed with the few options there are, it would tell the choice
+		// of the member stored beside it. A key reused for another option
+		// of a secret vote then replays the first answer (which shows no
+		// choice) instead of being refused.
+		var secret []bool
+		if err := tx.Raw("SELECT secret FROM votes WHERE id = ?", voteID).Scan(&secret).Error; err != nil {
+			return err
+		}
+		fingerprint := []any{"vote", voteID, voter, option}
+		if len(secret) == 1 && secret[0] {
+			fingerprint = fingerprint[:3]
+		}
+		hash, err := requestHash(fingerprint...)
+		if err != nil {
+			return err
+		}
 		if replay, err := tx.claimKey(a.MemberID, idemKey, hash, &out); replay || err != nil {
 			return err
 		}

@@ -2,8 +2,12 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -270,9 +274,36 @@ func TestSecretVoteIsUnlinkable(t *testing.T) {
 		c := newCouncil(t, db, 5, 6)
 		votes := store.NewVoteService(db, nil)
 		v, _ := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Bỏ phiếu kín", Secret: true})
+		options := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAbstain}
 		for i, m := range c.members {
-			if _, err := votes.CastVote(act(m), v.ID, []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAbstain}[i%3], ""); err != nil {
+			// Tablets send an idempotency key with every vote.
+			if _, err := votes.CastVote(act(m), v.ID, options[i%3], fmt.Sprintf("tablet-%d-vote-%d", m.MemberID, v.ID)); err != nil {
 				t.Fatal(err)
+			}
+		}
+		// The same key again replays the answer; so does the same key with
+		// another option (a fingerprint with the option would tell it).
+		if again, err := votes.CastVote(act(c.members[0]), v.ID, options[1], fmt.Sprintf("tablet-%d-vote-%d", c.members[0].MemberID, v.ID)); err != nil || !again.Voted {
+			t.Fatalf("a retried secret vote: %+v %v", again, err)
+		}
+		// Nothing stored with the keys relates a member to an option: try
+		// every option the way someone reading the table would.
+		var keys []struct {
+			MemberID    int64
+			RequestHash string
+			Response    string
+		}
+		if err := db.Raw(context.Background(), "SELECT member_id, request_hash, response FROM idempotency_keys WHERE key LIKE ?", &keys,
+			fmt.Sprintf("tablet-%%-vote-%d", v.ID)); err != nil || len(keys) != len(c.members) {
+			t.Fatalf("%d idempotency keys (%v), want %d", len(keys), err, len(c.members))
+		}
+		for _, k := range keys {
+			for _, o := range options {
+				b, _ := json.Marshal([]any{"vote", v.ID, k.MemberID, o})
+				sum := sha256.Sum256(b)
+				if k.RequestHash == hex.EncodeToString(sum[:]) || strings.Contains(k.Response, "my_choice") {
+					t.Fatalf("member %d's idempotency key tells their choice %q", k.MemberID, o)
+				}
 			}
 		}
 		me, _ := votes.FindVote(act(c.members[0]), v.ID)
@@ -292,9 +323,9 @@ func TestSecretVoteIsUnlinkable(t *testing.T) {
 		if err := db.Raw(context.Background(), "SELECT id FROM vote_secret_choices WHERE vote_id = ?", &ids, v.ID); err != nil {
 			t.Fatal(err)
 		}
-		hex := regexp.MustCompile(`^[0-9a-f]{32}$`)
+		random := regexp.MustCompile(`^[0-9a-f]{32}$`)
 		for _, id := range ids {
-			if !hex.MatchString(id) {
+			if !random.MatchString(id) {
 				t.Fatalf("choice key %q is not random hex", id)
 			}
 		}
