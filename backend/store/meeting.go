@@ -364,6 +364,10 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		switch action {
 		case ecabinet.ActionPublish:
 			upd["published_at"] = now
+		case ecabinet.ActionResume:
+			if err := s.checkQuorum(tx, a, id, override, upd, now); err != nil {
+				return err
+			}
 		case ecabinet.ActionStart:
 			if err := s.checkQuorum(tx, a, id, override, upd, now); err != nil {
 				return err
@@ -381,8 +385,13 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		if err := tx.Model(&meetingRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 			return err
 		}
+		detail := map[string]any{"action": action, "from": row.Status, "to": next, "quorum_override": override != nil}
+		if q, ok := upd["override_quorum"]; ok {
+			// The session keeps its latest override; the log keeps each.
+			detail["override_reason"], detail["override_quorum"] = upd["override_reason"], q
+		}
 		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMeeting, Subject: ecabinet.Subject("meeting", id),
-			Detail: map[string]any{"action": action, "from": row.Status, "to": next, "quorum_override": override != nil}})
+			Detail: detail})
 		if out, err = s.reload(tx.DB, id); err != nil {
 			return err
 		}
@@ -402,8 +411,8 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 	return out, err
 }
 
-// checkQuorum refuses to start without quorum unless the chair overrides;
-// the override is recorded with the quorum at that moment.
+// checkQuorum refuses to start or resume without quorum unless the chair
+// overrides; the override is recorded with the quorum at that moment.
 func (s *MeetingService) checkQuorum(tx *Tx, a ecabinet.Actor, id int64, override *ecabinet.OverrideInput, upd map[string]any, now time.Time) error {
 	q, err := s.db.quorum(tx.DB, a.BodyID, id)
 	if err != nil {

@@ -118,8 +118,17 @@ func TestMeetingLifecycle(t *testing.T) {
 		}
 		_, err = svc.NextItem(chair, m.ID)
 		wantCode(t, err, ecabinet.ECONFLICT)
-		if m, err = svc.Transition(chair, m.ID, ecabinet.ActionResume, nil); err != nil || m.Status != ecabinet.MeetingLive {
-			t.Fatalf("resume: %v", err)
+		// Still nobody present: resuming needs quorum or the chair's override too.
+		_, err = svc.Transition(chair, m.ID, ecabinet.ActionResume, nil)
+		if e := ecabinet.AsError(err); e.Code != ecabinet.ECONFLICT || e.Key != "meeting.no_quorum" {
+			t.Fatalf("resume without quorum: %v", err)
+		}
+		_, err = svc.Transition(sec, m.ID, ecabinet.ActionResume, &ecabinet.OverrideInput{Reason: "Khẩn"})
+		wantCode(t, err, ecabinet.EFORBIDDEN)
+		started := *m.StartedAt
+		if m, err = svc.Transition(chair, m.ID, ecabinet.ActionResume, &ecabinet.OverrideInput{Reason: "Tiếp tục sau giờ nghỉ"}); err != nil ||
+			m.Status != ecabinet.MeetingLive || m.QuorumOverride == nil || m.QuorumOverride.Reason != "Tiếp tục sau giờ nghỉ" || !m.StartedAt.Equal(started) {
+			t.Fatalf("resume with override: %+v %v", m, err)
 		}
 		if m, err = svc.Transition(sec, m.ID, ecabinet.ActionClose, nil); err != nil || m.Status != ecabinet.MeetingClosed || m.EndedAt == nil {
 			t.Fatalf("close: %v", err)

@@ -342,7 +342,7 @@ export const en: Messages = {
 			close: 'Close the session'
 		},
 		overrideReason: 'Reason to proceed without quorum',
-		overrideHint: 'The chair may open the session without quorum, giving a reason.',
+		overrideHint: 'The chair may open or resume the session without quorum, giving a reason.',
 		confirmClose: 'Close the session? It cannot be changed afterwards.'
 	},
 

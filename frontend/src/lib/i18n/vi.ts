@@ -343,7 +343,7 @@ export const vi = {
 			close: 'Bế mạc phiên họp'
 		},
 		overrideReason: 'Lý do tiến hành khi chưa đủ túc số',
-		overrideHint: 'Chủ tọa có thể quyết định khai mạc khi chưa đủ túc số, kèm lý do.',
+		overrideHint: 'Chủ tọa có thể quyết định khai mạc hoặc tiếp tục phiên họp khi chưa đủ túc số, kèm lý do.',
 		confirmClose: 'Bế mạc phiên họp? Sau khi bế mạc không thể thay đổi.'
 	},
 

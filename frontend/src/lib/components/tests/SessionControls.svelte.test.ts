@@ -43,6 +43,15 @@ describe('SessionControls', () => {
 		expect(transition).toHaveBeenCalledWith(4, 'start', 'Thảo luận khẩn cấp về thiên tai');
 	});
 
+	it('asks the chair for a reason to resume an adjourned session without quorum', async () => {
+		render(SessionControls, { ms: ms('adjourned', false), role: 'chair' });
+		const resume = screen.getByRole('button', { name: i18n.t.control.actions.resume }) as HTMLButtonElement;
+		expect(resume.disabled).toBe(true);
+		await fireEvent.input(screen.getByLabelText('Lý do tiến hành khi chưa đủ túc số'), { target: { value: 'Tiếp tục sau giờ nghỉ' } });
+		await fireEvent.click(resume);
+		expect(transition).toHaveBeenCalledWith(4, 'resume', 'Tiếp tục sau giờ nghỉ');
+	});
+
 	it('gives the secretariat the lifecycle steps without a reason, and the next item while live', async () => {
 		const { unmount } = render(SessionControls, { ms: ms('published', true), role: 'secretary' });
 		expect(screen.queryByLabelText('Lý do tiến hành khi chưa đủ túc số')).toBeNull();
