@@ -157,7 +157,15 @@ func (s *Server) ballotPDF(c *fiber.Ctx, id int64) error {
 	return c.Send(buf.Bytes())
 }
 
+// ballotReport is the report for the tablet app: every recipient's answers,
+// so reading it is recorded like the CSV and PDF downloads.
 func (s *Server) ballotReport(c *fiber.Ctx, id int64) error {
 	rep, err := s.opts.Reports.Report(c.UserContext(), id)
-	return reply(c, rep, err)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(c, ecabinet.AuditExport, ecabinet.Subject("ballot", id), map[string]string{"format": "json"}); err != nil {
+		return err
+	}
+	return reply(c, rep, nil)
 }

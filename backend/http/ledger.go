@@ -74,10 +74,16 @@ func (s *Server) bodyLocation(c *fiber.Ctx) (*time.Location, error) {
 	return b.Settings.Location(), nil
 }
 
-// sendCSV answers with a CSV attachment written by write.
-func sendCSV(c *fiber.Ctx, filename string, write func(w io.Writer) error) error {
+// sendCSV answers with a CSV attachment written by write, recording the
+// export (which one, with its query) in the audit log.
+func (s *Server) sendCSV(c *fiber.Ctx, export, filename string, write func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
+		return err
+	}
+	a, _ := ecabinet.ActorFromContext(c.UserContext())
+	if err := s.audit(c, ecabinet.AuditExport, ecabinet.Subject("body", a.BodyID),
+		map[string]string{"format": "csv", "export": export, "query": string(c.Request().URI().QueryString())}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -87,7 +93,7 @@ func sendCSV(c *fiber.Ctx, filename string, write func(w io.Writer) error) error
 }
 
 // ledgerCSV answers an explained report, written by write.
-func (s *Server) ledgerCSV(filename string, write func(io.Writer, *ecabinet.LedgerReport, *time.Location) error) fiber.Handler {
+func (s *Server) ledgerCSV(export, filename string, write func(io.Writer, *ecabinet.LedgerReport, *time.Location) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		f, err := ledgerFilter(c)
 		if err != nil {
@@ -102,14 +108,14 @@ func (s *Server) ledgerCSV(filename string, write func(io.Writer, *ecabinet.Ledg
 		if err != nil {
 			return err
 		}
-		return sendCSV(c, filename, func(w io.Writer) error { return write(w, rep, loc) })
+		return s.sendCSV(c, export, filename, func(w io.Writer) error { return write(w, rep, loc) })
 	}
 }
 
 func (s *Server) ledgerLinesCSV() fiber.Handler {
-	return s.ledgerCSV("so-tiet-kiem-giay.csv", report.WriteLedgerCSV)
+	return s.ledgerCSV("ledger", "so-tiet-kiem-giay.csv", report.WriteLedgerCSV)
 }
 
 func (s *Server) ledgerTimeCSV() fiber.Handler {
-	return s.ledgerCSV("so-thoi-gian-hop.csv", report.WriteTimeCSV)
+	return s.ledgerCSV("ledger_time", "so-thoi-gian-hop.csv", report.WriteTimeCSV)
 }

@@ -207,5 +207,35 @@ func TestLedgerConclusionAndTasksOverHTTP(t *testing.T) {
 			t.Fatalf("tasks csv %v", rows)
 		}
 		wantError(t, member.Do(ctx, "GET", "/api/v1/tasks/report.csv", nil, nil), 403, "forbidden")
+
+		// Every export is in the audit log: who, which, with what query. The
+		// refused one is not.
+		var entries []ecabinet.AuditEntry
+		if err := e.Login(t, "admin").Do(ctx, "GET", "/api/v1/audit?limit=1000", nil, &entries); err != nil {
+			t.Fatal(err)
+		}
+		var exports []string
+		for _, en := range entries {
+			if en.Action != ecabinet.AuditExport {
+				continue
+			}
+			var d struct{ Export, Query string }
+			if err := json.Unmarshal(en.Detail, &d); err != nil || en.Subject != fmt.Sprintf("body:%d", me.Body.ID) {
+				t.Fatalf("export entry %+v: %v", en, err)
+			}
+			exports = append(exports, fmt.Sprintf("%d %s?%s", en.ActorID, d.Export, d.Query))
+		}
+		id := func(c *client.Client) int64 {
+			m, err := c.Me(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m.Member.ID
+		}
+		want := []string{fmt.Sprintf("%d ledger?", me.Member.ID), fmt.Sprintf("%d ledger_time?", id(chair)),
+			fmt.Sprintf("%d task_stats?group=organization", id(member)), fmt.Sprintf("%d tasks?", me.Member.ID)}
+		if fmt.Sprint(exports) != fmt.Sprint(want) {
+			t.Fatalf("exports audited: %q, want %q", exports, want)
+		}
 	})
 }

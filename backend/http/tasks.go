@@ -140,7 +140,7 @@ func (s *Server) taskStatsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCSV(c, "thong-ke-nhiem-vu.csv", func(w io.Writer) error { return report.WriteTaskStatsCSV(w, rep) })
+	return s.sendCSV(c, "task_stats", "thong-ke-nhiem-vu.csv", func(w io.Writer) error { return report.WriteTaskStatsCSV(w, rep) })
 }
 
 func (s *Server) tasksCSV(c *fiber.Ctx) error {
@@ -164,5 +164,5 @@ func (s *Server) tasksCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCSV(c, "nhiem-vu.csv", func(w io.Writer) error { return report.WriteTasksCSV(w, tasks, names, loc) })
+	return s.sendCSV(c, "tasks", "nhiem-vu.csv", func(w io.Writer) error { return report.WriteTasksCSV(w, tasks, names, loc) })
 }
