@@ -108,6 +108,13 @@ type MemberInput struct {
 // MinPasswordLength is the shortest password accepted (NIST SP 800-63B).
 const MinPasswordLength = 10
 
+// SignInsEndWith says whether changing the member to in ends their
+// sign-ins and live connections: deactivation and a new password, and a new
+// role or clearance, since a socket keeps who the member was when it opened.
+func (m *Member) SignInsEndWith(in MemberInput) bool {
+	return !in.Active || in.Password != "" || m.Role != in.Role || m.Clearance != in.Clearance
+}
+
 // Validate checks the input. creating requires a password.
 func (in *MemberInput) Validate(creating bool) error {
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))

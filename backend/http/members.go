@@ -72,11 +72,15 @@ func (s *Server) updateMember(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	before, err := s.opts.Members.FindMember(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
 	m, err := s.opts.Members.UpdateMember(c.UserContext(), id, in)
 	if err != nil {
 		return err
 	}
-	if !m.Active || in.Password != "" {
+	if before.SignInsEndWith(in) {
 		// The store ended the member's sign-ins; their sockets close too.
 		if err := s.opts.Realtime.SignOut(c.UserContext(), id, ""); err != nil {
 			s.log.Warn("live connections of a changed member not closed", "err", err)

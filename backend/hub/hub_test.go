@@ -364,7 +364,49 @@ func TestSignOutClosesSockets(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantClose(t, s2, 4401)
+
+		// A new title leaves the member connected; a lower clearance or
+		// another role ends their sign-ins and closes their sockets, which
+		// kept the member as they were at the handshake.
+		for _, change := range []func(*ecabinet.MemberInput){
+			func(in *ecabinet.MemberInput) { in.Clearance = ecabinet.ClassNone },
+			func(in *ecabinet.MemberInput) { in.Role, in.Voting = ecabinet.RoleGuest, false },
+		} {
+			a, _ := ecabinet.ActorFromContext(e.As(t, "member07"))
+			var m ecabinet.Member
+			path := fmt.Sprintf("/api/v1/members/%d", a.MemberID)
+			if err := admin.Do(context.Background(), "GET", path, nil, &m); err != nil {
+				t.Fatal(err)
+			}
+			in := ecabinet.MemberInput{Username: m.Username, FullName: m.FullName, Title: m.Title, Organization: m.Organization,
+				Email: m.Email, Precedence: m.Precedence, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassSecret, Voting: m.Voting, Active: true}
+			if err := admin.Do(context.Background(), "PUT", path, in, nil); err != nil {
+				t.Fatal(err)
+			}
+			c3, s3 := connect(t, e, "member07")
+			in.Title += " (kiêm nhiệm)"
+			if err := admin.Do(context.Background(), "PUT", path, in, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := s3.Subscribe(ecabinet.BodyScope(a.BodyID)); err != nil {
+				t.Fatal(err)
+			}
+			next(t, s3, 10*time.Second, func(f *client.Frame) bool { return f.Type == "snapshot" }) // still connected
+			change(&in)
+			if err := admin.Do(context.Background(), "PUT", path, in, nil); err != nil {
+				t.Fatal(err)
+			}
+			wantClose(t, s3, 4401)
+			if _, err := c3.Me(context.Background()); ecabinet.ErrorCode(err) != ecabinet.EUNAUTHENTICATED && !isStatus(err, 401) {
+				t.Fatalf("the changed member's sign-in still works: %v", err)
+			}
+		}
 	})
+}
+
+func isStatus(err error, status int) bool {
+	var e *client.Error
+	return errors.As(err, &e) && e.Status == status
 }
 
 func wantClose(t *testing.T, s *client.Stream, code int) *client.CloseError {

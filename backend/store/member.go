@@ -138,8 +138,11 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.
 		if err := tx.Model(&memberRow{}).Where("id = ? AND body_id = ?", id, a.BodyID).Updates(upd).Error; err != nil {
 			return usernameConflict(err)
 		}
-		if !in.Active || hash != "" {
-			// A deactivated member or a new password ends every sign-in.
+		if before.SignInsEndWith(in) {
+			// A deactivated member, a new password, or a new role or
+			// clearance ends every sign-in: the member signs in again
+			// with what they may now see (open sockets keep who they were
+			// at the handshake, so they close too).
 			if err := tx.Where("member_id = ?", id).Delete(&signInRow{}).Error; err != nil {
 				return err
 			}
