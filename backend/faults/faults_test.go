@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -112,6 +113,144 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	acked.Range(func(_, _ any) bool { n++; return true })
 	if n != len(voters) || res.Questions[0].Agree != len(voters) || res.Ballot.Answered != len(voters) {
 		t.Fatalf("%d acknowledged, %d agree stored, %d answered (of %d)", n, res.Questions[0].Agree, res.Ballot.Answered, len(voters))
+	}
+}
+
+// Kill -9 one of two instances in the middle of a burst of votes in a live
+// session: every vote acknowledged is in the result with the choice that
+// was acknowledged, retries with the same idempotency key on the other
+// instance count nothing twice, and a second vote with a new key is refused.
+func TestKillDuringVoteBurst(t *testing.T) {
+	_, prefix := testenv.Redis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix}
+	a := startInstance(t, "a", demoEnv(shared))
+	b := startInstance(t, "b", shared)
+
+	ctx := context.Background()
+	voters := []string{"chair"}
+	for i := 1; i <= 26; i++ {
+		voters = append(voters, fmt.Sprintf("member%02d", i))
+	}
+	// Each voter signs in on a (the cookie works on every instance).
+	clients := make([]*client.Client, len(voters))
+	for i, u := range voters {
+		clients[i] = login(t, a.url, u)
+	}
+	sec, chair := login(t, b.url, "secretary1"), clients[0]
+	start := time.Now().Add(time.Hour).UTC()
+	var m ecabinet.Meeting
+	if err := sec.Do(ctx, "POST", "/api/v1/meetings", ecabinet.MeetingInput{Kind: ecabinet.KindExtraordinary, Title: "Phiên họp bất thường",
+		ScheduledStart: start, ScheduledEnd: start.Add(2 * time.Hour)}, &m); err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/api/v1/meetings/%d", m.ID)
+	if err := sec.Do(ctx, "POST", base+"/agenda", ecabinet.AgendaItemInput{Title: "Nghị quyết về biện pháp cấp bách", PlannedMinutes: 30}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.Do(ctx, "POST", base+"/transitions", map[string]string{"action": "publish"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clients {
+		if err := c.Do(ctx, "POST", base+"/attendance/check-in", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chair.Do(ctx, "POST", base+"/transitions", map[string]string{"action": "start"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var items []ecabinet.AgendaItem
+	if err := chair.Do(ctx, "GET", base+"/agenda", nil, &items); err != nil || len(items) != 1 {
+		t.Fatalf("agenda %v %v", items, err)
+	}
+	var v ecabinet.Vote
+	if err := chair.Do(ctx, "POST", base+"/votes", ecabinet.VoteInput{ItemID: items[0].ID, Question: "Thông qua Nghị quyết?"}, &v); err != nil {
+		t.Fatal(err)
+	}
+
+	options := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAbstain}
+	cast := func(c *client.Client, option, key string) error {
+		return c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/votes/%d/cast", v.ID), strings.NewReader(`{"option":"`+option+`"}`),
+			"application/json", http.Header{"Idempotency-Key": {key}}, nil)
+	}
+	var acked sync.Map // voter index → acknowledged option
+	var rerouted atomic.Int32
+	ackCount := make(chan struct{}, len(voters))
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func(i int, c *client.Client) {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 4 * time.Millisecond) // a burst spread over ~100 ms, the kill inside it
+			option, key := options[i%3], fmt.Sprintf("tablet-%d-vote-%d", i, v.ID)
+			// Every tablet sends its vote twice (a retry after a lost answer
+			// looks the same); each send retries until acknowledged.
+			for send := 0; send < 2; send++ {
+				for attempt := 0; ; attempt++ {
+					err := cast(c, option, key)
+					if err == nil {
+						break
+					}
+					var ae *client.Error
+					if errors.As(err, &ae) && ae.Status < 500 || attempt == 100 {
+						t.Errorf("voter %d, send %d: %v", i, send, err)
+						return
+					}
+					if c.BaseURL != b.url {
+						rerouted.Add(1)
+					}
+					c.BaseURL = b.url // the instance is gone: the load balancer sends the retry elsewhere
+					time.Sleep(20 * time.Millisecond)
+				}
+				if send == 0 {
+					acked.Store(i, option)
+					ackCount <- struct{}{}
+				}
+			}
+		}(i, c)
+	}
+	for range len(voters) / 3 {
+		<-ackCount
+	}
+	a.signal(syscall.SIGKILL)
+	wg.Wait()
+	for _, c := range clients {
+		c.BaseURL = b.url
+	}
+	if rerouted.Load() == 0 {
+		t.Fatal("no vote was sent to the killed instance: the kill was not inside the burst")
+	}
+	t.Logf("%d of %d tablets retried on the other instance after the kill", rerouted.Load(), len(voters))
+
+	// A second vote with a new key is refused: one vote per member.
+	var dup *client.Error
+	if err := cast(clients[1], ecabinet.OptionAgree, "another-tablet"); !errors.As(err, &dup) || dup.Status != 409 {
+		t.Fatalf("a second vote with a new key: %v", err)
+	}
+	var closed ecabinet.Vote
+	if err := chair.Do(ctx, "POST", fmt.Sprintf("/api/v1/votes/%d/close", v.ID), nil, &closed); err != nil {
+		t.Fatal(err)
+	}
+	if closed.Result == nil || closed.Result.Cast != len(voters) || len(closed.Ballots) != len(voters) {
+		t.Fatalf("%d cast, %d ballots (of %d voters): %+v", closed.Result.Cast, len(closed.Ballots), len(voters), closed.Result)
+	}
+	stored := map[int64]string{}
+	for _, bl := range closed.Ballots {
+		stored[bl.MemberID] = bl.Option
+	}
+	for i, c := range clients {
+		me, err := c.Me(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := acked.Load(i)
+		if stored[me.Member.ID] != want {
+			t.Errorf("%s: acknowledged %v, stored %q", voters[i], want, stored[me.Member.ID])
+		}
+	}
+	for _, oc := range closed.Result.Counts {
+		if oc.Count != len(voters)/3 {
+			t.Errorf("%s: %d votes, want %d", oc.Key, oc.Count, len(voters)/3)
+		}
 	}
 }
 
