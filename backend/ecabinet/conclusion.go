@@ -102,4 +102,19 @@ type ConclusionService interface {
 	PublishConclusion(ctx context.Context, meetingID int64) (*Conclusion, error)
 	// ListConclusions returns the notices the actor may see, newest session first.
 	ListConclusions(ctx context.Context) ([]*Conclusion, error)
+	// ExportConclusions returns the same notices as lines for a CSV: one
+	// per concluded agenda item, or one for a notice without any.
+	ExportConclusions(ctx context.Context) ([]ConclusionLine, error)
+}
+
+// ConclusionLine is one line of the conclusions export: a notice with its
+// session and, when it concludes on items, one agenda item.
+type ConclusionLine struct {
+	Conclusion   *Conclusion
+	MeetingTitle string
+	MeetingStart time.Time
+	// ItemPosition, ItemTitle and ItemText are set on an item's line.
+	ItemPosition int
+	ItemTitle    string
+	ItemText     string
 }

@@ -1,13 +1,28 @@
 package http
 
 import (
+	"io"
+
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/report"
 	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) listConclusions(c *fiber.Ctx) error {
 	cs, err := s.opts.Conclusions.ListConclusions(c.UserContext())
 	return reply(c, cs, err)
+}
+
+func (s *Server) conclusionsCSV(c *fiber.Ctx) error {
+	lines, err := s.opts.Conclusions.ExportConclusions(c.UserContext())
+	if err != nil {
+		return err
+	}
+	loc, err := s.bodyLocation(c)
+	if err != nil {
+		return err
+	}
+	return s.sendCSV(c, "conclusions", "thong-bao-ket-luan.csv", func(w io.Writer) error { return report.WriteConclusionsCSV(w, lines, loc) })
 }
 
 func (s *Server) getConclusion(c *fiber.Ctx, meetingID int64) error {

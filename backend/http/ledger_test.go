@@ -164,6 +164,12 @@ func TestLedgerConclusionAndTasksOverHTTP(t *testing.T) {
 		if err := member.Do(ctx, "GET", base+"/conclusion", nil, &c); err != nil || c.Number != "12/TB-VPCP" {
 			t.Fatalf("the member reads %+v %v", c, err)
 		}
+		// The notices as CSV: a row per concluded item, with the titles.
+		rows = getCSV(t, member, "/api/v1/conclusions.csv")
+		if len(rows) != 2 || rows[1][0] != "12/TB-VPCP" || rows[1][2] != "Đã ban hành" || rows[1][5] != m.Title ||
+			rows[1][8] != "1" || rows[1][9] != items[0].Title || rows[1][10] != "Giao Bộ Tài chính tiếp thu, chỉnh lý." {
+			t.Fatalf("conclusions csv %q", rows)
+		}
 
 		var task ecabinet.Task
 		due := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
@@ -233,7 +239,7 @@ func TestLedgerConclusionAndTasksOverHTTP(t *testing.T) {
 			return m.Member.ID
 		}
 		want := []string{fmt.Sprintf("%d ledger?", me.Member.ID), fmt.Sprintf("%d ledger_time?", id(chair)),
-			fmt.Sprintf("%d task_stats?group=organization", id(member)), fmt.Sprintf("%d tasks?", me.Member.ID)}
+			fmt.Sprintf("%d conclusions?", id(member)), fmt.Sprintf("%d task_stats?group=organization", id(member)), fmt.Sprintf("%d tasks?", me.Member.ID)}
 		if fmt.Sprint(exports) != fmt.Sprint(want) {
 			t.Fatalf("exports audited: %q, want %q", exports, want)
 		}

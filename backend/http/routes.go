@@ -166,6 +166,8 @@ func (s *Server) routeTable() []route {
 		// Conclusion notices (thông báo kết luận).
 		{method: "GET", path: "/api/v1/conclusions", access: signedIn, tag: "conclusions", summary: "Conclusion notices the caller may see, newest session first",
 			out: []*ecabinet.Conclusion{}, handler: s.listConclusions},
+		{method: "GET", path: "/api/v1/conclusions.csv", access: signedIn, tag: "conclusions", summary: "The same notices as CSV (UTF-8), a row per concluded agenda item",
+			raw: "text/csv", handler: s.conclusionsCSV},
 		{method: "GET", path: "/api/v1/meetings/:id/conclusion", access: signedIn, tag: "conclusions", summary: "A session's conclusion notice (invitees once published)",
 			out: ecabinet.Conclusion{}, handler: withMeeting(s.getConclusion)},
 		{method: "PUT", path: "/api/v1/meetings/:id/conclusion", access: secretariat, tag: "conclusions", summary: "Draft or redraft the notice of a closed session",

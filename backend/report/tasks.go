@@ -70,3 +70,31 @@ func WriteTaskStatsCSV(w io.Writer, rep *ecabinet.TaskStatsReport) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// ConclusionStatusVI names a notice's state.
+var ConclusionStatusVI = map[ecabinet.ConclusionStatus]string{
+	ecabinet.ConclusionDraft:     "Dự thảo",
+	ecabinet.ConclusionPublished: "Đã ban hành",
+}
+
+// WriteConclusionsCSV writes the conclusion notices, a row per concluded
+// agenda item (or one for a notice concluding on none).
+func WriteConclusionsCSV(w io.Writer, lines []ecabinet.ConclusionLine, loc *time.Location) error {
+	cw, err := newCSV(w, []string{"Số hiệu", "Thông báo kết luận", "Tình trạng", "Ban hành lúc", "Mã phiên họp", "Phiên họp", "Ngày họp",
+		"Kết luận chung", "Nội dung số", "Nội dung", "Kết luận về nội dung"})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		c, pos := l.Conclusion, ""
+		if l.ItemPosition > 0 {
+			pos = itoa(l.ItemPosition)
+		}
+		if err := cw.Write([]string{c.Number, c.Title, ConclusionStatusVI[c.Status], optTime(c.PublishedAt, loc), itoa(c.MeetingID), l.MeetingTitle,
+			l.MeetingStart.In(loc).Format(time.DateOnly), c.Text, pos, l.ItemTitle, l.ItemText}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

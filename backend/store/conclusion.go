@@ -219,30 +219,97 @@ func (s *ConclusionService) PublishConclusion(ctx context.Context, meetingID int
 
 // ListConclusions returns the notices the actor may see, newest session first.
 func (s *ConclusionService) ListConclusions(ctx context.Context) ([]*ecabinet.Conclusion, error) {
-	a, err := ecabinet.MustActor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []*ecabinet.Conclusion
-	err = s.db.read(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Table("conclusions AS c").Select("c.*").Joins("JOIN meetings AS m ON m.id = c.meeting_id").Where("c.body_id = ?", a.BodyID)
-		if !a.IsSecretariat() {
-			q = q.Where("c.status = ? AND c.meeting_id IN (SELECT meeting_id FROM attendance WHERE member_id = ?)",
-				string(ecabinet.ConclusionPublished), a.MemberID)
-		}
-		var rows []conclusionRow
-		if err := q.Order("m.scheduled_start DESC, c.id DESC").Limit(500).Scan(&rows).Error; err != nil {
+	err := s.db.read(ctx).Transaction(func(tx *gorm.DB) (err error) {
+		out, err = listConclusions(ctx, tx)
+		return err
+	}, s.db.snapshotTx())
+	return out, translate(err)
+}
+
+// ExportConclusions returns the notices ListConclusions does, with their
+// sessions' and agenda items' titles, a line per concluded item.
+func (s *ConclusionService) ExportConclusions(ctx context.Context) ([]ecabinet.ConclusionLine, error) {
+	var out []ecabinet.ConclusionLine
+	err := s.db.read(ctx).Transaction(func(tx *gorm.DB) error {
+		cs, err := listConclusions(ctx, tx)
+		if err != nil || len(cs) == 0 {
 			return err
 		}
-		out = make([]*ecabinet.Conclusion, 0, len(rows))
-		for i := range rows {
-			c, err := rows[i].full(tx)
-			if err != nil {
-				return err
+		ids := make([]int64, len(cs))
+		for i, c := range cs {
+			ids[i] = c.MeetingID
+		}
+		var meetings []struct {
+			ID             int64
+			Title          string
+			ScheduledStart time.Time
+		}
+		if err := tx.Table("meetings").Select("id, title, scheduled_start").Where("id IN ?", ids).Scan(&meetings).Error; err != nil {
+			return err
+		}
+		var items []struct {
+			ID       int64
+			Position int
+			Title    string
+		}
+		if err := tx.Table("agenda_items").Select("id, position, title").Where("meeting_id IN ?", ids).Scan(&items).Error; err != nil {
+			return err
+		}
+		type meeting struct {
+			title string
+			start time.Time
+		}
+		ms := make(map[int64]meeting, len(meetings))
+		for _, m := range meetings {
+			ms[m.ID] = meeting{m.Title, m.ScheduledStart}
+		}
+		type item struct {
+			pos   int
+			title string
+		}
+		its := make(map[int64]item, len(items))
+		for _, it := range items {
+			its[it.ID] = item{it.Position, it.Title}
+		}
+		for _, c := range cs {
+			line := ecabinet.ConclusionLine{Conclusion: c, MeetingTitle: ms[c.MeetingID].title, MeetingStart: ms[c.MeetingID].start}
+			if len(c.Items) == 0 {
+				out = append(out, line)
 			}
-			out = append(out, c)
+			for _, ci := range c.Items {
+				l := line
+				l.ItemPosition, l.ItemTitle, l.ItemText = its[ci.ItemID].pos, its[ci.ItemID].title, ci.Text
+				out = append(out, l)
+			}
 		}
 		return nil
 	}, s.db.snapshotTx())
 	return out, translate(err)
+}
+
+// listConclusions reads the notices the actor may see, newest session first.
+func listConclusions(ctx context.Context, tx *gorm.DB) ([]*ecabinet.Conclusion, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := tx.Table("conclusions AS c").Select("c.*").Joins("JOIN meetings AS m ON m.id = c.meeting_id").Where("c.body_id = ?", a.BodyID)
+	if !a.IsSecretariat() {
+		q = q.Where("c.status = ? AND c.meeting_id IN (SELECT meeting_id FROM attendance WHERE member_id = ?)",
+			string(ecabinet.ConclusionPublished), a.MemberID)
+	}
+	var rows []conclusionRow
+	if err := q.Order("m.scheduled_start DESC, c.id DESC").Limit(500).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]*ecabinet.Conclusion, 0, len(rows))
+	for i := range rows {
+		c, err := rows[i].full(tx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

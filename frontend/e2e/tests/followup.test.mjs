@@ -48,6 +48,15 @@ test('the secretariat drafts and publishes the conclusion notice of a closed ses
 	await screenshot(sec, 'conclusion');
 	const published = await ok(await member('GET', `/meetings/${fx.meeting.id}/conclusion`));
 	assert.equal(published.number, '301/TB-VPCP');
+	// The list of notices offers them as CSV, a row per concluded item.
+	await sec.goto('/conclusions');
+	const href = await sec.getByRole('link', { name: 'Danh sách (CSV)' }).getAttribute('href');
+	const [status, type, text] = await sec.evaluate((u) => fetch(u).then(async (r) => [r.status, r.headers.get('content-type'), await r.text()]), href);
+	assert.equal(status, 200);
+	assert.ok(type.startsWith('text/csv'), type);
+	assert.match(text, /301\/TB-VPCP,.*Đã ban hành.*Giao Bộ Kế hoạch và Đầu tư hoàn thiện báo cáo/);
+	await sec.goBack();
+	await sec.getByTestId('conclusion').getByText('Đã ban hành').waitFor();
 });
 
 test('the secretariat assigns a task from an item of the notice', async () => {

@@ -40,6 +40,9 @@ export function listConclusions(signal?: AbortSignal): Promise<Conclusion[]> {
 	return api.get<Conclusion[]>('/conclusions', { signal });
 }
 
+/** The same notices as CSV, a row per concluded agenda item. */
+export const conclusionsCsvUrl = '/api/v1/conclusions.csv';
+
 /** A session's notice; not_found when there is none (or not yet published for invitees). */
 export function getConclusion(meetingId: number, signal?: AbortSignal): Promise<Conclusion> {
 	return api.get<Conclusion>(c(meetingId), { signal });

@@ -561,6 +561,7 @@ export const en: Messages = {
 
 	conclusions: {
 		title: 'Conclusion notices',
+		csv: 'Notices (CSV)',
 		empty: 'No conclusion notice yet.',
 		statuses: { draft: 'Draft', published: 'Published' },
 		number: 'Number',

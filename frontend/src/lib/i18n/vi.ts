@@ -559,6 +559,7 @@ export const vi = {
 
 	conclusions: {
 		title: 'Thông báo kết luận',
+		csv: 'Danh sách (CSV)',
 		empty: 'Chưa có thông báo kết luận nào.',
 		statuses: { draft: 'Bản nháp', published: 'Đã ban hành' },
 		number: 'Số hiệu',
