@@ -41,14 +41,50 @@ func login(t *testing.T, url, user string) *client.Client {
 	return c
 }
 
+// twoInstances starts two instances sharing PostgreSQL and Redis; a seeds
+// the demo body.
+func twoInstances(t *testing.T) (a, b *instance) {
+	_, prefix := testenv.Redis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix}
+	return startInstance(t, "a", demoEnv(shared)), startInstance(t, "b", shared)
+}
+
+// signInVoters signs the demo body's 27 voting members in at url (the
+// cookie works on every instance).
+func signInVoters(t *testing.T, url string) ([]string, []*client.Client) {
+	voters := []string{"chair"}
+	for i := 1; i <= 26; i++ {
+		voters = append(voters, fmt.Sprintf("member%02d", i))
+	}
+	clients := make([]*client.Client, len(voters))
+	for i, u := range voters {
+		clients[i] = login(t, url, u)
+	}
+	return voters, clients
+}
+
+// untilAcknowledged sends as a tablet behind a load balancer does: a server
+// or network error sends the retry (with the same idempotency key) to the
+// other instance, until the request is acknowledged or refused. moved says
+// whether the request had to leave its first instance.
+func untilAcknowledged(c *client.Client, other string, send func() error) (moved bool, err error) {
+	for attempt := 0; ; attempt++ {
+		err := send()
+		var ae *client.Error
+		if err == nil || errors.As(err, &ae) && ae.Status < 500 || attempt == 100 {
+			return moved, err
+		}
+		moved = moved || c.BaseURL != other
+		c.BaseURL = other
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Kill -9 one of two instances in the middle of a burst of ballot answers:
 // every answer acknowledged is kept, and retries with the same idempotency
 // key on the other instance count nothing twice.
 func TestKillDuringBallotBurst(t *testing.T) {
-	_, prefix := testenv.Redis(t)
-	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix}
-	a := startInstance(t, "a", demoEnv(shared))
-	b := startInstance(t, "b", shared)
+	a, b := twoInstances(t)
 
 	ctx := context.Background()
 	sec := login(t, b.url, "secretary1")
@@ -60,15 +96,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 		t.Fatal(err)
 	}
-	voters := []string{"chair"}
-	for i := 1; i <= 26; i++ {
-		voters = append(voters, fmt.Sprintf("member%02d", i))
-	}
-	// Each voter signs in on a (the cookie works on every instance).
-	clients := make([]*client.Client, len(voters))
-	for i, u := range voters {
-		clients[i] = login(t, a.url, u)
-	}
+	voters, clients := signInVoters(t, a.url)
 	body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
 	var acked sync.Map
 	var wg sync.WaitGroup
@@ -82,22 +110,14 @@ func TestKillDuringBallotBurst(t *testing.T) {
 			if i%2 == 1 {
 				<-killed
 			}
-			for attempt := 0; attempt < 100; attempt++ {
-				err := c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
+			if _, err := untilAcknowledged(c, b.url, func() error {
+				return c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
 					"application/json", http.Header{"Idempotency-Key": {key}}, nil)
-				if err == nil {
-					acked.Store(i, true)
-					return
-				}
-				var ae *client.Error
-				if errors.As(err, &ae) && ae.Status < 500 {
-					t.Errorf("voter %d: %v", i, err)
-					return
-				}
-				c.BaseURL = b.url // the instance is gone: the load balancer sends the retry elsewhere
-				time.Sleep(20 * time.Millisecond)
+			}); err != nil {
+				t.Errorf("voter %d: %v", i, err)
+				return
 			}
-			t.Errorf("voter %d never acknowledged", i)
+			acked.Store(i, true)
 		}(i, c)
 	}
 	time.Sleep(30 * time.Millisecond)
@@ -121,21 +141,10 @@ func TestKillDuringBallotBurst(t *testing.T) {
 // was acknowledged, retries with the same idempotency key on the other
 // instance count nothing twice, and a second vote with a new key is refused.
 func TestKillDuringVoteBurst(t *testing.T) {
-	_, prefix := testenv.Redis(t)
-	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix}
-	a := startInstance(t, "a", demoEnv(shared))
-	b := startInstance(t, "b", shared)
+	a, b := twoInstances(t)
 
 	ctx := context.Background()
-	voters := []string{"chair"}
-	for i := 1; i <= 26; i++ {
-		voters = append(voters, fmt.Sprintf("member%02d", i))
-	}
-	// Each voter signs in on a (the cookie works on every instance).
-	clients := make([]*client.Client, len(voters))
-	for i, u := range voters {
-		clients[i] = login(t, a.url, u)
-	}
+	voters, clients := signInVoters(t, a.url)
 	sec, chair := login(t, b.url, "secretary1"), clients[0]
 	start := time.Now().Add(time.Hour).UTC()
 	var m ecabinet.Meeting
@@ -185,21 +194,13 @@ func TestKillDuringVoteBurst(t *testing.T) {
 			// Every tablet sends its vote twice (a retry after a lost answer
 			// looks the same); each send retries until acknowledged.
 			for send := 0; send < 2; send++ {
-				for attempt := 0; ; attempt++ {
-					err := cast(c, option, key)
-					if err == nil {
-						break
-					}
-					var ae *client.Error
-					if errors.As(err, &ae) && ae.Status < 500 || attempt == 100 {
-						t.Errorf("voter %d, send %d: %v", i, send, err)
-						return
-					}
-					if c.BaseURL != b.url {
-						rerouted.Add(1)
-					}
-					c.BaseURL = b.url // the instance is gone: the load balancer sends the retry elsewhere
-					time.Sleep(20 * time.Millisecond)
+				moved, err := untilAcknowledged(c, b.url, func() error { return cast(c, option, key) })
+				if err != nil {
+					t.Errorf("voter %d, send %d: %v", i, send, err)
+					return
+				}
+				if moved {
+					rerouted.Add(1)
 				}
 				if send == 0 {
 					acked.Store(i, option)
