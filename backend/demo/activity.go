@@ -160,6 +160,19 @@ func seedBallot(as context.Context, s Services, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// The draft it asks about goes with it.
+	const title = "Dự thảo Nghị quyết phiên họp chuyên đề xây dựng pháp luật tháng 11 năm 2026"
+	doc, err := s.Documents.CreateBallotDocument(as, b.ID, ecabinet.DocumentInput{Title: title, Classification: ecabinet.ClassNone})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteDocument(&buf, title, prose, 3, now); err != nil {
+		return err
+	}
+	if _, err := s.Documents.UploadVersion(as, doc.ID, ecabinet.Upload{Filename: title + ".pdf", Content: bytes.NewReader(buf.Bytes()), Size: int64(buf.Len())}); err != nil {
+		return err
+	}
 	_, err = s.Ballots.OpenBallot(as, b.ID)
 	return err
 }

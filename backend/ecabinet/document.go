@@ -8,10 +8,12 @@ import (
 	"unicode"
 )
 
-// Document is a dossier document of a session or of one agenda item.
+// Document is a dossier document of a session (or of one of its agenda
+// items) or of a written ballot: exactly one of MeetingID and BallotID is set.
 type Document struct {
 	ID             int64          `json:"id"`
-	MeetingID      int64          `json:"meeting_id"`
+	MeetingID      int64          `json:"meeting_id,omitempty"`
+	BallotID       int64          `json:"ballot_id,omitempty"`
 	ItemID         *int64         `json:"item_id,omitempty"`
 	Title          string         `json:"title"`
 	Classification Classification `json:"classification"`
@@ -161,10 +163,12 @@ type Content struct {
 	Path string
 }
 
-// DocumentService keeps session documents. A document above the actor's
-// clearance does not exist for them (not_found), nor do the documents of a
-// session they may not see. The secretariat prepares documents; members
-// and the chair read them.
+// DocumentService keeps the documents of sessions and of written ballots.
+// A document above the actor's clearance does not exist for them
+// (not_found), nor do the documents of a session or ballot they may not see
+// (a ballot's documents: the secretariat always, its recipients once it is
+// open). The secretariat prepares documents; members and the chair read
+// them. Every method taking a document id serves both kinds.
 type DocumentService interface {
 	// Documents lists the documents of a session the actor may see, session
 	// documents first, then by agenda item. Errors: not_found.
@@ -177,12 +181,23 @@ type DocumentService interface {
 	// classification above the actor's clearance), not_found, conflict
 	// (session closed).
 	CreateDocument(ctx context.Context, meetingID int64, in DocumentInput) (*Document, error)
+	// BallotDocuments lists the documents of a ballot the actor may see, in
+	// the order they were added. Errors: not_found.
+	BallotDocuments(ctx context.Context, ballotID int64) ([]*Document, error)
+	// CreateBallotDocument adds a document to a draft ballot (secretariat),
+	// under the same classification rules as CreateDocument; item_id must
+	// be empty. Errors: invalid, forbidden, not_found, conflict (the ballot
+	// is no longer a draft).
+	CreateBallotDocument(ctx context.Context, ballotID int64, in DocumentInput) (*Document, error)
 	// UploadVersion stores the upload as the document's new current version,
 	// in one transaction with its event; notes on pages the new version no
 	// longer has are dropped. The content must be a valid, unencrypted PDF;
-	// otherwise nothing is kept. Errors: forbidden, not_found, conflict
-	// (placeholder, session closed), unprocessable (empty, not a PDF,
-	// encrypted, corrupt).
+	// otherwise nothing is kept. A ballot's document takes any upload while
+	// the ballot is a draft; once open, only a new version of a document
+	// that has one (a replacement, which its recipients are told of); none
+	// once closed. Errors: forbidden, not_found, conflict (placeholder,
+	// session closed, ballot open without a file yet or closed),
+	// unprocessable (empty, not a PDF, encrypted, corrupt).
 	UploadVersion(ctx context.Context, documentID int64, up Upload) (*Document, error)
 	// Versions lists every version, newest first. Errors: not_found.
 	Versions(ctx context.Context, documentID int64) ([]*DocumentVersion, error)

@@ -24,6 +24,8 @@ const (
 	EventBallotUpdated     = "ballot.updated"
 	EventBallotProgress    = "ballot.progress"
 	EventBallotReminder    = "ballot.reminder"
+	// EventBallotDocument: a ballot's document is new or has a new version.
+	EventBallotDocument = "ballot.document.updated"
 	// Conclusions, tasks and the savings ledger.
 	EventConclusionPublished = "conclusion.published"
 	EventTaskUpdated         = "task.updated"

@@ -21,6 +21,9 @@ import (
 //     copies.
 //   - An opened ballot avoids a paper form of BallotPages pages per recipient,
 //     sent and returned: pages avoided = BallotPages × recipients × 2.
+//   - A ballot's documents count as a session's, distributed when it opens:
+//     each distributed version avoids a copy per recipient cleared for it
+//     plus the reserve copies, a placeholder prints its paper copies.
 //
 // Sheets are counted per printed copy: a copy of n pages takes ceil(n/2)
 // sheets when the body prints duplex, n otherwise; a line's sheets are its
@@ -207,18 +210,39 @@ func (f *MeetingFacts) readers(c Classification) int {
 // MeetingPaper computes a session's lines and figures by the rules above.
 // Lines come in the order of the facts: versions, then placeholders.
 func MeetingPaper(f *MeetingFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) {
-	var lines []LedgerLine
 	var fig PaperFigures
-	for _, v := range f.Versions {
-		l := LedgerLine{Kind: LineVersion, Electronic: true, MeetingID: f.MeetingID, DocumentID: v.DocumentID, VersionID: v.VersionID,
-			Version: v.Version, Title: v.Title, Classification: v.Classification, ReplacedAt: v.ReplacedAt, PagesPerCopy: v.Pages}
+	lines := documentLines(docsFacts{meetingID: f.MeetingID, distributedAt: f.PublishedAt, versions: f.Versions,
+		placeholders: f.Placeholders, readers: f.readers}, s, &fig)
+	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
+	return lines, fig
+}
+
+// docsFacts are the documents of a session or of a ballot, with the time
+// they were distributed (publication, or the ballot's opening; nil while a
+// draft) and who reads them.
+type docsFacts struct {
+	meetingID, ballotID int64
+	distributedAt       *time.Time
+	versions            []VersionFact
+	placeholders        []PlaceholderFact
+	readers             func(Classification) int
+}
+
+// documentLines counts the versions and placeholders of a session or a
+// ballot into fig and returns their lines: versions, then placeholders.
+func documentLines(f docsFacts, s LedgerSettings, fig *PaperFigures) []LedgerLine {
+	var lines []LedgerLine
+	for _, v := range f.versions {
+		l := LedgerLine{Kind: LineVersion, Electronic: true, MeetingID: f.meetingID, BallotID: f.ballotID, DocumentID: v.DocumentID,
+			VersionID: v.VersionID, Version: v.Version, Title: v.Title, Classification: v.Classification, ReplacedAt: v.ReplacedAt,
+			PagesPerCopy: v.Pages}
 		switch {
-		case f.PublishedAt == nil:
+		case f.distributedAt == nil:
 			l.Reason = ReasonNotPublished
-		case v.ReplacedAt != nil && !v.ReplacedAt.After(*f.PublishedAt):
+		case v.ReplacedAt != nil && !v.ReplacedAt.After(*f.distributedAt):
 			l.Reason = ReasonReplacedBeforePub
 		default:
-			at := *f.PublishedAt
+			at := *f.distributedAt
 			if v.UploadedAt.After(at) {
 				at = v.UploadedAt
 			}
@@ -229,9 +253,10 @@ func MeetingPaper(f *MeetingFacts, s LedgerSettings) ([]LedgerLine, PaperFigures
 		fig.add(&l)
 		lines = append(lines, l)
 	}
-	for _, p := range f.Placeholders {
-		l := LedgerLine{Kind: LinePlaceholder, Reason: ReasonPaperCopies, Counted: f.PublishedAt != nil, MeetingID: f.MeetingID,
-			DocumentID: p.DocumentID, Title: p.Title, Classification: p.Classification, PagesPerCopy: p.PaperPages, Recipients: p.PaperCopies}
+	for _, p := range f.placeholders {
+		l := LedgerLine{Kind: LinePlaceholder, Reason: ReasonPaperCopies, Counted: f.distributedAt != nil, MeetingID: f.meetingID,
+			BallotID: f.ballotID, DocumentID: p.DocumentID, Title: p.Title, Classification: p.Classification, PagesPerCopy: p.PaperPages,
+			Recipients: p.PaperCopies}
 		if !l.Counted {
 			l.Reason = ReasonNotPublished
 		}
@@ -239,19 +264,50 @@ func MeetingPaper(f *MeetingFacts, s LedgerSettings) ([]LedgerLine, PaperFigures
 		fig.add(&l)
 		lines = append(lines, l)
 	}
-	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
-	return lines, fig
+	return lines
 }
 
-// BallotPaper computes the line and figures of an opened ballot with the
-// given number of recipients.
-func BallotPaper(ballotID int64, title string, recipients int, s LedgerSettings) (LedgerLine, PaperFigures) {
-	l := LedgerLine{Kind: LineBallot, Reason: ReasonBallotSentReturned, Counted: true, Electronic: true, BallotID: ballotID, Title: title,
-		PagesPerCopy: s.BallotPages, Recipients: recipients, Multiplier: ballotTripsPerRecipient}
-	l.fill(s)
+// BallotFacts are the stored facts the paper ledger of a ballot is
+// computed from. Readers counts the recipients per clearance level.
+type BallotFacts struct {
+	BallotID     int64
+	Title        string
+	OpenedAt     *time.Time // nil while a draft
+	Recipients   int
+	Versions     []VersionFact
+	Placeholders []PlaceholderFact
+	Readers      map[Classification]int
+}
+
+// BallotPaper computes a ballot's lines and figures: its form, sent to and
+// returned by every recipient, then its documents under the rules of a
+// session's, the opening taking the place of the publication (a version
+// current at the opening is distributed then, a replacement at its upload;
+// one replaced before the opening counts nothing, and a draft nothing at
+// all). Each distributed version avoids a copy per recipient cleared for it
+// plus the reserve copies.
+func BallotPaper(f *BallotFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) {
 	var fig PaperFigures
-	fig.add(&l)
-	return l, fig
+	form := LedgerLine{Kind: LineBallot, Reason: ReasonBallotSentReturned, Counted: f.OpenedAt != nil, Electronic: true, BallotID: f.BallotID,
+		Title: f.Title, PagesPerCopy: s.BallotPages, Recipients: f.Recipients, Multiplier: ballotTripsPerRecipient}
+	if !form.Counted {
+		form.Reason = ReasonNotPublished
+	}
+	form.fill(s)
+	fig.add(&form)
+	readers := func(c Classification) int {
+		n := 0
+		for lvl, k := range f.Readers {
+			if lvl.Covers(c) {
+				n += k
+			}
+		}
+		return n
+	}
+	lines := append([]LedgerLine{form}, documentLines(docsFacts{ballotID: f.BallotID, distributedAt: f.OpenedAt, versions: f.Versions,
+		placeholders: f.Placeholders, readers: readers}, s, &fig)...)
+	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
+	return lines, fig
 }
 
 // Redact hides what a line says about a document above clearance c: the

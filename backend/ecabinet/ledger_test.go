@@ -115,14 +115,99 @@ func TestDraftSessionCountsNothing(t *testing.T) {
 }
 
 func TestBallotPaperByHand(t *testing.T) {
-	l, fig := ecabinet.BallotPaper(4, "Phiếu lấy ý kiến", 27, govSettings())
+	lines, fig := ecabinet.BallotPaper(&ecabinet.BallotFacts{BallotID: 4, Title: "Phiếu lấy ý kiến", OpenedAt: ptr(at("2026-03-10T02:00:00Z")),
+		Recipients: 27}, govSettings())
 	// 2 pages × 27 recipients × 2 (sent and returned) = 108 pages on 54 sheets.
-	if l.Copies != 54 || l.Multiplier != 2 || l.TotalPages != 108 || l.Sheets != 54 {
+	l := lines[0]
+	if len(lines) != 1 || l.Copies != 54 || l.Multiplier != 2 || l.TotalPages != 108 || l.Sheets != 54 || l.Reason != ecabinet.ReasonBallotSentReturned {
 		t.Fatalf("line %+v", l)
 	}
 	want := ecabinet.PaperFigures{PagesAvoided: 108, SheetsAvoided: 54, CostAvoidedVND: 162_000, WeightAvoidedMg: 270_000, ElectronicSharePc: 100}
 	if fig != want {
 		t.Fatalf("figures %+v", fig)
+	}
+}
+
+// ballotFacts is a ballot worked out by hand: opened on 10 March at 02:00
+// to 27 recipients (24 without clearance, two confidential, one secret),
+// with a draft decree replaced once before the opening and once after, a
+// confidential report, and a top secret paper-only annex.
+func ballotFacts() *ecabinet.BallotFacts {
+	return &ecabinet.BallotFacts{BallotID: 4, Title: "Phiếu lấy ý kiến", OpenedAt: ptr(at("2026-03-10T02:00:00Z")), Recipients: 27,
+		Readers: map[ecabinet.Classification]int{ecabinet.ClassNone: 24, ecabinet.ClassConfidential: 2, ecabinet.ClassSecret: 1},
+		Versions: []ecabinet.VersionFact{
+			{DocumentID: 11, Title: "Dự thảo Nghị định", Classification: ecabinet.ClassNone, VersionID: 101, Version: 1, Pages: 13,
+				UploadedAt: at("2026-03-09T01:00:00Z"), ReplacedAt: ptr(at("2026-03-09T12:00:00Z"))},
+			{DocumentID: 11, Title: "Dự thảo Nghị định", Classification: ecabinet.ClassNone, VersionID: 102, Version: 2, Pages: 12,
+				UploadedAt: at("2026-03-09T12:00:00Z"), ReplacedAt: ptr(at("2026-03-11T03:00:00Z"))},
+			{DocumentID: 11, Title: "Dự thảo Nghị định", Classification: ecabinet.ClassNone, VersionID: 103, Version: 3, Pages: 13,
+				UploadedAt: at("2026-03-11T03:00:00Z")},
+			{DocumentID: 12, Title: "Báo cáo", Classification: ecabinet.ClassConfidential, VersionID: 104, Version: 1, Pages: 5,
+				UploadedAt: at("2026-03-08T01:00:00Z")},
+		},
+		Placeholders: []ecabinet.PlaceholderFact{{DocumentID: 13, Title: "Phụ lục", Classification: ecabinet.ClassTopSecret, PaperPages: 9, PaperCopies: 4}},
+	}
+}
+
+func TestBallotDocumentsPaperByHand(t *testing.T) {
+	lines, fig := ecabinet.BallotPaper(ballotFacts(), govSettings())
+	type want struct {
+		kind, reason           string
+		counted                bool
+		recipients, copies     int
+		pages, sheets, cost, w int64
+	}
+	wants := []want{
+		// The form: 2 pages × 27 × 2 trips.
+		{ecabinet.LineBallot, ecabinet.ReasonBallotSentReturned, true, 27, 54, 108, 54, 162_000, 270_000},
+		// v1 replaced the day before the opening: never sent.
+		{ecabinet.LineVersion, ecabinet.ReasonReplacedBeforePub, false, 0, 0, 0, 0, 0, 0},
+		// v2 current at the opening: 27 recipients + 5 reserve = 32 copies of
+		// 12 pages = 384 pages; 6 sheets duplex × 32 = 192.
+		{ecabinet.LineVersion, ecabinet.ReasonDistributed, true, 27, 32, 384, 192, 576_000, 960_000},
+		// v3 uploaded while open (a replacement): 32 copies of 13 pages = 416;
+		// 7 sheets × 32 = 224.
+		{ecabinet.LineVersion, ecabinet.ReasonDistributed, true, 27, 32, 416, 224, 624_000, 1_120_000},
+		// The confidential report: 3 cleared recipients + 5 = 8 copies of 5
+		// pages = 40; 3 sheets × 8 = 24.
+		{ecabinet.LineVersion, ecabinet.ReasonDistributed, true, 3, 8, 40, 24, 60_000, 120_000},
+		// The top secret annex, printed: 4 copies of 9 pages = 36; 5 sheets × 4 = 20.
+		{ecabinet.LinePlaceholder, ecabinet.ReasonPaperCopies, true, 4, 4, 36, 20, 54_000, 100_000},
+	}
+	if len(lines) != len(wants) {
+		t.Fatalf("%d lines, want %d: %+v", len(lines), len(wants), lines)
+	}
+	for i, w := range wants {
+		l := lines[i]
+		got := want{l.Kind, l.Reason, l.Counted, l.Recipients, l.Copies, l.TotalPages, l.Sheets, l.CostVND, l.WeightMg}
+		if got != w || l.BallotID != 4 || l.MeetingID != 0 {
+			t.Errorf("line %d: %+v, want %+v", i, got, w)
+		}
+	}
+	if d := lines[2].DistributedAt; d == nil || !d.Equal(at("2026-03-10T02:00:00Z")) {
+		t.Errorf("v2 distributed at %v, want the opening", d)
+	}
+	if d := lines[3].DistributedAt; d == nil || !d.Equal(at("2026-03-11T03:00:00Z")) {
+		t.Errorf("v3 distributed at %v, want its upload", d)
+	}
+	// Avoided 108 + 384 + 416 + 40 = 948 pages; printed 36: 948 / 984 = 96.3%.
+	wantFig := ecabinet.PaperFigures{PagesAvoided: 948, SheetsAvoided: 494, CostAvoidedVND: 1_422_000, WeightAvoidedMg: 2_470_000,
+		PagesPrinted: 36, SheetsPrinted: 20, CostPrintedVND: 54_000, WeightPrintedMg: 100_000, ElectronicSharePc: 96.3}
+	if fig != wantFig {
+		t.Fatalf("figures %+v, want %+v", fig, wantFig)
+	}
+
+	// A draft counts nothing, and says so on every line.
+	draft := ballotFacts()
+	draft.OpenedAt = nil
+	lines, fig = ecabinet.BallotPaper(draft, govSettings())
+	for i, l := range lines {
+		if l.Counted || l.Reason != ecabinet.ReasonNotPublished || l.TotalPages != 0 {
+			t.Errorf("draft line %d: %+v", i, l)
+		}
+	}
+	if len(lines) != 6 || fig != (ecabinet.PaperFigures{}) {
+		t.Fatalf("draft: %d lines, figures %+v", len(lines), fig)
 	}
 }
 
@@ -185,7 +270,7 @@ func TestMeetingTimeByHand(t *testing.T) {
 	fast := ecabinet.MeetingTime(s, []ecabinet.ItemFact{{ID: 9, Status: ecabinet.ItemDone, PlannedMinutes: 60,
 		StartedAt: ptr(at("2026-04-02T02:00:00Z")), EndedAt: ptr(at("2026-04-02T02:36:00Z"))}}, 30)
 	live := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items, 30) // not counted in sums
-	_, paper := ecabinet.BallotPaper(1, "Phiếu", 10, govSettings())
+	_, paper := ecabinet.BallotPaper(&ecabinet.BallotFacts{BallotID: 1, Title: "Phiếu", OpenedAt: ptr(at("2026-03-02T02:00:00Z")), Recipients: 10}, govSettings())
 	total, periods := ecabinet.Summarize([]ecabinet.LedgerSource{
 		{Kind: "meeting", Period: "2026-03", Time: &tl},
 		{Kind: "meeting", Period: "2026-04", Time: &fast},

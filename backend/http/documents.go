@@ -34,6 +34,23 @@ func (s *Server) createDocument(c *fiber.Ctx, meetingID int64) error {
 	return created(c, d)
 }
 
+func (s *Server) listBallotDocuments(c *fiber.Ctx, ballotID int64) error {
+	docs, err := s.opts.Documents.BallotDocuments(c.UserContext(), ballotID)
+	return reply(c, docs, err)
+}
+
+func (s *Server) createBallotDocument(c *fiber.Ctx, ballotID int64) error {
+	var in ecabinet.DocumentInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	d, err := s.opts.Documents.CreateBallotDocument(c.UserContext(), ballotID, in)
+	if err != nil {
+		return err
+	}
+	return created(c, d)
+}
+
 func (s *Server) unread(c *fiber.Ctx, meetingID int64) error {
 	u, err := s.opts.Documents.Unread(c.UserContext(), meetingID)
 	return reply(c, u, err)

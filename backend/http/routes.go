@@ -114,6 +114,11 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/ballots/:id/report", access: secretariat, tag: "ballots", summary: "Every recipient's answer to every question (the data of the reports)", out: ecabinet.BallotReport{}, handler: withID(s.ballotReport)},
 		{method: "GET", path: "/api/v1/ballots/:id/report.csv", access: secretariat, tag: "ballots", summary: "Every answer as CSV (UTF-8)", raw: "text/csv", handler: withID(s.ballotCSV)},
 		{method: "GET", path: "/api/v1/ballots/:id/report.pdf", access: secretariat, tag: "ballots", summary: "The report (Báo cáo tổng hợp ý kiến) as PDF, reproducible from the stored data", raw: "application/pdf", handler: withID(s.ballotPDF)},
+		{method: "GET", path: "/api/v1/ballots/:id/documents", access: signedIn, tag: "ballots", summary: "Documents of a ballot the caller is cleared for (recipients once it is open)",
+			out: []*ecabinet.Document{}, handler: withID(s.listBallotDocuments)},
+		{method: "POST", path: "/api/v1/ballots/:id/documents", access: secretariat, tag: "ballots",
+			summary: "Attach a document to a draft ballot (409 conflict once sent); upload its PDF with POST /api/v1/documents/{id}/versions",
+			in:      ecabinet.DocumentInput{}, out: ecabinet.Document{}, status: 201, handler: withID(s.createBallotDocument)},
 		{method: "POST", path: "/api/v1/ballots/:id/remind", access: secretariat, tag: "ballots", summary: "Remind the recipients who have not answered", out: remindedBody{}, handler: withID(s.remindBallot)},
 
 		// Signing devices and notifications.
@@ -132,7 +137,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/documents/:id", access: signedIn, tag: "documents", summary: "One document with its current version",
 			out: ecabinet.Document{}, handler: withDocument(s.getDocument)},
 		{method: "POST", path: "/api/v1/documents/:id/versions", access: secretariat, tag: "documents",
-			summary: "Upload a new version (a PDF, multipart field file, within ECABINET_UPLOAD_LIMIT); 413 too_large, 422 unprocessable",
+			summary: "Upload a new version (a PDF, multipart field file, within ECABINET_UPLOAD_LIMIT); 413 too_large, 422 unprocessable, 409 conflict (closed session or ballot; an open ballot takes replacements only)",
 			form:    uploadField, out: ecabinet.Document{}, status: 201, handler: withDocument(s.uploadVersion)},
 		{method: "GET", path: "/api/v1/documents/:id/versions", access: signedIn, tag: "documents", summary: "Every version, newest first",
 			out: []*ecabinet.DocumentVersion{}, handler: withDocument(s.listVersions)},

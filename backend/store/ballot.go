@@ -303,6 +303,9 @@ func (s *BallotService) OpenBallot(ctx context.Context, id int64) (*ecabinet.Bal
 		if !row.Deadline.After(s.db.Now()) {
 			return ecabinet.FieldError("deadline", "ballot.deadline_past")
 		}
+		if err := ballotDocumentsReady(tx.DB, row.ID); err != nil {
+			return err
+		}
 		upd["status"], upd["opened_at"] = string(ecabinet.BallotOpen), s.db.Now()
 		return nil
 	})

@@ -12,7 +12,8 @@ import (
 
 type documentRow struct {
 	ID             int64
-	MeetingID      int64
+	MeetingID      *int64 // a session's document,
+	BallotID       *int64 // or a ballot's (exactly one is set)
 	ItemID         *int64
 	Title          string
 	Classification string
@@ -61,9 +62,15 @@ type documentView struct {
 }
 
 func (r *documentView) domain() *ecabinet.Document {
-	d := &ecabinet.Document{ID: r.Doc.ID, MeetingID: r.Doc.MeetingID, ItemID: r.Doc.ItemID, Title: r.Doc.Title,
+	d := &ecabinet.Document{ID: r.Doc.ID, ItemID: r.Doc.ItemID, Title: r.Doc.Title,
 		Classification: ecabinet.Classification(r.Doc.Classification), Placeholder: r.Doc.Placeholder, PaperPages: r.Doc.PaperPages,
 		PaperCopies: r.Copies, CreatedAt: r.Doc.CreatedAt, UpdatedAt: r.Doc.UpdatedAt}
+	if r.Doc.MeetingID != nil {
+		d.MeetingID = *r.Doc.MeetingID
+	}
+	if r.Doc.BallotID != nil {
+		d.BallotID = *r.Doc.BallotID
+	}
 	if r.VID != nil && r.VVersion != nil && r.VFilename != nil && r.VSize != nil && r.VSHA256 != nil && r.VPages != nil &&
 		r.VUploadedBy != nil && r.VUploadedAt != nil {
 		d.Current = &ecabinet.DocumentVersion{ID: *r.VID, DocumentID: r.Doc.ID, Version: *r.VVersion, Filename: *r.VFilename, Size: *r.VSize,
@@ -91,13 +98,25 @@ var _ ecabinet.DocumentService = (*DocumentService)(nil)
 // of them when docID is 0, else that one), each with its current version,
 // in one query: session documents first, then by agenda position.
 func documents(tx *gorm.DB, meetingID int64, levels []ecabinet.Classification, docID int64) ([]*ecabinet.Document, error) {
+	return ownedDocuments(tx, "d.meeting_id", meetingID, levels, docID)
+}
+
+// ballotDocuments returns the documents of a ballot at the given levels
+// (all of them when docID is 0, else that one), in the order they were added.
+func ballotDocuments(tx *gorm.DB, ballotID int64, levels []ecabinet.Classification, docID int64) ([]*ecabinet.Document, error) {
+	return ownedDocuments(tx, "d.ballot_id", ballotID, levels, docID)
+}
+
+// ownedDocuments returns the documents whose owner column (d.meeting_id or
+// d.ballot_id) is ownerID, at the given levels.
+func ownedDocuments(tx *gorm.DB, owner string, ownerID int64, levels []ecabinet.Classification, docID int64) ([]*ecabinet.Document, error) {
 	q := tx.Table("documents AS d").
 		Select("d.*, v.id AS v_id, v.version AS v_version, v.filename AS v_filename, v.size AS v_size, v.sha256 AS v_sha256, "+
 			"v.pages AS v_pages, v.uploaded_by AS v_uploaded_by, v.uploaded_at AS v_uploaded_at, "+
 			"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies").
 		Joins("LEFT JOIN document_versions AS v ON v.document_id = d.id AND v.version = d.current_version").
 		Joins("LEFT JOIN agenda_items AS a ON a.id = d.item_id").
-		Where("d.meeting_id = ? AND d.classification IN ?", meetingID, levels)
+		Where(owner+" = ? AND d.classification IN ?", ownerID, levels)
 	if docID != 0 {
 		q = q.Where("d.id = ?", docID)
 	}
@@ -119,8 +138,14 @@ func documentsOf(tx *gorm.DB, a ecabinet.Actor, meetingID int64) ([]*ecabinet.Do
 }
 
 // document returns one document with its current version, whatever its level.
-func document(tx *gorm.DB, meetingID, id int64) (*ecabinet.Document, error) {
-	docs, err := documents(tx, meetingID, ecabinet.Classifications, id)
+func document(tx *gorm.DB, d *documentRow) (*ecabinet.Document, error) {
+	var docs []*ecabinet.Document
+	var err error
+	if d.BallotID != nil {
+		docs, err = ballotDocuments(tx, *d.BallotID, ecabinet.Classifications, d.ID)
+	} else {
+		docs, err = documents(tx, *d.MeetingID, ecabinet.Classifications, d.ID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -130,35 +155,94 @@ func document(tx *gorm.DB, meetingID, id int64) (*ecabinet.Document, error) {
 	return docs[0], nil
 }
 
+// docOwner is what a document belongs to: a session or a written ballot
+// (exactly one is set), as the actor may see it.
+type docOwner struct {
+	meeting *meetingRow
+	ballot  *ballotRow
+}
+
+func (o docOwner) bodyID() int64 {
+	if o.ballot != nil {
+		return o.ballot.BodyID
+	}
+	return o.meeting.BodyID
+}
+
+// emit tells the owner's subscribers cleared for the document that it is
+// new or changed: a session's on its stream, a ballot's on the body stream
+// (to the secretariat, and once the ballot is open to its recipients);
+// nobody below the document's level learns of it.
+func (o docOwner) emit(tx *Tx, d *ecabinet.Document) error {
+	if o.ballot == nil {
+		return emitDocument(tx, o.meeting.BodyID, d)
+	}
+	vis := ecabinet.Visibility{MinClearance: d.Classification, Audience: ecabinet.AudienceSecretariat}
+	if o.ballot.Status != string(ecabinet.BallotDraft) {
+		var recipients []int64
+		if err := tx.Table("ballot_recipients").Where("ballot_id = ?", o.ballot.ID).Order("member_id").Pluck("member_id", &recipients).Error; err != nil {
+			return err
+		}
+		if len(recipients) > 0 {
+			vis = ecabinet.Visibility{MinClearance: d.Classification, Recipients: recipients}
+		}
+	}
+	return tx.emit(o.ballot.BodyID, ecabinet.BodyScope(o.ballot.BodyID), ecabinet.EventBallotDocument, map[string]any{"document": d}, vis)
+}
+
+// emitLedger announces the owner's new paper figures when its documents
+// count already (a published session, an opened ballot).
+func (o docOwner) emitLedger(tx *Tx) error {
+	if o.ballot != nil {
+		if o.ballot.OpenedAt == nil {
+			return nil
+		}
+		return emitLedger(tx, o.ballot.BodyID, ecabinet.LedgerBallot, o.ballot.ID)
+	}
+	if !ecabinet.MeetingStatus(o.meeting.Status).Visible() {
+		return nil
+	}
+	return emitLedger(tx, o.meeting.BodyID, ecabinet.LedgerMeeting, o.meeting.ID)
+}
+
 // loadDocument returns a document the actor may see: of a session they
-// may see (loadMeeting) and at or below their clearance; anything else is
-// not_found. With lock, the session's row is locked first and the document
-// read under the lock.
-func loadDocument(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*documentRow, *meetingRow, error) {
+// may see (loadMeeting) or a ballot they may see (loadBallot), and at or
+// below their clearance; anything else is not_found. With lock, the
+// owner's row is locked first and the document read under the lock.
+func loadDocument(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*documentRow, docOwner, error) {
 	var d documentRow
+	var o docOwner
 	err := tx.Where("id = ?", id).Take(&d).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, ecabinet.NotFound("document")
+		return nil, o, ecabinet.NotFound("document")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, o, err
 	}
-	m, err := loadMeeting(tx, a, d.MeetingID, lock)
+	if d.BallotID != nil {
+		strength := ""
+		if lock {
+			strength = "UPDATE"
+		}
+		o.ballot, err = loadBallot(tx, a, *d.BallotID, strength)
+	} else {
+		o.meeting, err = loadMeeting(tx, a, *d.MeetingID, lock)
+	}
 	if ecabinet.ErrorCode(err) == ecabinet.ENOTFOUND {
-		return nil, nil, ecabinet.NotFound("document")
+		return nil, o, ecabinet.NotFound("document")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, o, err
 	}
 	if lock {
 		if err := tx.Where("id = ?", id).Take(&d).Error; err != nil {
-			return nil, nil, err
+			return nil, o, err
 		}
 	}
 	if !a.Clearance.Covers(ecabinet.Classification(d.Classification)) {
-		return nil, nil, ecabinet.NotFound("document")
+		return nil, o, ecabinet.NotFound("document")
 	}
-	return &d, m, nil
+	return &d, o, nil
 }
 
 // emitDocument tells the session's subscribers cleared for the document
@@ -191,7 +275,7 @@ func (s *DocumentService) FindDocument(ctx context.Context, id int64) (*ecabinet
 		if err != nil {
 			return err
 		}
-		out, err = document(tx, d.MeetingID, id)
+		out, err = document(tx, d)
 		return err
 	})
 	return out, err
@@ -226,28 +310,35 @@ func (s *DocumentService) CreateDocument(ctx context.Context, meetingID int64, i
 				return err
 			}
 		}
-		body, err := s.db.findBody(ctx, tx.DB, a.BodyID)
-		if err != nil {
-			return err
-		}
-		now := s.db.Now()
-		row := documentRow{MeetingID: meetingID, ItemID: in.ItemID, Title: in.Title, Classification: string(in.Classification),
-			CreatedBy: a.MemberID, CreatedAt: now, UpdatedAt: now}
-		if !body.Settings.ElectronicMaxClassification.Covers(in.Classification) {
-			if in.PaperPages <= 0 {
-				return ecabinet.FieldError("paper_pages", "document.paper_pages_required")
-			}
-			row.Placeholder, row.PaperPages = true, in.PaperPages
-		}
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		if out, err = document(tx.DB, meetingID, row.ID); err != nil {
+		row := documentRow{MeetingID: &meetingID, ItemID: in.ItemID}
+		if out, err = s.insertDocument(ctx, tx, a, &row, in); err != nil {
 			return err
 		}
 		return emitDocument(tx, m.BodyID, out)
 	})
 	return out, err
+}
+
+// insertDocument stores a new document of the owner row names (checked by
+// the caller) from in: above the body's electronic limit a placeholder
+// for a paper-only document, with its paper pages.
+func (s *DocumentService) insertDocument(ctx context.Context, tx *Tx, a ecabinet.Actor, row *documentRow, in ecabinet.DocumentInput) (*ecabinet.Document, error) {
+	body, err := s.db.findBody(ctx, tx.DB, a.BodyID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	row.Title, row.Classification, row.CreatedBy, row.CreatedAt, row.UpdatedAt = in.Title, string(in.Classification), a.MemberID, now, now
+	if !body.Settings.ElectronicMaxClassification.Covers(in.Classification) {
+		if in.PaperPages <= 0 {
+			return nil, ecabinet.FieldError("paper_pages", "document.paper_pages_required")
+		}
+		row.Placeholder, row.PaperPages = true, in.PaperPages
+	}
+	if err := tx.Create(row).Error; err != nil {
+		return nil, err
+	}
+	return document(tx.DB, row)
 }
 
 // Versions lists a document's versions, newest first.

@@ -19,12 +19,26 @@ import (
 // ChunkSize is the size of the pieces a document's content is stored in.
 const ChunkSize = 1 << 20
 
-// uploadable refuses an upload to a paper-only document or a closed session.
-func uploadable(d *documentRow, m *meetingRow, body *ecabinet.Body) error {
+// uploadable refuses an upload to a paper-only document, to a closed
+// session, to a closed ballot, and to an open ballot unless it replaces a
+// version its recipients have already been sent.
+func uploadable(d *documentRow, o docOwner, body *ecabinet.Body) error {
 	if d.Placeholder || !body.Settings.ElectronicMaxClassification.Covers(ecabinet.Classification(d.Classification)) {
 		return ecabinet.Errorf(ecabinet.ECONFLICT, "document.paper_only")
 	}
-	if !ecabinet.MeetingStatus(m.Status).Editable() {
+	if o.ballot != nil {
+		switch ecabinet.BallotStatus(o.ballot.Status) {
+		case ecabinet.BallotDraft:
+			return nil
+		case ecabinet.BallotOpen:
+			if d.CurrentVersion == 0 {
+				return ecabinet.Errorf(ecabinet.ECONFLICT, "ballot.document_replace_only")
+			}
+			return nil
+		}
+		return ecabinet.Errorf(ecabinet.ECONFLICT, "ballot.closed")
+	}
+	if !ecabinet.MeetingStatus(o.meeting.Status).Editable() {
 		return ecabinet.Errorf(ecabinet.ECONFLICT, "meeting.closed")
 	}
 	return nil
@@ -52,16 +66,16 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		return nil, err
 	}
 	// Refuse what the rules refuse before reading the file.
-	check := func(tx *gorm.DB, lock bool) (*documentRow, *meetingRow, error) {
-		d, m, err := loadDocument(tx, a, documentID, lock)
+	check := func(tx *gorm.DB, lock bool) (*documentRow, docOwner, error) {
+		d, o, err := loadDocument(tx, a, documentID, lock)
 		if err != nil {
-			return nil, nil, err
+			return nil, o, err
 		}
 		body, err := s.db.findBody(ctx, tx, a.BodyID)
 		if err != nil {
-			return nil, nil, err
+			return nil, o, err
 		}
-		return d, m, uploadable(d, m, body)
+		return d, o, uploadable(d, o, body)
 	}
 	if err := s.db.read(ctx).Transaction(func(tx *gorm.DB) error { _, _, err := check(tx, false); return err }, s.db.snapshotTx()); err != nil {
 		return nil, translate(err)
@@ -73,7 +87,7 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 	}
 	var out *ecabinet.Document
 	err = s.db.write(ctx, func(tx *Tx) error {
-		d, m, err := check(tx.DB, true)
+		d, o, err := check(tx.DB, true)
 		if err != nil {
 			return err
 		}
@@ -100,16 +114,13 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		if err := tx.Exec("DELETE FROM document_notes WHERE document_id = ? AND page > ?", d.ID, v.Pages).Error; err != nil {
 			return err
 		}
-		if out, err = document(tx.DB, d.MeetingID, d.ID); err != nil {
+		if out, err = document(tx.DB, d); err != nil {
 			return err
 		}
-		if err := emitDocument(tx, m.BodyID, out); err != nil {
+		if err := o.emit(tx, out); err != nil {
 			return err
 		}
-		if ecabinet.MeetingStatus(m.Status).Visible() { // distributed at upload
-			return emitLedger(tx, m.BodyID, ecabinet.LedgerMeeting, m.ID)
-		}
-		return nil
+		return o.emitLedger(tx) // distributed at upload once published or opened
 	})
 	return out, err
 }

@@ -51,7 +51,7 @@ func (s *DocumentService) HandOut(ctx context.Context, documentID int64, in ecab
 	}
 	var row paperCopyRow
 	err = s.db.write(ctx, func(tx *Tx) error {
-		d, m, err := loadDocument(tx.DB, a, documentID, true)
+		d, o, err := loadDocument(tx.DB, a, documentID, true)
 		if err != nil {
 			return err
 		}
@@ -99,17 +99,14 @@ func (s *DocumentService) HandOut(ctx context.Context, documentID int64, in ecab
 			return nil
 		}
 		// A new copy: more paper used.
-		doc, err := document(tx.DB, d.MeetingID, d.ID)
+		doc, err := document(tx.DB, d)
 		if err != nil {
 			return err
 		}
-		if err := emitDocument(tx, m.BodyID, doc); err != nil {
+		if err := o.emit(tx, doc); err != nil {
 			return err
 		}
-		if ecabinet.MeetingStatus(m.Status).Visible() {
-			return emitLedger(tx, m.BodyID, ecabinet.LedgerMeeting, m.ID)
-		}
-		return nil
+		return o.emitLedger(tx)
 	})
 	if err != nil {
 		return nil, err

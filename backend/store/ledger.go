@@ -83,14 +83,16 @@ func (s *LedgerService) BallotLedger(ctx context.Context, ballotID int64) (*ecab
 		if err != nil {
 			return err
 		}
-		out = &ecabinet.BallotLedger{Status: ecabinet.BallotStatus(row.Status), Settings: body.Settings.Ledger(),
-			LedgerSource: ecabinet.LedgerSource{Kind: ecabinet.LedgerBallot, ID: row.ID, Title: row.Title, Date: row.CreatedAt,
-				Lines: []ecabinet.LedgerLine{}}}
-		bs, err := loadLedgerBallots(tx.Model(&ballotRow{}).Where("id = ?", ballotID))
-		if err != nil || len(bs) == 0 {
-			return err // a draft: nothing counted
+		bs, err := loadLedgerBallots(tx, tx.Model(&ballotRow{}).Where("id = ?", ballotID), true)
+		if err != nil {
+			return err
 		}
-		out.LedgerSource = bs[0].source(body.Settings)
+		if len(bs) == 0 {
+			return ecabinet.NotFound("ballot")
+		}
+		src := bs[0].source(body.Settings) // a draft's lines count nothing
+		redact(src.Lines, a.Clearance)
+		out = &ecabinet.BallotLedger{Status: ecabinet.BallotStatus(row.Status), Settings: body.Settings.Ledger(), LedgerSource: src}
 		return nil
 	})
 	return out, err
@@ -115,7 +117,7 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 		if err != nil {
 			return err
 		}
-		bs, err := loadLedgerBallots(bq)
+		bs, err := loadLedgerBallots(tx, bq, false)
 		if err != nil {
 			return err
 		}
@@ -130,6 +132,7 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 		for i := range bs {
 			src := bs[i].source(body.Settings)
 			src.Period = ecabinet.PeriodKey(src.Date, loc, f.Group)
+			redact(src.Lines, a.Clearance)
 			sources = append(sources, src)
 		}
 		out = &ecabinet.LedgerReport{Group: f.Group, From: f.From, To: f.To, Settings: body.Settings.Ledger(),
@@ -169,7 +172,7 @@ func emitLedger(tx *Tx, bodyID int64, kind string, id int64) error {
 			src = &s
 			change.Time = &src.Time.Totals
 		} else {
-			bs, err := loadLedgerBallots(tx.Model(&ballotRow{}).Where("id = ?", id))
+			bs, err := loadLedgerBallots(tx.DB, tx.Model(&ballotRow{}).Where("id = ?", id), false)
 			if err != nil || len(bs) == 0 {
 				return err
 			}

@@ -43,52 +43,12 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 	}
 	ids := meetings.Session(&gorm.Session{}).Select("id")
 
-	var docs []struct {
-		ID, MeetingID  int64
-		Title          string
-		Classification string
-		Placeholder    bool
-		PaperPages     int
-		Copies         int
-	}
-	if err := tx.Table("documents AS d").Select("d.id, d.meeting_id, d.title, d.classification, d.placeholder, d.paper_pages, "+
-		"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies").
-		Where("d.meeting_id IN (?)", ids).Order("d.id").Scan(&docs).Error; err != nil {
+	docs, err := loadDocFacts(tx, "meeting_id", ids)
+	if err != nil {
 		return nil, err
 	}
-	var versions []struct {
-		ID, DocumentID int64
-		Version, Pages int
-		UploadedAt     time.Time
-	}
-	if err := tx.Table("document_versions AS v").Select("v.id, v.document_id, v.version, v.pages, v.uploaded_at").
-		Joins("JOIN documents AS d ON d.id = v.document_id").Where("d.meeting_id IN (?)", ids).
-		Order("v.document_id, v.version").Scan(&versions).Error; err != nil {
-		return nil, err
-	}
-	byDoc := map[int64][]int{} // document → indexes into versions, in version order
-	for i, v := range versions {
-		byDoc[v.DocumentID] = append(byDoc[v.DocumentID], i)
-	}
-	for _, d := range docs {
-		m := byID[d.MeetingID]
-		c := ecabinet.Classification(d.Classification)
-		if d.Placeholder {
-			m.facts.Placeholders = append(m.facts.Placeholders, ecabinet.PlaceholderFact{DocumentID: d.ID, Title: d.Title,
-				Classification: c, PaperPages: d.PaperPages, PaperCopies: d.Copies})
-			continue
-		}
-		idx := byDoc[d.ID]
-		for k, i := range idx {
-			v := versions[i]
-			f := ecabinet.VersionFact{DocumentID: d.ID, Title: d.Title, Classification: c, VersionID: v.ID, Version: v.Version,
-				Pages: v.Pages, UploadedAt: v.UploadedAt}
-			if k+1 < len(idx) {
-				next := versions[idx[k+1]].UploadedAt
-				f.ReplacedAt = &next
-			}
-			m.facts.Versions = append(m.facts.Versions, f)
-		}
+	for id, f := range docs {
+		byID[id].facts.Versions, byID[id].facts.Placeholders = f.versions, f.placeholders
 	}
 
 	var readers []struct {
@@ -116,27 +76,139 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 	return out, nil
 }
 
-// ledgerBallot is an opened ballot with its number of recipients.
+// docFacts are the versions and placeholders of one session or ballot.
+type docFacts struct {
+	versions     []ecabinet.VersionFact
+	placeholders []ecabinet.PlaceholderFact
+}
+
+// loadDocFacts loads, in two queries, the documents whose owner column
+// (meeting_id or ballot_id) is in ids (a subquery), by owner: their
+// versions in version order, each knowing when the next replaced it, and
+// the placeholders with the paper copies made of them.
+func loadDocFacts(tx *gorm.DB, owner string, ids *gorm.DB) (map[int64]*docFacts, error) {
+	var docs []struct {
+		ID, OwnerID    int64
+		Title          string
+		Classification string
+		Placeholder    bool
+		PaperPages     int
+		Copies         int
+	}
+	if err := tx.Table("documents AS d").Select("d.id, d."+owner+" AS owner_id, d.title, d.classification, d.placeholder, d.paper_pages, "+
+		"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies").
+		Where("d."+owner+" IN (?)", ids).Order("d.id").Scan(&docs).Error; err != nil {
+		return nil, err
+	}
+	var versions []struct {
+		ID, DocumentID int64
+		Version, Pages int
+		UploadedAt     time.Time
+	}
+	if err := tx.Table("document_versions AS v").Select("v.id, v.document_id, v.version, v.pages, v.uploaded_at").
+		Joins("JOIN documents AS d ON d.id = v.document_id").Where("d."+owner+" IN (?)", ids).
+		Order("v.document_id, v.version").Scan(&versions).Error; err != nil {
+		return nil, err
+	}
+	byDoc := map[int64][]int{} // document → indexes into versions, in version order
+	for i, v := range versions {
+		byDoc[v.DocumentID] = append(byDoc[v.DocumentID], i)
+	}
+	out := map[int64]*docFacts{}
+	for _, d := range docs {
+		f := out[d.OwnerID]
+		if f == nil {
+			f = &docFacts{}
+			out[d.OwnerID] = f
+		}
+		c := ecabinet.Classification(d.Classification)
+		if d.Placeholder {
+			f.placeholders = append(f.placeholders, ecabinet.PlaceholderFact{DocumentID: d.ID, Title: d.Title,
+				Classification: c, PaperPages: d.PaperPages, PaperCopies: d.Copies})
+			continue
+		}
+		idx := byDoc[d.ID]
+		for k, i := range idx {
+			v := versions[i]
+			vf := ecabinet.VersionFact{DocumentID: d.ID, Title: d.Title, Classification: c, VersionID: v.ID, Version: v.Version,
+				Pages: v.Pages, UploadedAt: v.UploadedAt}
+			if k+1 < len(idx) {
+				next := versions[idx[k+1]].UploadedAt
+				vf.ReplacedAt = &next
+			}
+			f.versions = append(f.versions, vf)
+		}
+	}
+	return out, nil
+}
+
+// ledgerBallot is a ballot with the stored facts its ledger is computed from.
 type ledgerBallot struct {
-	ID         int64
-	Title      string
-	Status     string
-	OpenedAt   time.Time
-	Recipients int
+	row   ballotRow
+	facts ecabinet.BallotFacts
+}
+
+// date is when the ballot counts: its opening (its creation while a draft).
+func (b *ledgerBallot) date() time.Time {
+	if b.row.OpenedAt != nil {
+		return *b.row.OpenedAt
+	}
+	return b.row.CreatedAt
 }
 
 func (b *ledgerBallot) source(s ecabinet.BodySettings) ecabinet.LedgerSource {
-	line, paper := ecabinet.BallotPaper(b.ID, b.Title, b.Recipients, s.Ledger())
-	return ecabinet.LedgerSource{Kind: ecabinet.LedgerBallot, ID: b.ID, Title: b.Title, Date: b.OpenedAt,
-		Period: ecabinet.PeriodKey(b.OpenedAt, s.Location(), ecabinet.GroupMonth), Paper: paper, Lines: []ecabinet.LedgerLine{line}}
+	lines, paper := ecabinet.BallotPaper(&b.facts, s.Ledger())
+	return ecabinet.LedgerSource{Kind: ecabinet.LedgerBallot, ID: b.row.ID, Title: b.row.Title, Date: b.date(),
+		Period: ecabinet.PeriodKey(b.date(), s.Location(), ecabinet.GroupMonth), Paper: paper, Lines: lines}
 }
 
-// loadLedgerBallots loads the opened ballots that ballots (a query on the
-// ballots table) selects, by opening.
-func loadLedgerBallots(ballots *gorm.DB) ([]ledgerBallot, error) {
-	var out []ledgerBallot
-	err := ballots.Session(&gorm.Session{}).Select("id, title, status, opened_at, " +
-		"(SELECT COUNT(*) FROM ballot_recipients AS r WHERE r.ballot_id = ballots.id) AS recipients").
-		Where("opened_at IS NOT NULL").Order("opened_at, id").Scan(&out).Error
-	return out, err
+// loadLedgerBallots loads, in four queries whatever their number, the
+// ballots that ballots (a query on the ballots table) selects, by opening
+// (drafts last), with their recipients' clearances and their documents.
+// Only opened ones unless drafts.
+func loadLedgerBallots(tx *gorm.DB, ballots *gorm.DB, drafts bool) ([]*ledgerBallot, error) {
+	selected := func() *gorm.DB {
+		q := ballots.Session(&gorm.Session{})
+		if !drafts {
+			q = q.Where("opened_at IS NOT NULL")
+		}
+		return q
+	}
+	var rows []ballotRow
+	if err := selected().Order("opened_at IS NULL, opened_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]*ledgerBallot, len(rows))
+	byID := make(map[int64]*ledgerBallot, len(rows))
+	for i := range rows {
+		b := &ledgerBallot{row: rows[i], facts: ecabinet.BallotFacts{BallotID: rows[i].ID, Title: rows[i].Title, OpenedAt: rows[i].OpenedAt,
+			Readers: map[ecabinet.Classification]int{}}}
+		out[i], byID[rows[i].ID] = b, b
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	idq := selected().Select("id")
+	var readers []struct {
+		BallotID  int64
+		Clearance string
+		N         int
+	}
+	if err := tx.Table("ballot_recipients AS r").Select("r.ballot_id, m.clearance, COUNT(*) AS n").Joins("JOIN members AS m ON m.id = r.member_id").
+		Where("r.ballot_id IN (?)", idq).Group("r.ballot_id, m.clearance").Scan(&readers).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range readers {
+		b := byID[r.BallotID]
+		b.facts.Readers[ecabinet.Classification(r.Clearance)] = r.N
+		b.facts.Recipients += r.N
+	}
+	docs, err := loadDocFacts(tx, "ballot_id", idq)
+	if err != nil {
+		return nil, err
+	}
+	for id, f := range docs {
+		byID[id].facts.Versions, byID[id].facts.Placeholders = f.versions, f.placeholders
+	}
+	return out, nil
 }

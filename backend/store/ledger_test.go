@@ -158,7 +158,7 @@ func TestBallotLedgerAndReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		draft, err := ledger.BallotLedger(sec, b.ID)
-		if err != nil || draft.Paper.PagesAvoided != 0 || len(draft.Lines) != 0 {
+		if err != nil || draft.Paper.PagesAvoided != 0 || len(draft.Lines) != 1 || draft.Lines[0].Counted || draft.Lines[0].Reason != ecabinet.ReasonNotPublished {
 			t.Fatalf("draft ballot ledger %+v %v", draft, err)
 		}
 		_, err = ledger.BallotLedger(f.as(ecabinet.RoleChair), b.ID)

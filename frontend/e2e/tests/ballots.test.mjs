@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { apiAs, assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
 import { openBallot } from '../fixtures.mjs';
+import { makePdf } from '../pdf.mjs';
 
 // Written ballots: the secretariat issues one from the app; a member answers
 // another while offline, and the answer is delivered once when the network
 // returns (the secretariat's result counts it once, a replay with the same
-// idempotency key is not counted again).
+// idempotency key is not counted again). The draft carries a PDF the
+// members read in the reader.
 let b;
 let member;
 let memberContext;
@@ -35,6 +40,16 @@ test('the secretariat drafts a ballot and sends it to the members', async () => 
 	await secretariat.getByRole('button', { name: 'Thêm vấn đề' }).click();
 	await secretariat.getByRole('textbox', { name: 'Vấn đề 2' }).fill('Đồng ý lộ trình thực hiện trong năm 2027?');
 	await secretariat.getByRole('button', { name: 'Lưu bản nháp' }).click();
+	// The draft it asks about goes with it: uploaded with a progress bar, then listed.
+	const docs = secretariat.getByTestId('ballot-documents');
+	const file = join(tmpdir(), `de-an-${process.pid}.pdf`);
+	writeFileSync(file, makePdf({ title: 'De an tinh gon bo may', pages: 4 }));
+	await docs.getByLabel('Tên tài liệu').fill('Đề án tinh gọn bộ máy (dự thảo)');
+	await docs.getByLabel('Tệp PDF').setInputFiles(file);
+	await docs.getByRole('button', { name: 'Thêm tài liệu' }).click();
+	await docs.getByText('Đã tải lên.').waitFor();
+	await docs.getByTestId('ballot-document').filter({ hasText: 'Phiên bản 1, 4 trang' }).waitFor();
+	await screenshot(secretariat, 'ballot-draft-documents');
 	await secretariat.getByRole('button', { name: 'Gửi phiếu đến thành viên' }).click();
 	await secretariat.getByTestId('ballot-progress').waitFor();
 	const id = Number(new URL(secretariat.url()).pathname.split('/').pop());
@@ -161,6 +176,18 @@ test('a reminder from the secretariat reaches the member who has not answered', 
 	await reminder.waitFor();
 	await screenshot(member, 'ballot-reminder');
 	await reminder.click();
+	await member.getByRole('heading', { name: 'Phiếu lấy ý kiến về Đề án tinh gọn bộ máy', level: 1 }).waitFor();
+});
+
+test('a recipient reads the document attached to the ballot in the PDF reader', async () => {
+	await member.goto(`/ballots/${drafted}`);
+	const link = member.getByTestId('ballot-documents').getByRole('link', { name: 'Đọc “Đề án tinh gọn bộ máy (dự thảo)”' });
+	assert.match(await link.textContent(), /4 trang/);
+	await link.click();
+	await member.getByRole('heading', { name: 'Đề án tinh gọn bộ máy (dự thảo)', level: 1 }).waitFor();
+	await member.locator('.page canvas').waitFor();
+	await screenshot(member, 'ballot-document-reader');
+	await member.getByRole('link', { name: 'Về phiếu lấy ý kiến' }).click();
 	await member.getByRole('heading', { name: 'Phiếu lấy ý kiến về Đề án tinh gọn bộ máy', level: 1 }).waitFor();
 });
 

@@ -5,6 +5,16 @@ export function createDocument(meetingId: number, input: DocumentInput): Promise
 	return api.post<Document>(`/meetings/${meetingId}/documents`, input);
 }
 
+/** The documents of a ballot the caller may see (recipients once it is sent, up to their clearance). */
+export function listBallotDocuments(ballotId: number, signal?: AbortSignal): Promise<Document[]> {
+	return api.get<Document[]>(`/ballots/${ballotId}/documents`, { signal });
+}
+
+/** Attaches a document to a draft ballot (secretariat); its PDF is uploaded next. */
+export function createBallotDocument(ballotId: number, input: DocumentInput): Promise<Document> {
+	return api.post<Document>(`/ballots/${ballotId}/documents`, input);
+}
+
 export function getDocument(id: number, signal?: AbortSignal): Promise<Document> {
 	return api.get<Document>(`/documents/${id}`, { signal });
 }

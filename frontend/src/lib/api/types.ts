@@ -187,9 +187,11 @@ export interface DocumentVersion {
 	uploaded_at: string;
 }
 
+/** A document of a session (meeting_id) or of a written ballot (ballot_id). */
 export interface Document {
 	id: number;
-	meeting_id: number;
+	meeting_id?: number;
+	ballot_id?: number;
 	item_id?: number;
 	title: string;
 	classification: Classification;

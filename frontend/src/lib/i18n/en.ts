@@ -272,7 +272,11 @@ export const en: Messages = {
 		uploadNew: 'Upload a new version',
 		uploading: (pct: number) => `Uploading… ${pct}%`,
 		uploaded: 'Uploaded.',
-		chooseFile: 'Please choose a PDF file.'
+		chooseFile: 'Please choose a PDF file.',
+		ballotDocs: 'Documents attached to the ballot',
+		ballotDocsHint: 'Recipients can read them once the ballot is sent.',
+		ballotDocsLocked: 'The ballot has been sent: no new documents; an attached one can be replaced by a new version.',
+		toBallot: 'Back to the ballot'
 	},
 
 	custody: {

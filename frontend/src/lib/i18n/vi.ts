@@ -273,7 +273,11 @@ export const vi = {
 		uploadNew: 'Tải lên phiên bản mới',
 		uploading: (pct: number) => `Đang tải lên… ${pct}%`,
 		uploaded: 'Đã tải lên.',
-		chooseFile: 'Vui lòng chọn một tệp PDF.'
+		chooseFile: 'Vui lòng chọn một tệp PDF.',
+		ballotDocs: 'Tài liệu kèm theo phiếu',
+		ballotDocsHint: 'Thành viên được xin ý kiến đọc được tài liệu khi phiếu được gửi.',
+		ballotDocsLocked: 'Phiếu đã gửi: không thêm tài liệu mới; tài liệu đã có có thể thay bằng phiên bản mới.',
+		toBallot: 'Về phiếu lấy ý kiến'
 	},
 
 	custody: {
