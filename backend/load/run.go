@@ -230,18 +230,25 @@ func (p *pool) connect(urls []string, clients []ClientSpec, parallel int, ticket
 
 // stats gathers (and resets) the receive statistics of every worker.
 func (p *pool) stats() (*Reply, *Histogram, error) {
+	r, h, _, err := p.stats2()
+	return r, h, err
+}
+
+// stats2 is stats with the latency from the events' own times as well.
+func (p *pool) stats2() (*Reply, *Histogram, *Histogram, error) {
 	replies, err := p.all(func(int) *Command { return &Command{Cmd: "stats"} })
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	sum, h := &Reply{}, &Histogram{}
+	sum, h, fe := &Reply{}, &Histogram{}, &Histogram{}
 	for _, r := range replies {
 		sum.Events += r.Events
 		sum.Gaps += r.Gaps
 		sum.Reconnects += r.Reconnects
 		h.AddSparse(r.Latency)
+		fe.AddSparse(r.FromEvent)
 	}
-	return sum, h, nil
+	return sum, h, fe, nil
 }
 
 // drain waits until every client reached heads.

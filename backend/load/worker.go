@@ -100,6 +100,7 @@ type Reply struct {
 	LastUp      int64    `json:"last_up,omitempty"` // unix ns of the last client subscribed
 	// stats (since the previous stats)
 	Latency    Sparse `json:"latency,omitempty"`
+	FromEvent  Sparse `json:"from_event,omitempty"`
 	Events     uint64 `json:"events,omitempty"`
 	Gaps       uint64 `json:"gaps,omitempty"`
 	Reconnects uint64 `json:"reconnects,omitempty"`
@@ -132,7 +133,8 @@ type worker struct {
 	wg      sync.WaitGroup
 	track   bool
 
-	latency    Histogram
+	latency    Histogram // from the time the update was due
+	fromEvent  Histogram // from the event's own time (the server's, in its transaction)
 	events     atomic.Uint64
 	gaps       atomic.Uint64
 	reconnects atomic.Uint64
@@ -358,6 +360,7 @@ func (w *worker) receive(c *wsClient, job *ConnectJob) {
 		} else {
 			w.latency.Record(f.Received.Sub(f.At))
 		}
+		w.fromEvent.Record(f.Received.Sub(f.At))
 		if w.track && after >= 0 {
 			c.mu.Lock()
 			if o := &c.outages[after]; len(o.After) < 5000 {
@@ -400,7 +403,7 @@ func (w *worker) reconnect(c *wsClient, cause error) bool {
 }
 
 func (w *worker) stats() *Reply {
-	return &Reply{Latency: w.latency.Reset().Sparse(), Events: w.events.Swap(0), Gaps: w.gaps.Swap(0), Reconnects: w.reconnects.Swap(0)}
+	return &Reply{Latency: w.latency.Reset().Sparse(), FromEvent: w.fromEvent.Reset().Sparse(), Events: w.events.Swap(0), Gaps: w.gaps.Swap(0), Reconnects: w.reconnects.Swap(0)}
 }
 
 // drain waits until every client reached its scope's head or timeout.
