@@ -104,8 +104,8 @@ type broadcast struct {
 	Gaps       uint64
 	Reconnects uint64
 	Behind     int
-	Latency    *Histogram // from the time each update was due
-	FromEvent  *Histogram // from the event's time (set in the writing transaction)
+	Latency    *Histogram    // from the time each update was due
+	FromEvent  *Histogram    // from the event's time (set in the writing transaction)
 	CPU        time.Duration // of the server processes
 	Window     time.Duration // publishing and draining
 }
