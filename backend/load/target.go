@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -65,6 +66,7 @@ func newCluster(ctx context.Context, o *Options, seed *Seed, n int, env ...strin
 				return nil, err
 			}
 			vars = append(vars, "ECABINET_PPROF_ADDR="+t.pprof)
+			o.logf("instance 0 profiles at http://%s/debug/pprof/", t.pprof)
 		}
 		s, err := StartServer(ctx, "ecabinet-"+strconv.Itoa(i), o.ServerBin, false, vars)
 		if err != nil {
@@ -186,16 +188,28 @@ func (t *target) meetings(ctx context.Context, groups [][]int64) ([]Meeting, err
 func (t *target) publish(ctx context.Context, m Meeting, at time.Time, i int) error {
 	if t.floor {
 		data, _ := json.Marshal(map[string]any{"agenda": []map[string]any{{"id": m.ItemID, "title": "Item", "summary": Stamp(at), "planned_minutes": 30}}})
-		for _, s := range t.servers {
-			resp, err := t.hc.Post(s.URL+"/publish?scope="+string(m.Scope), "application/json", bytes.NewReader(data))
-			if err != nil {
-				return err
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				return fmt.Errorf("floor publish: %d", resp.StatusCode)
-			}
+		// To every floor at once (each is one instance's share of the clients).
+		errs := make([]error, len(t.servers))
+		var wg sync.WaitGroup
+		for k, s := range t.servers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := t.hc.Post(s.URL+"/publish?scope="+string(m.Scope), "application/json", bytes.NewReader(data))
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					errs[k] = fmt.Errorf("floor publish: %d", resp.StatusCode)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 		t.mu.Lock()
 		t.published[m.Scope]++
@@ -326,4 +340,29 @@ func (t *target) profile(name string, d time.Duration) <-chan error {
 		done <- err
 	}()
 	return done
+}
+
+// snapshotProfile saves the first instance's profile kind (heap, goroutine)
+// as it is now, when profiling.
+func (t *target) snapshotProfile(kind, name string) error {
+	if t.pprof == "" || t.o.PprofDir == "" {
+		return nil
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/%s", t.pprof, kind))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := os.MkdirAll(t.o.PprofDir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(t.o.PprofDir, name+".pprof"))
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, resp.Body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

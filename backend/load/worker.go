@@ -433,6 +433,10 @@ func (w *worker) collectOutages() *Reply {
 	return r
 }
 
+// answerPatience is how long a member keeps retrying an answer (with the
+// same idempotency key) before it counts as failed.
+const answerPatience = 5 * time.Minute
+
 // answerBallot sends every member's answers at once and reports.
 func answerBallot(ctx context.Context, job *BallotJob) *Reply {
 	first, second := newTransport(), newTransport()
@@ -454,7 +458,7 @@ func answerBallot(ctx context.Context, job *BallotJob) *Reply {
 				firstAt.Store(ns) // a race between stores only blurs by microseconds
 			}
 			requests.Add(1)
-			rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+			rctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 			err := c.DoRequest(rctx, "POST", path, bytes.NewReader(body), "application/json", http.Header{"Idempotency-Key": {key}}, nil)
 			cancel()
 			if err == nil {
@@ -470,7 +474,7 @@ func answerBallot(ctx context.Context, job *BallotJob) *Reply {
 			}
 			var ae *client.Error
 			retryable := !errors.As(err, &ae) || ae.Status == 503 || ae.Status == 429 || ae.Status >= 500
-			if !retryable || time.Since(t0) > 60*time.Second || ctx.Err() != nil {
+			if !retryable || time.Since(t0) > answerPatience || ctx.Err() != nil {
 				failed.Add(1)
 				mu.Lock()
 				if len(errs) < 5 {

@@ -6,6 +6,7 @@
 // JSON summary. See scripts/bench and scripts/bench-results.md.
 //
 //	ecabinet-load -server bin/ecabinet -floor bin/ecabinet-floor [-w W1,W2] [-runs 3] [-clients 10000] [-json out.json]
+//	ecabinet-load merge a.json b.json …   one table (and JSON on stdout) of several summaries
 //	ecabinet-load worker     (started by the generator: one share of the clients)
 package main
 
@@ -27,6 +28,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		if err := load.ServeWorker(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "ecabinet-load worker:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "merge" {
+		if err := merge(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "ecabinet-load merge:", err)
 			os.Exit(1)
 		}
 		return
@@ -103,6 +111,36 @@ func run() error {
 	}
 	if *jsonOut != "" {
 		return os.WriteFile(*jsonOut, append(data, '\n'), 0o644)
+	}
+	fmt.Printf("\n```json\n%s\n```\n", data)
+	return nil
+}
+
+// merge prints the table of several JSON summaries (one per workload, as
+// scripts/bench writes them) and their combined JSON.
+func merge(files []string) error {
+	all := &load.Summary{Runs: map[string][]float64{}, Options: map[string]any{}}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var s load.Summary
+		if err := json.Unmarshal(data, &s); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		all.Results = append(all.Results, s.Results...)
+		for k, v := range s.Runs {
+			all.Runs[k] = v
+		}
+		for k, v := range s.Options {
+			all.Options[k] = v
+		}
+	}
+	load.WriteTable(os.Stdout, all)
+	data, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return err
 	}
 	fmt.Printf("\n```json\n%s\n```\n", data)
 	return nil
