@@ -53,7 +53,7 @@ func BenchmarkDeliver(b *testing.B) {
 	var conns []*Conn
 	for i := 0; i < 50; i++ {
 		c := &Conn{hub: h, actor: ecabinet.Actor{MemberID: int64(i + 1), BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone},
-			send: make(chan []byte, 256), closeReq: make(chan closeMsg, 1)}
+			wake: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1)}
 		conns = append(conns, c)
 		st.subs[&sub{conn: c, scope: ecabinet.MeetingScope(12)}] = struct{}{}
 	}
@@ -62,8 +62,11 @@ func BenchmarkDeliver(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		e.Seq = int64(i + 1)
 		h.deliver(e.Scope, st, e)
-		for _, c := range conns {
-			<-c.send
+		for _, c := range conns { // what the writer does
+			<-c.wake
+			c.qmu.Lock()
+			c.queue, c.pending = c.queue[:0], 0
+			c.qmu.Unlock()
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(conns)), "ns/delivery")
