@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -365,4 +366,39 @@ func (t *target) snapshotProfile(kind, name string) error {
 		err = cerr
 	}
 	return err
+}
+
+// connGoroutines counts, in the first instance's goroutine profile, the
+// goroutines whose stack runs in a hub connection (its reader and writer):
+// the goroutines a connection costs, apart from the instance's own.
+func (t *target) connGoroutines() (int, error) {
+	if t.pprof == "" {
+		return 0, fmt.Errorf("no pprof listener")
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/goroutine?debug=1", t.pprof))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	// Blocks of "N @ addresses" followed by "#\taddr\tfunction" lines.
+	text := string(body)
+	if first, rest, ok := strings.Cut(text, "\n"); ok && strings.HasPrefix(first, "goroutine profile:") {
+		text = rest
+	}
+	for _, block := range strings.Split(text, "\n\n") {
+		head, _, _ := strings.Cut(block, " @ ")
+		n, err := strconv.Atoi(strings.TrimSpace(head))
+		if err != nil {
+			continue
+		}
+		if strings.Contains(block, "backend/hub.(*Conn).") {
+			total += n
+		}
+	}
+	return total, nil
 }

@@ -449,32 +449,32 @@ func w2(ctx context.Context, o *Options) (*Result, error) {
 
 // idle measures a server's memory and goroutines before and after n idle
 // connections.
-func idle(o *Options, s *setup, specs []ClientSpec) (kib, gor float64, err error) {
+func idle(o *Options, s *setup, specs []ClientSpec) (kib, gor, perConn float64, err error) {
 	srv := s.t.servers[0]
 	time.Sleep(3 * time.Second)
 	rss0, err := srv.RSS()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	g0, err := srv.Goroutines()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := s.connectAll(o, specs, connectParallel, false, false); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if s.connect.Failed > 0 {
-		return 0, 0, fmt.Errorf("%d connections failed: %v", s.connect.Failed, s.connect.Errors)
+		return 0, 0, 0, fmt.Errorf("%d connections failed: %v", s.connect.Failed, s.connect.Errors)
 	}
 	// Idle HTTP workers of fasthttp (kept 10 s) and the burst's garbage go first.
 	time.Sleep(15 * time.Second)
 	rss1, err := srv.RSS()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	g1, err := srv.Goroutines()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := s.t.snapshotProfile("heap", "W3-ecabinet-heap"); err != nil {
 		o.logf("heap profile not taken: %v", err)
@@ -483,7 +483,13 @@ func idle(o *Options, s *setup, specs []ClientSpec) (kib, gor float64, err error
 		o.logf("goroutine profile not taken: %v", err)
 	}
 	n := float64(s.connect.Connected)
-	return float64(rss1-rss0) / 1024 / n, float64(g1-g0) / n, nil
+	perConn = -1
+	if !s.t.floor {
+		if c, err := s.t.connGoroutines(); err == nil {
+			perConn = float64(c) / n
+		}
+	}
+	return float64(rss1-rss0) / 1024 / n, float64(g1-g0) / n, perConn, nil
 }
 
 // W3: idle memory per connection, one instance.
@@ -508,7 +514,7 @@ func w3(ctx context.Context, o *Options) (*Result, error) {
 		s.close()
 		return r, err
 	}
-	cabKiB, cabG, err := idle(o, s, clientsFor(s.t, s.meetings, [][]Member{members}))
+	cabKiB, cabG, cabStacks, err := idle(o, s, clientsFor(s.t, s.meetings, [][]Member{members}))
 	s.close()
 	if err != nil {
 		return r, err
@@ -518,14 +524,22 @@ func w3(ctx context.Context, o *Options) (*Result, error) {
 		return r, err
 	}
 	f.meetings, _ = f.t.meetings(ctx, make([][]int64, 1))
-	flKiB, flG, err := idle(o, f, floorClients(f.t, f.meetings, o.Clients))
+	flKiB, flG, _, err := idle(o, f, floorClients(f.t, f.meetings, o.Clients))
 	f.close()
 	if err != nil {
 		return r, err
 	}
 	mem := r.add("memory per idle connection (RSS)", "KiB", cabKiB).floor(flKiB)
 	mem.target("≤ 1.0× W0", mem.Ratio != nil && *mem.Ratio <= 1.0)
-	r.add("goroutines per connection", "", cabG).floor(flG).target("≤ 2", cabG <= 2)
+	if cabStacks >= 0 {
+		// The goroutine delta also counts the instance's own goroutines
+		// that grew with the burst (database pool, idle HTTP workers); the
+		// profile tells those apart.
+		r.add("goroutines per connection (delta)", "", cabG).floor(flG)
+		r.add("goroutines per connection (profile: in hub.Conn)", "", cabStacks).target("≤ 2", cabStacks <= 2)
+	} else {
+		r.add("goroutines per connection (delta)", "", cabG).floor(flG).target("≤ 2", cabG <= 2)
+	}
 	if mem.Ratio != nil {
 		r.Key = *mem.Ratio
 	}
