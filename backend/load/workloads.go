@@ -375,7 +375,9 @@ func sustained(ctx context.Context, o *Options, s *setup, profile string) (best,
 	if best == nil {
 		return nil, nil, steps, nil
 	}
-	for rate, tries := best.Rate, 0; tries < 2; rate, tries = rate/1.5, tries+1 {
+	// The best step's rate must hold for o.Hold; if it does not, each lower
+	// step's rate in turn (at most four tries, not below the first rate).
+	for rate, tries := best.Rate, 0; tries < 4 && rate >= o.StartRate*0.99; rate, tries = rate/1.5, tries+1 {
 		var prof <-chan error
 		if profile != "" && tries == 0 {
 			prof = s.t.profile(profile, o.Hold)
