@@ -429,7 +429,14 @@ func w2(ctx context.Context, o *Options) (*Result, error) {
 	describe("e-Cabinet", cabSteps)
 	describe("floor", flSteps)
 	if cab == nil || fl == nil || !cab.OK || !fl.OK {
-		r.note("no rate held (e-Cabinet held: %v, floor held: %v)", cab != nil && cab.OK, fl != nil && fl.OK)
+		r.note("no rate held (e-Cabinet held: %v, floor held: %v); a rate that did not hold counts as 0", cab != nil && cab.OK, fl != nil && fl.OK)
+	}
+	// Only a rate that held for the hold time is reported as held.
+	for _, st := range []**step{&cab, &fl} {
+		if *st != nil && !(*st).OK {
+			r.note("last hold tried: %.0f updates/s, p99 %.0f ms", (*st).Rate, ms((*st).B.Latency.Quantile(0.99)))
+			*st = nil
+		}
 	}
 	val := func(st *step, f func(*step) float64) float64 {
 		if st == nil {
@@ -438,7 +445,7 @@ func w2(ctx context.Context, o *Options) (*Result, error) {
 		return f(st)
 	}
 	rate := r.add("deliveries/s held", "/s", val(cab, func(s *step) float64 { return s.Delivered })).floor(val(fl, func(s *step) float64 { return s.Delivered }))
-	rate.target("≥ 0.7× W0", rate.Ratio != nil && *rate.Ratio >= 0.7 && cab.OK)
+	rate.target("≥ 0.7× W0", rate.Ratio != nil && *rate.Ratio >= 0.7 && cab != nil)
 	r.add("updates/s held", "/s", val(cab, func(s *step) float64 { return s.Rate })).floor(val(fl, func(s *step) float64 { return s.Rate }))
 	r.add("latency p99", "ms", val(cab, func(s *step) float64 { return ms(s.B.Latency.Quantile(0.99)) })).floor(val(fl, func(s *step) float64 { return ms(s.B.Latency.Quantile(0.99)) }))
 	r.add("gaps", "", val(cab, func(s *step) float64 { return float64(s.B.Gaps) })).floor(val(fl, func(s *step) float64 { return float64(s.B.Gaps) }))
