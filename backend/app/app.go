@@ -206,6 +206,14 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	}
 	defer func() { a.stopBg(); wg.Wait() }()
 
+	if a.cfg.PprofAddr != "" {
+		stop, err := servePprof(a.cfg.PprofAddr, a.log)
+		if err != nil {
+			return fmt.Errorf("ECABINET_PPROF_ADDR=%s: %w", a.cfg.PprofAddr, err)
+		}
+		defer stop()
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- a.Server.Listen(ln) }()
 	a.log.Info("listening", "addr", ln.Addr().String(), "database", a.DB.Dialect(), "redis", a.redis != nil)

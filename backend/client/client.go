@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -162,6 +163,22 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// UseSignIn makes the client act for an existing sign-in: its session
+// cookie token and CSRF token (load tests issue sign-ins in bulk instead of
+// paying a password hash per member).
+func (c *Client) UseSignIn(token, csrf string) error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return err
+	}
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: SessionCookie, Value: token, Path: "/"}})
+	c.csrf = csrf
+	return nil
+}
+
+// SessionCookie is the name of the server's sign-in cookie.
+const SessionCookie = "ecabinet_session"
 
 // CSRFToken returns the token sent with writes.
 func (c *Client) CSRFToken() string { return c.csrf }

@@ -58,6 +58,8 @@ func (e *CloseError) RetryAfter() time.Duration {
 type Stream struct {
 	c         *Client
 	useTicket bool
+	urls      []string // servers to connect to, the current one first
+	cur       int      // index in urls of the server of the current connection
 
 	mu     sync.Mutex
 	conn   *websocket.Conn
@@ -77,25 +79,38 @@ type received struct {
 type StreamOptions struct {
 	// Ticket connects with a single-use ticket instead of the cookie.
 	Ticket bool
+	// Fallback are other servers (base URLs sharing the sign-in, such as
+	// the other instances of a cluster) that Reconnect tries in turn when
+	// the current one does not answer.
+	Fallback []string
 }
 
 // Connect opens a real-time stream with the client's sign-in.
 func (c *Client) Connect(ctx context.Context, opts StreamOptions) (*Stream, error) {
-	s := &Stream{c: c, useTicket: opts.Ticket, pos: map[ecabinet.Scope]ecabinet.Position{}}
-	if err := s.dial(ctx); err != nil {
+	s := &Stream{c: c, useTicket: opts.Ticket, pos: map[ecabinet.Scope]ecabinet.Position{},
+		urls: append([]string{c.BaseURL}, opts.Fallback...)}
+	if err := s.dial(ctx, 0); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Stream) dial(ctx context.Context) error {
-	u := "ws" + strings.TrimPrefix(s.c.BaseURL, "http") + "/api/v1/ws"
+// dial connects to the server urls[i]; the first is always the client's
+// BaseURL as it is now (a caller may point the client elsewhere).
+func (s *Stream) dial(ctx context.Context, i int) error {
+	base := strings.TrimRight(s.urls[i], "/")
+	if i == 0 {
+		base = s.c.BaseURL
+	}
+	u := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/ws"
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
 	if s.useTicket {
 		var t struct {
 			Ticket string `json:"ticket"`
 		}
-		if err := s.c.Do(ctx, "POST", "/api/v1/ws/ticket", nil, &t); err != nil {
+		c := *s.c // the same sign-in (cookie jar, CSRF token), another server
+		c.BaseURL = base
+		if err := c.Do(ctx, "POST", "/api/v1/ws/ticket", nil, &t); err != nil {
 			return err
 		}
 		u += "?ticket=" + t.Ticket
@@ -119,9 +134,19 @@ func (s *Stream) dial(ctx context.Context) error {
 	frames := make(chan received, 256)
 	go read(conn, frames)
 	s.mu.Lock()
-	s.conn, s.hello, s.frames = conn, hello, frames
+	s.conn, s.hello, s.frames, s.cur = conn, hello, frames, i
 	s.mu.Unlock()
 	return nil
+}
+
+// Server returns the base URL of the server of the current connection.
+func (s *Stream) Server() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == 0 {
+		return s.c.BaseURL
+	}
+	return s.urls[s.cur]
 }
 
 // read is a connection's only reader: it passes frames on until the
@@ -193,6 +218,16 @@ func (s *Stream) Subscribe(scope ecabinet.Scope) error {
 	return s.send(map[string]any{"type": "subscribe", "ref": string(scope), "scope": scope, "epoch": p.Epoch, "last_seq": p.Seq})
 }
 
+// SubscribeFrom asks for scope from pos, a position the caller already
+// holds (a tablet resuming with what it stored): the server replays what
+// followed it, or sends a snapshot when pos is too old or of another epoch.
+func (s *Stream) SubscribeFrom(scope ecabinet.Scope, pos ecabinet.Position) error {
+	s.mu.Lock()
+	s.pos[scope] = pos
+	s.mu.Unlock()
+	return s.Subscribe(scope)
+}
+
 // Unsubscribe stops scope.
 func (s *Stream) Unsubscribe(scope ecabinet.Scope) error {
 	s.mu.Lock()
@@ -243,19 +278,30 @@ func (s *Stream) apply(f *Frame) bool {
 	return true
 }
 
-// Reconnect opens a new connection (to whatever instance answers) and
+// Reconnect opens a new connection (to the current server or, when it does
+// not answer, to the next of the fallbacks) and
 // re-subscribes every scope from its position: the server replays what was
 // missed or sends a snapshot.
 func (s *Stream) Reconnect(ctx context.Context) error {
 	s.mu.Lock()
-	old := s.conn
+	old, cur := s.conn, s.cur
 	scopes := make([]ecabinet.Scope, 0, len(s.pos))
 	for sc := range s.pos {
 		scopes = append(scopes, sc)
 	}
 	s.mu.Unlock()
 	_ = old.Close()
-	if err := s.dial(ctx); err != nil {
+	// The current server first, then the fallbacks in turn.
+	var err error
+	for k := range s.urls {
+		if err = s.dial(ctx, (cur+k)%len(s.urls)); err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+	}
+	if err != nil {
 		return err
 	}
 	for _, sc := range scopes {

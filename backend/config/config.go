@@ -44,6 +44,7 @@ type Config struct {
 	SMTPFrom         string
 	BallotBatch      bool
 	MFAKey           []byte
+	PprofAddr        string
 }
 
 // Var describes one environment variable.
@@ -235,6 +236,20 @@ var Vars = []Var{
 			return fmt.Errorf("want an integer from 1 to 1000")
 		}
 		c.DBMaxConns = n
+		return nil
+	}},
+	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {
+		if v == "" {
+			return nil
+		}
+		host, _, err := net.SplitHostPort(v)
+		if err != nil {
+			return fmt.Errorf("want host:port")
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("want a loopback address: profiles expose the process's internals")
+		}
+		c.PprofAddr = v
 		return nil
 	}},
 }

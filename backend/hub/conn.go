@@ -27,7 +27,14 @@ type Conn struct {
 	actor     ecabinet.Actor
 	tokenHash string
 
-	send      chan []byte             // frames for the writer; never closed
+	// The send queue: frames wait in queue until the writer takes them all
+	// at once; pending counts those not yet written (queued or taken), and
+	// is what ECABINET_WS_QUEUE bounds. An idle connection holds no buffer
+	// (a channel of QueueSize frames took 6 KiB per connection, idle or not).
+	qmu       sync.Mutex
+	queue     [][]byte
+	pending   int                     // under qmu
+	wake      chan struct{}           // capacity 1: the writer has frames to take
 	closeReq  chan closeMsg           // the first close request wins
 	closeOnce sync.Once               //
 	done      chan struct{}           // closed when the reader has returned
@@ -45,7 +52,7 @@ type closeMsg struct {
 func (h *Hub) Serve(ws *websocket.Conn, actor ecabinet.Actor, tokenHash string) {
 	c := &Conn{
 		hub: h, ws: ws, actor: actor, tokenHash: tokenHash,
-		send: make(chan []byte, h.opts.QueueSize), closeReq: make(chan closeMsg, 1), done: make(chan struct{}),
+		wake: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1), done: make(chan struct{}),
 		subs: map[ecabinet.Scope]*sub{},
 	}
 	h.mu.Lock()
@@ -139,15 +146,28 @@ func (c *Conn) writer() {
 	defer ping.Stop()
 	check := time.NewTicker(c.hub.opts.SignInCheck + time.Duration(rand.Int64N(int64(time.Minute))))
 	defer check.Stop()
+	var batch [][]byte
 	for {
 		select {
-		case frame := <-c.send:
-			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-				_ = c.ws.Close()
-				return
+		case <-c.wake:
+			c.qmu.Lock()
+			batch, c.queue = c.queue, batch[:0]
+			c.qmu.Unlock()
+			for i, frame := range batch {
+				_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+				if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+					_ = c.ws.Close()
+					return
+				}
+				batch[i] = nil
+				c.qmu.Lock()
+				c.pending--
+				c.qmu.Unlock()
+				c.hub.opts.Metrics.Frames.Inc()
 			}
-			c.hub.opts.Metrics.Frames.Inc()
+			if cap(batch) > 16 {
+				batch = nil // a burst's buffer goes back to the heap
+			}
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
 				_ = c.ws.Close()
@@ -185,10 +205,18 @@ func (c *Conn) closeWith(code int, reason string) {
 // enqueue hands a frame to the writer; a full queue means the client is
 // too slow, and it is closed with CloseResume to reconnect and resume.
 func (c *Conn) enqueue(frame []byte) {
-	select {
-	case c.send <- frame:
-	default:
+	c.qmu.Lock()
+	if c.pending >= c.hub.opts.QueueSize {
+		c.qmu.Unlock()
 		c.closeWith(CloseResume, "behind")
+		return
+	}
+	c.queue = append(c.queue, frame)
+	c.pending++
+	c.qmu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default: // the writer is already woken
 	}
 }
 
@@ -286,6 +314,11 @@ func (c *Conn) sync(ctx context.Context, f ClientFrame) (int64, error) {
 	}
 	c.enqueueJSON(Subscribed{Type: "subscribed", Ref: f.Ref, Scope: f.Scope, Epoch: head.Epoch, Seq: f.LastSeq, Mode: ModeReplay})
 	pos := f.LastSeq
+	if pos == head.Seq {
+		// Nothing missed (a tablet resuming where it was): events after
+		// head reach the dispatcher after attach, so handoff sends them.
+		return pos, nil
+	}
 	for {
 		events, err := c.hub.opts.Log.After(ctx, f.Scope, pos, 1000)
 		if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -91,6 +92,16 @@ func (b *answerBatcher) run(ctx context.Context) {
 // write runs one ballot's batch; on a database failure it retries each
 // request alone.
 func (b *answerBatcher) write(items []*batchItem) {
+	// Rows are locked in one order (member, then key) by every batch, so
+	// that two batches holding answers of the same members (a retry that
+	// reached another instance) wait for each other instead of deadlocking
+	// (which PostgreSQL only breaks after deadlock_timeout, a second).
+	slices.SortStableFunc(items, func(x, y *batchItem) int {
+		if c := cmp.Compare(x.req.actor.MemberID, y.req.actor.MemberID); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.req.idemKey, y.req.idemKey)
+	})
 	results := make([]batchResult, len(items))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
