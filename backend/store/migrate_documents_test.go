@@ -2,12 +2,8 @@ package store
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/ecabinet/ecabinet/backend/testenv"
 )
 
 // Migration 9 lets a document belong to a ballot. On SQLite it rebuilds the
@@ -20,23 +16,7 @@ func TestBallotDocumentsMigration(t *testing.T) {
 	for _, dialect := range []string{SQLite, Postgres} {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-			cfg := Config{DataDir: t.TempDir(), Logger: log}
-			if dialect == Postgres {
-				cfg = Config{URL: testenv.Postgres(t), Logger: log}
-			}
-			db, err := Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			p, err := db.migrations()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 8); err != nil {
-				t.Fatal(err)
-			}
+			db, p := migratedTo(t, dialect, 8)
 			now := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 			g := db.gorm.WithContext(ctx)
 			exec := func(q string, args ...any) error { return g.Exec(q, args...).Error }

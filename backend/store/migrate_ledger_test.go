@@ -2,12 +2,8 @@ package store
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/ecabinet/ecabinet/backend/testenv"
 )
 
 // Sessions published before migration 6 get the time of the first event
@@ -17,23 +13,7 @@ func TestPublishedAtBackfill(t *testing.T) {
 	for _, dialect := range []string{SQLite, Postgres} {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			cfg := Config{DataDir: t.TempDir(), Logger: log}
-			if dialect == Postgres {
-				cfg = Config{URL: testenv.Postgres(t), Logger: log}
-			}
-			db, err := Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			p, err := db.migrations()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 5); err != nil {
-				t.Fatal(err)
-			}
+			db, p := migratedTo(t, dialect, 5)
 			created := time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC)
 			published := created.Add(26 * time.Hour)
 			g := db.gorm.WithContext(ctx)
