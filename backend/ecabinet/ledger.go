@@ -186,20 +186,15 @@ type PlaceholderFact struct {
 	PaperCopies    int
 }
 
-// MeetingFacts are the stored facts the paper ledger of a session is
-// computed from. Readers counts the invitees per clearance level.
-type MeetingFacts struct {
-	MeetingID    int64
-	PublishedAt  *time.Time
-	Versions     []VersionFact
-	Placeholders []PlaceholderFact
-	Readers      map[Classification]int
-}
+// Readers counts the readers of a session (its invitees) or of a ballot
+// (its recipients) per clearance level.
+type Readers map[Classification]int
 
-// readers returns how many invitees are cleared for level c.
-func (f *MeetingFacts) readers(c Classification) int {
+// Cleared returns how many readers are cleared for level c (all of them
+// for ClassNone).
+func (r Readers) Cleared(c Classification) int {
 	n := 0
-	for lvl, k := range f.Readers {
+	for lvl, k := range r {
 		if lvl.Covers(c) {
 			n += k
 		}
@@ -207,12 +202,22 @@ func (f *MeetingFacts) readers(c Classification) int {
 	return n
 }
 
+// MeetingFacts are the stored facts the paper ledger of a session is
+// computed from.
+type MeetingFacts struct {
+	MeetingID    int64
+	PublishedAt  *time.Time
+	Versions     []VersionFact
+	Placeholders []PlaceholderFact
+	Readers      Readers
+}
+
 // MeetingPaper computes a session's lines and figures by the rules above.
 // Lines come in the order of the facts: versions, then placeholders.
 func MeetingPaper(f *MeetingFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) {
 	var fig PaperFigures
 	lines := documentLines(docsFacts{meetingID: f.MeetingID, distributedAt: f.PublishedAt, versions: f.Versions,
-		placeholders: f.Placeholders, readers: f.readers}, s, &fig)
+		placeholders: f.Placeholders, readers: f.Readers}, s, &fig)
 	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
 	return lines, fig
 }
@@ -225,7 +230,7 @@ type docsFacts struct {
 	distributedAt       *time.Time
 	versions            []VersionFact
 	placeholders        []PlaceholderFact
-	readers             func(Classification) int
+	readers             Readers
 }
 
 // documentLines counts the versions and placeholders of a session or a
@@ -247,7 +252,7 @@ func documentLines(f docsFacts, s LedgerSettings, fig *PaperFigures) []LedgerLin
 				at = v.UploadedAt
 			}
 			l.Reason, l.Counted, l.DistributedAt = ReasonDistributed, true, &at
-			l.Recipients, l.Reserve = f.readers(v.Classification), s.ReserveCopies
+			l.Recipients, l.Reserve = f.readers.Cleared(v.Classification), s.ReserveCopies
 		}
 		l.fill(s)
 		fig.add(&l)
@@ -268,15 +273,14 @@ func documentLines(f docsFacts, s LedgerSettings, fig *PaperFigures) []LedgerLin
 }
 
 // BallotFacts are the stored facts the paper ledger of a ballot is
-// computed from. Readers counts the recipients per clearance level.
+// computed from; every recipient gets the form, so Readers also counts them.
 type BallotFacts struct {
 	BallotID     int64
 	Title        string
 	OpenedAt     *time.Time // nil while a draft
-	Recipients   int
 	Versions     []VersionFact
 	Placeholders []PlaceholderFact
-	Readers      map[Classification]int
+	Readers      Readers
 }
 
 // BallotPaper computes a ballot's lines and figures: its form, sent to and
@@ -289,23 +293,14 @@ type BallotFacts struct {
 func BallotPaper(f *BallotFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) {
 	var fig PaperFigures
 	form := LedgerLine{Kind: LineBallot, Reason: ReasonBallotSentReturned, Counted: f.OpenedAt != nil, Electronic: true, BallotID: f.BallotID,
-		Title: f.Title, PagesPerCopy: s.BallotPages, Recipients: f.Recipients, Multiplier: ballotTripsPerRecipient}
+		Title: f.Title, PagesPerCopy: s.BallotPages, Recipients: f.Readers.Cleared(ClassNone), Multiplier: ballotTripsPerRecipient}
 	if !form.Counted {
 		form.Reason = ReasonNotPublished
 	}
 	form.fill(s)
 	fig.add(&form)
-	readers := func(c Classification) int {
-		n := 0
-		for lvl, k := range f.Readers {
-			if lvl.Covers(c) {
-				n += k
-			}
-		}
-		return n
-	}
 	lines := append([]LedgerLine{form}, documentLines(docsFacts{ballotID: f.BallotID, distributedAt: f.OpenedAt, versions: f.Versions,
-		placeholders: f.Placeholders, readers: readers}, s, &fig)...)
+		placeholders: f.Placeholders, readers: f.Readers}, s, &fig)...)
 	fig.ElectronicSharePc = Share(fig.PagesAvoided, fig.PagesAvoided+fig.PagesPrinted)
 	return lines, fig
 }

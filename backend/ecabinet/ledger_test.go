@@ -25,7 +25,7 @@ func ledgerFacts() *ecabinet.MeetingFacts {
 	return &ecabinet.MeetingFacts{
 		MeetingID:   7,
 		PublishedAt: &pub,
-		Readers: map[ecabinet.Classification]int{ecabinet.ClassNone: 2, ecabinet.ClassConfidential: 1,
+		Readers: ecabinet.Readers{ecabinet.ClassNone: 2, ecabinet.ClassConfidential: 1,
 			ecabinet.ClassSecret: 1, ecabinet.ClassTopSecret: 2},
 		Versions: []ecabinet.VersionFact{
 			// Replaced the day before publication: never distributed.
@@ -116,7 +116,7 @@ func TestDraftSessionCountsNothing(t *testing.T) {
 
 func TestBallotPaperByHand(t *testing.T) {
 	lines, fig := ecabinet.BallotPaper(&ecabinet.BallotFacts{BallotID: 4, Title: "Phiếu lấy ý kiến", OpenedAt: ptr(at("2026-03-10T02:00:00Z")),
-		Recipients: 27}, govSettings())
+		Readers: ecabinet.Readers{ecabinet.ClassNone: 27}}, govSettings())
 	// 2 pages × 27 recipients × 2 (sent and returned) = 108 pages on 54 sheets.
 	l := lines[0]
 	if len(lines) != 1 || l.Copies != 54 || l.Multiplier != 2 || l.TotalPages != 108 || l.Sheets != 54 || l.Reason != ecabinet.ReasonBallotSentReturned {
@@ -133,8 +133,8 @@ func TestBallotPaperByHand(t *testing.T) {
 // with a draft decree replaced once before the opening and once after, a
 // confidential report, and a top secret paper-only annex.
 func ballotFacts() *ecabinet.BallotFacts {
-	return &ecabinet.BallotFacts{BallotID: 4, Title: "Phiếu lấy ý kiến", OpenedAt: ptr(at("2026-03-10T02:00:00Z")), Recipients: 27,
-		Readers: map[ecabinet.Classification]int{ecabinet.ClassNone: 24, ecabinet.ClassConfidential: 2, ecabinet.ClassSecret: 1},
+	return &ecabinet.BallotFacts{BallotID: 4, Title: "Phiếu lấy ý kiến", OpenedAt: ptr(at("2026-03-10T02:00:00Z")),
+		Readers: ecabinet.Readers{ecabinet.ClassNone: 24, ecabinet.ClassConfidential: 2, ecabinet.ClassSecret: 1},
 		Versions: []ecabinet.VersionFact{
 			{DocumentID: 11, Title: "Dự thảo Nghị định", Classification: ecabinet.ClassNone, VersionID: 101, Version: 1, Pages: 13,
 				UploadedAt: at("2026-03-09T01:00:00Z"), ReplacedAt: ptr(at("2026-03-09T12:00:00Z"))},
@@ -270,7 +270,8 @@ func TestMeetingTimeByHand(t *testing.T) {
 	fast := ecabinet.MeetingTime(s, []ecabinet.ItemFact{{ID: 9, Status: ecabinet.ItemDone, PlannedMinutes: 60,
 		StartedAt: ptr(at("2026-04-02T02:00:00Z")), EndedAt: ptr(at("2026-04-02T02:36:00Z"))}}, 30)
 	live := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items, 30) // not counted in sums
-	_, paper := ecabinet.BallotPaper(&ecabinet.BallotFacts{BallotID: 1, Title: "Phiếu", OpenedAt: ptr(at("2026-03-02T02:00:00Z")), Recipients: 10}, govSettings())
+	_, paper := ecabinet.BallotPaper(&ecabinet.BallotFacts{BallotID: 1, Title: "Phiếu", OpenedAt: ptr(at("2026-03-02T02:00:00Z")),
+		Readers: ecabinet.Readers{ecabinet.ClassNone: 10}}, govSettings())
 	total, periods := ecabinet.Summarize([]ecabinet.LedgerSource{
 		{Kind: "meeting", Period: "2026-03", Time: &tl},
 		{Kind: "meeting", Period: "2026-04", Time: &fast},

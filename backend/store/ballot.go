@@ -113,10 +113,10 @@ func (r *ballotRow) full(tx *gorm.DB, a ecabinet.Actor) (*ecabinet.Ballot, error
 	for _, q := range qs {
 		b.Questions = append(b.Questions, ecabinet.BallotQuestion{ID: q.ID, Position: q.Position, Text: q.Text})
 	}
-	if err := tx.Table("ballot_recipients").Where("ballot_id = ?", r.ID).Order("member_id").Pluck("member_id", &b.Recipients).Error; err != nil {
+	var err error
+	if b.Recipients, err = ballotRecipients(tx, r.ID); err != nil {
 		return nil, err
 	}
-	var err error
 	if b.Answered, _, err = ballotCounts(tx, r.ID); err != nil {
 		return nil, err
 	}
@@ -148,16 +148,29 @@ func countJSON(raw string) int {
 	return len(xs)
 }
 
-// emitBallot sends a ballot's change on the body stream: a draft to the
-// secretariat, an open or closed ballot to its recipients as well.
+// ballotRecipients returns a ballot's recipients, by member id.
+func ballotRecipients(tx *gorm.DB, ballotID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.Table("ballot_recipients").Where("ballot_id = ?", ballotID).Order("member_id").Pluck("member_id", &ids).Error
+	return ids, err
+}
+
+// ballotAudience is who hears, at clearance min and above, of a change to a
+// ballot or what it carries: a draft's the secretariat, an open or closed
+// ballot's its recipients as well.
+func ballotAudience(status ecabinet.BallotStatus, recipients []int64, min ecabinet.Classification) ecabinet.Visibility {
+	if status != ecabinet.BallotDraft && len(recipients) > 0 {
+		return ecabinet.Visibility{MinClearance: min, Recipients: recipients}
+	}
+	return ecabinet.Visibility{MinClearance: min, Audience: ecabinet.AudienceSecretariat}
+}
+
+// emitBallot sends a ballot's change on the body stream (ballotAudience).
 func emitBallot(tx *Tx, b *ecabinet.Ballot) error {
 	pub := *b
 	pub.Mine = nil
-	vis := ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceSecretariat}
-	if b.Status != ecabinet.BallotDraft && len(b.Recipients) > 0 {
-		vis = ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Recipients: b.Recipients}
-	}
-	return tx.emit(b.BodyID, ecabinet.BodyScope(b.BodyID), ecabinet.EventBallotUpdated, map[string]any{"ballot": &pub}, vis)
+	return tx.emit(b.BodyID, ecabinet.BodyScope(b.BodyID), ecabinet.EventBallotUpdated, map[string]any{"ballot": &pub},
+		ballotAudience(b.Status, b.Recipients, ecabinet.ClassNone))
 }
 
 // CreateBallot drafts a ballot.

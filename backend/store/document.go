@@ -162,13 +162,6 @@ type docOwner struct {
 	ballot  *ballotRow
 }
 
-func (o docOwner) bodyID() int64 {
-	if o.ballot != nil {
-		return o.ballot.BodyID
-	}
-	return o.meeting.BodyID
-}
-
 // emit tells the owner's subscribers cleared for the document that it is
 // new or changed: a session's on its stream, a ballot's on the body stream
 // (to the secretariat, and once the ballot is open to its recipients);
@@ -177,17 +170,16 @@ func (o docOwner) emit(tx *Tx, d *ecabinet.Document) error {
 	if o.ballot == nil {
 		return emitDocument(tx, o.meeting.BodyID, d)
 	}
-	vis := ecabinet.Visibility{MinClearance: d.Classification, Audience: ecabinet.AudienceSecretariat}
-	if o.ballot.Status != string(ecabinet.BallotDraft) {
-		var recipients []int64
-		if err := tx.Table("ballot_recipients").Where("ballot_id = ?", o.ballot.ID).Order("member_id").Pluck("member_id", &recipients).Error; err != nil {
+	status := ecabinet.BallotStatus(o.ballot.Status)
+	var recipients []int64
+	if status != ecabinet.BallotDraft {
+		var err error
+		if recipients, err = ballotRecipients(tx.DB, o.ballot.ID); err != nil {
 			return err
 		}
-		if len(recipients) > 0 {
-			vis = ecabinet.Visibility{MinClearance: d.Classification, Recipients: recipients}
-		}
 	}
-	return tx.emit(o.ballot.BodyID, ecabinet.BodyScope(o.ballot.BodyID), ecabinet.EventBallotDocument, map[string]any{"document": d}, vis)
+	return tx.emit(o.ballot.BodyID, ecabinet.BodyScope(o.ballot.BodyID), ecabinet.EventBallotDocument, map[string]any{"document": d},
+		ballotAudience(status, recipients, d.Classification))
 }
 
 // emitLedger announces the owner's new paper figures when its documents

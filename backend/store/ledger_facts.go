@@ -35,7 +35,7 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 	byID := make(map[int64]*ledgerMeeting, len(rows))
 	for i := range rows {
 		m := &ledgerMeeting{row: rows[i], facts: ecabinet.MeetingFacts{MeetingID: rows[i].ID, PublishedAt: rows[i].PublishedAt,
-			Readers: map[ecabinet.Classification]int{}}}
+			Readers: ecabinet.Readers{}}}
 		out[i], byID[rows[i].ID] = m, m
 	}
 	if len(rows) == 0 {
@@ -51,17 +51,12 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 		byID[id].facts.Versions, byID[id].facts.Placeholders = f.versions, f.placeholders
 	}
 
-	var readers []struct {
-		MeetingID int64
-		Clearance string
-		N         int
-	}
-	if err := tx.Table("attendance AS a").Select("a.meeting_id, m.clearance, COUNT(*) AS n").Joins("JOIN members AS m ON m.id = a.member_id").
-		Where("a.meeting_id IN (?)", ids).Group("a.meeting_id, m.clearance").Scan(&readers).Error; err != nil {
+	readers, err := loadReaders(tx, "attendance", "meeting_id", ids)
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range readers {
-		byID[r.MeetingID].facts.Readers[ecabinet.Classification(r.Clearance)] = r.N
+	for id, r := range readers {
+		byID[id].facts.Readers = r
 	}
 
 	var items []agendaRow
@@ -72,6 +67,29 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 		m := byID[it.MeetingID]
 		m.items = append(m.items, ecabinet.ItemFact{ID: it.ID, Position: it.Position, Title: it.Title, Status: ecabinet.AgendaStatus(it.Status),
 			PlannedMinutes: it.PlannedMinutes, StartedAt: it.StartedAt, EndedAt: it.EndedAt})
+	}
+	return out, nil
+}
+
+// loadReaders counts, in one query, the members of table (attendance or
+// ballot_recipients) per clearance, by owner (the owner column in ids, a
+// subquery).
+func loadReaders(tx *gorm.DB, table, owner string, ids *gorm.DB) (map[int64]ecabinet.Readers, error) {
+	var rows []struct {
+		OwnerID   int64
+		Clearance string
+		N         int
+	}
+	if err := tx.Table(table+" AS r").Select("r."+owner+" AS owner_id, m.clearance, COUNT(*) AS n").Joins("JOIN members AS m ON m.id = r.member_id").
+		Where("r."+owner+" IN (?)", ids).Group("r." + owner + ", m.clearance").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[int64]ecabinet.Readers{}
+	for _, r := range rows {
+		if out[r.OwnerID] == nil {
+			out[r.OwnerID] = ecabinet.Readers{}
+		}
+		out[r.OwnerID][ecabinet.Classification(r.Clearance)] = r.N
 	}
 	return out, nil
 }
@@ -182,26 +200,19 @@ func loadLedgerBallots(tx *gorm.DB, ballots *gorm.DB, drafts bool) ([]*ledgerBal
 	byID := make(map[int64]*ledgerBallot, len(rows))
 	for i := range rows {
 		b := &ledgerBallot{row: rows[i], facts: ecabinet.BallotFacts{BallotID: rows[i].ID, Title: rows[i].Title, OpenedAt: rows[i].OpenedAt,
-			Readers: map[ecabinet.Classification]int{}}}
+			Readers: ecabinet.Readers{}}}
 		out[i], byID[rows[i].ID] = b, b
 	}
 	if len(rows) == 0 {
 		return out, nil
 	}
 	idq := selected().Select("id")
-	var readers []struct {
-		BallotID  int64
-		Clearance string
-		N         int
-	}
-	if err := tx.Table("ballot_recipients AS r").Select("r.ballot_id, m.clearance, COUNT(*) AS n").Joins("JOIN members AS m ON m.id = r.member_id").
-		Where("r.ballot_id IN (?)", idq).Group("r.ballot_id, m.clearance").Scan(&readers).Error; err != nil {
+	readers, err := loadReaders(tx, "ballot_recipients", "ballot_id", idq)
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range readers {
-		b := byID[r.BallotID]
-		b.facts.Readers[ecabinet.Classification(r.Clearance)] = r.N
-		b.facts.Recipients += r.N
+	for id, r := range readers {
+		byID[id].facts.Readers = r
 	}
 	docs, err := loadDocFacts(tx, "ballot_id", idq)
 	if err != nil {

@@ -138,7 +138,7 @@ func (s *TaskService) emitTask(tx *Tx, id int64) error {
 	if v.MeetingID != nil {
 		more, err = invitees(tx.DB, *v.MeetingID)
 	} else if v.Task.BallotID != nil {
-		err = tx.Table("ballot_recipients").Where("ballot_id = ?", *v.Task.BallotID).Order("member_id").Pluck("member_id", &more).Error
+		more, err = ballotRecipients(tx.DB, *v.Task.BallotID)
 	}
 	if err != nil {
 		return err

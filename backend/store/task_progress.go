@@ -198,16 +198,20 @@ func (s *TaskService) AnnounceOverdue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
+		announced := false // counted once committed
 		err := s.db.write(ctx, func(tx *Tx) error {
 			res := tx.Exec("UPDATE tasks SET overdue_announced_at = ? WHERE id = ? AND completed_at IS NULL AND overdue_announced_at IS NULL", s.db.Now(), id)
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error // done meanwhile, or announced by another instance
 			}
-			n++
+			announced = true
 			return s.emitTask(tx, id)
 		})
 		if err != nil {
 			return n, err
+		}
+		if announced {
+			n++
 		}
 	}
 	return n, nil
