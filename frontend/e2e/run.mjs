@@ -87,9 +87,13 @@ try {
 	});
 	await waitReady(base, server, 60_000);
 	console.log(`server ready on ${base}`);
+	// E2E_FILES (space-separated paths under e2e/tests/) and E2E_GREP (a test
+	// name pattern) narrow the run while working on one screen.
+	const files = process.env.E2E_FILES ? process.env.E2E_FILES.split(/\s+/).filter(Boolean) : ['e2e/tests/'];
+	const grep = process.env.E2E_GREP ? [`--test-name-pattern=${process.env.E2E_GREP}`] : [];
 	const tests = spawnSync(
 		process.execPath,
-		['--test', '--test-concurrency=1', '--test-reporter=spec', 'e2e/tests/'],
+		['--test', '--test-concurrency=1', '--test-reporter=spec', ...grep, ...files],
 		{ cwd: frontend, stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: base } }
 	);
 	status = tests.status ?? 1;
