@@ -134,3 +134,39 @@ func (e *Env) As(t testing.TB, username string) context.Context {
 	}
 	return ecabinet.NewContextWithActor(context.Background(), a)
 }
+
+// StartPair runs two instances of backend on one database (and, for
+// PostgreSQL, one Redis prefix), as a cluster behind a load balancer runs
+// them: a seeds the demo body, b joins it. On the embedded default both open
+// the same SQLite file (each with its own cache directory); they share no
+// bus, so only what goes through the database is shared.
+func StartPair(t testing.TB, b Backend) (first, second *Env) {
+	t.Helper()
+	data := t.TempDir()
+	vars := map[string]string{
+		"ECABINET_DEMO":             "true",
+		"ECABINET_DEMO_PASSWORD":    Password,
+		"ECABINET_DATA_DIR":         data,
+		"ECABINET_HASH_CONCURRENCY": "4",
+		"ECABINET_LOG_LEVEL":        "warn",
+	}
+	if b.Postgres {
+		vars["DATABASE_URL"] = testenv.Postgres(t)
+		_, prefix := testenv.Redis(t)
+		vars["REDIS_URL"] = testenv.RedisURL()
+		vars["ECABINET_REDIS_PREFIX"] = prefix
+	}
+	first = StartWith(t, vars)
+	vars["ECABINET_DEMO"] = "false"
+	vars["ECABINET_CACHE_DIR"] = t.TempDir()
+	second = StartWith(t, vars)
+	return first, second
+}
+
+// On returns a copy of c that sends to e, with the same sign-in (cookies
+// are not bound to a port, so one sign-in serves every instance).
+func (e *Env) On(c *client.Client) *client.Client {
+	cc := *c
+	cc.BaseURL = e.URL
+	return &cc
+}

@@ -73,6 +73,7 @@ type Server struct {
 	app      *fiber.App
 	routes   []route
 	draining atomic.Bool
+	conns    atomic.Pointer[connTracker] // set by Listen
 	metrics  *httpMetrics
 	// openapiJSON is the OpenAPI document, made from the route table at start.
 	openapiJSON []byte
@@ -124,7 +125,11 @@ func New(opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on ln until Shutdown.
-func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
+func (s *Server) Listen(ln net.Listener) error {
+	t := trackConns(ln)
+	s.conns.Store(t)
+	return s.app.Listener(t)
+}
 
 // Drain turns readiness to 503 so load balancers stop sending traffic.
 func (s *Server) Drain() { s.draining.Store(true) }
@@ -133,7 +138,11 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // to timeout.
 func (s *Server) Shutdown(timeout time.Duration) error {
 	s.Drain()
-	return s.app.ShutdownWithTimeout(timeout)
+	stop := func() error { return s.app.ShutdownWithTimeout(timeout) }
+	if t := s.conns.Load(); t != nil {
+		return t.shutdown(stop)
+	}
+	return stop()
 }
 
 // requestID returns the id of the request, set by observe.

@@ -68,6 +68,9 @@ func (s *BallotService) prepare(ctx context.Context, ballotID, memberID int64, i
 func (s *BallotService) answerAlone(ctx context.Context, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	var out *ecabinet.AnswerReceipt
 	err := s.db.write(ctx, func(tx *Tx) error {
+		if err := lockAnswerer(tx, req); err != nil {
+			return err
+		}
 		var replay bool
 		var err error
 		if replay, err = tx.claimKey(req.actor.MemberID, req.idemKey, req.hash, &out); replay || err != nil {
@@ -90,6 +93,22 @@ func (s *BallotService) answerAlone(ctx context.Context, req *answerRequest) (*e
 		s.touched(req.ballotID)
 	}
 	return out, err
+}
+
+// lockAnswerer serialises every change to one member's answers to one
+// ballot: the member's recipient row is locked before anything is read, so
+// that of two concurrent requests the second sees what the first committed
+// (a first answer it must refuse, or the answer it replaces) and commits
+// after it. Without it two first answers under READ COMMITTED both counted
+// no earlier answer and were both acknowledged, and only the later was
+// kept. SQLite needs no lock: its write transactions run one at a time. A
+// member who is not a recipient has no row to lock and is refused later.
+func lockAnswerer(tx *Tx, req *answerRequest) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	var one []int
+	return tx.Raw("SELECT 1 FROM ballot_recipients WHERE ballot_id = ? AND member_id = ? FOR UPDATE", req.ballotID, req.memberID).Scan(&one).Error
 }
 
 func (s *BallotService) touched(ballotID int64) {

@@ -92,15 +92,14 @@ func (b *answerBatcher) run(ctx context.Context) {
 // write runs one ballot's batch; on a database failure it retries each
 // request alone.
 func (b *answerBatcher) write(items []*batchItem) {
-	// Rows are locked in one order (member, then key) by every batch, so
-	// that two batches holding answers of the same members (a retry that
-	// reached another instance) wait for each other instead of deadlocking
-	// (which PostgreSQL only breaks after deadlock_timeout, a second).
+	// Rows are locked in one order by every batch (the answering member's
+	// recipient row, then the sender's idempotency keys), so that two
+	// batches holding answers of the same members (a retry that reached
+	// another instance) wait for each other instead of deadlocking (which
+	// PostgreSQL only breaks after deadlock_timeout, a second).
 	slices.SortStableFunc(items, func(x, y *batchItem) int {
-		if c := cmp.Compare(x.req.actor.MemberID, y.req.actor.MemberID); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.req.idemKey, y.req.idemKey)
+		return cmp.Or(cmp.Compare(x.req.memberID, y.req.memberID), cmp.Compare(x.req.actor.MemberID, y.req.actor.MemberID),
+			cmp.Compare(x.req.idemKey, y.req.idemKey))
 	})
 	results := make([]batchResult, len(items))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -144,6 +143,9 @@ func (b *answerBatcher) write(items []*batchItem) {
 func (b *answerBatcher) one(tx *Tx, c *ballotContext, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	if req.actor.BodyID != c.row.BodyID || (!req.actor.IsSecretariat() && !slices.Contains(c.recipients, req.actor.MemberID)) {
 		return nil, ecabinet.NotFound("ballot")
+	}
+	if err := lockAnswerer(tx, req); err != nil {
+		return nil, err
 	}
 	var out *ecabinet.AnswerReceipt
 	if replay, err := tx.claimKey(req.actor.MemberID, req.idemKey, req.hash, &out); replay || err != nil {

@@ -2,6 +2,37 @@
 // in production and an embedded pure-Go SQLite file as the default. Both run
 // the same versioned migrations (per dialect, embedded in the binary) and pass
 // one contract test suite. Row types are kept apart from domain types.
+//
+// # What a 2xx promises, and what keeps the promise
+//
+// A write acknowledged to a member is stored as acknowledged, unless a later
+// acknowledged write replaced it; a refused write leaves nothing. On SQLite
+// every write transaction begins IMMEDIATE, so writes run one at a time and
+// each sees everything committed before it. On PostgreSQL (READ COMMITTED)
+// each write that answers with state a member relies on takes a lock or
+// meets a constraint before it reads what it decides on:
+//
+//   - Ballot answers (own and paper answers recorded by the secretariat): the
+//     member's ballot_recipients row FOR UPDATE (lockAnswerer), then the
+//     ballot FOR SHARE. Two first answers: the second waits, sees the first
+//     and is refused with conflict (ballot.already_answered) when changes
+//     are not allowed; changes commit one after the other, in the order they
+//     are acknowledged, each audited. Closing takes the ballot FOR UPDATE and
+//     so waits for every answer in flight.
+//   - Votes in session: the primary key (vote_id, member_id) of
+//     vote_participation refuses a second vote (double_vote) even when two
+//     arrive at once; a permitted change is an UPDATE of that row, which
+//     waits for the row lock of the change before it. Casting holds the vote
+//     FOR SHARE; closing takes it FOR UPDATE and counts what committed.
+//   - Attendance, the speaking queue, the agenda and the session's status:
+//     the meeting row FOR UPDATE (loadMeeting with lock), taken first, so
+//     every change to one session, and the quorum it reports, is serialised.
+//   - Task progress reports: the completing UPDATE is conditional
+//     (completed_at IS NULL), which PostgreSQL re-checks after waiting for a
+//     concurrent report's row lock, and a unique index allows one completing
+//     report per task.
+//   - Idempotency keys: the primary key (member_id, key) makes a retry wait
+//     for the first request with its key and replay its stored answer.
 package store
 
 import (
