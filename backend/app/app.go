@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}
 	a.notifier = store.NewNotifier(a.DB, a.mailer != nil)
-	a.ballots = store.NewBallotService(a.DB, a.progress, a.notifier)
+	a.ballots = store.NewBallotService(a.DB, a.notifier)
 	a.tasks = store.NewTaskService(a.DB, a.notifier)
 	a.bg, a.stopBg = context.WithCancel(context.Background())
 	if cfg.BallotBatch {
@@ -163,7 +163,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		Attendance:      meetings,
 		Speakers:        meetings,
 		Realtime:        a.Hub,
-		Votes:           store.NewVoteService(a.DB, a.progress),
+		Votes:           store.NewVoteService(a.DB),
 		Ballots:         a.ballots,
 		Devices:         store.NewDeviceService(a.DB),
 		Notifications:   a.notifier,

@@ -129,7 +129,7 @@ func Year(ctx context.Context, db *store.DB, opt YearOptions) (*YearResult, erro
 	}
 	notifier := store.NewNotifier(db, false)
 	y.meetings, y.docs, y.conclusions = store.NewMeetingService(db), store.NewDocumentService(db, cache), store.NewConclusionService(db)
-	y.ballots, y.tasks = store.NewBallotService(db, store.NewProgress(db, time.Second), notifier), store.NewTaskService(db, notifier)
+	y.ballots, y.tasks = store.NewBallotService(db, notifier), store.NewTaskService(db, notifier)
 
 	existing, err := y.meetings.ListMeetings(y.sec.ctx, ecabinet.MeetingFilter{From: &y.from, To: &y.to})
 	if err != nil {

@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -414,4 +415,104 @@ func TestInterruptedUpload(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Kill -9 an instance right after it acknowledged ballot answers, before its
+// progress pusher ran (it pushes every 500 ms): the instance that comes back
+// (on the embedded default, the same SQLite file; on PostgreSQL, any
+// instance) still pushes the right count, because the answers marked it in
+// their own transaction. (Before, the mark lived in the killed process's
+// memory and dashboards kept the old count until the next answer.)
+func TestKillBetweenAnswerAndPush(t *testing.T) {
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "embedded", true: "postgres"}[pg], func(t *testing.T) {
+			env := demoEnv(nil)
+			if pg {
+				env["DATABASE_URL"] = testenv.Postgres(t)
+			}
+			in := startInstance(t, "a", env)
+			ctx := context.Background()
+			sec := login(t, in.url, "secretary1")
+			me, err := sec.Me(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ballot ecabinet.Ballot
+			if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu trước khi sập", Deadline: time.Now().Add(time.Hour),
+				Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
+				t.Fatal(err)
+			}
+			if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
+				t.Fatal(err)
+			}
+			_, voters := signInVoters(t, in.url)
+			scope := ecabinet.BodyScope(me.Body.ID)
+			before := streamHead(t, sec, scope)
+			body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
+			const answered = 5
+			var wg sync.WaitGroup
+			for _, c := range voters[:answered] {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body), "application/json", nil, nil); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			in.signal(syscall.SIGKILL)
+			<-in.done
+
+			again := restartInstance(t, in, env)
+			sec = login(t, again.url, "secretary1")
+			stream, err := sec.Connect(ctx, client.StreamOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stream.Close()
+			if err := stream.SubscribeFrom(scope, before); err != nil {
+				t.Fatal(err)
+			}
+			wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			for {
+				f, err := stream.Next(wctx)
+				if err != nil {
+					t.Fatalf("no ballot.progress with %d answers after the restart: %v", answered, err)
+				}
+				var p struct {
+					BallotID int64 `json:"ballot_id"`
+					Answered int   `json:"answered"`
+				}
+				if f.Type == "event" && f.Event == ecabinet.EventBallotProgress && json.Unmarshal(f.Data, &p) == nil && p.BallotID == ballot.ID && p.Answered == answered {
+					return
+				}
+			}
+		})
+	}
+}
+
+// streamHead returns the position of scope as c sees it now.
+func streamHead(t *testing.T, c *client.Client, scope ecabinet.Scope) ecabinet.Position {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := c.Connect(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Subscribe(scope); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := s.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == "snapshot" {
+			return ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+		}
+	}
 }

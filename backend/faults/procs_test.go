@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -129,6 +130,20 @@ func startInstance(t *testing.T, name string, env map[string]string) *instance {
 	in := &instance{proc: start(t, vars, binary), url: fmt.Sprintf("http://127.0.0.1:%d", port), data: data}
 	waitReady(t, in.url, 60*time.Second, in.done)
 	return in
+}
+
+// restartInstance starts a new process in place of in (killed or
+// stopped): same address, same data directory, env as given.
+func restartInstance(t *testing.T, in *instance, env map[string]string) *instance {
+	t.Helper()
+	vars := []string{"ECABINET_ADDR=" + strings.TrimPrefix(in.url, "http://"), "ECABINET_INSTANCE_ID=again",
+		"ECABINET_DATA_DIR=" + in.data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
+	for k, v := range env {
+		vars = append(vars, k+"="+v)
+	}
+	again := &instance{proc: start(t, vars, binary), url: in.url, data: in.data}
+	waitReady(t, again.url, 60*time.Second, again.done)
+	return again
 }
 
 func waitReady(t *testing.T, url string, within time.Duration, died <-chan struct{}) {

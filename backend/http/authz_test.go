@@ -60,12 +60,12 @@ func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	votes := store.NewVoteService(db, nil)
+	votes := store.NewVoteService(db)
 	v, err := votes.OpenVote(chair, m.ID, ecabinet.VoteInput{ItemID: items[0].ID, Question: "Biểu quyết " + marker})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ballots := store.NewBallotService(db, nil, store.NewNotifier(db, false))
+	ballots := store.NewBallotService(db, store.NewNotifier(db, false))
 	b, err := ballots.CreateBallot(sec, ecabinet.BallotInput{Title: "Phiếu " + marker, Deadline: time.Now().Add(time.Hour), Questions: []string{"Câu hỏi " + marker}})
 	if err != nil {
 		t.Fatal(err)

@@ -87,11 +87,11 @@ func (s *BallotService) answerAlone(ctx context.Context, req *answerRequest) (*e
 		if out, err = s.write(tx, ctxb, req); err != nil {
 			return err
 		}
+		if err := tx.markProgress(progressBallot, req.ballotID); err != nil {
+			return err
+		}
 		return tx.storeAnswer(req.actor.MemberID, req.idemKey, out)
 	})
-	if err == nil {
-		s.touched(req.ballotID)
-	}
 	return out, err
 }
 
@@ -111,11 +111,6 @@ func lockAnswerer(tx *Tx, req *answerRequest) error {
 	return tx.Raw("SELECT 1 FROM ballot_recipients WHERE ballot_id = ? AND member_id = ? FOR UPDATE", req.ballotID, req.memberID).Scan(&one).Error
 }
 
-func (s *BallotService) touched(ballotID int64) {
-	if s.progress != nil {
-		s.progress.Touch(progressBallot, ballotID)
-	}
-}
 
 // ballotContext is what checking answers to one ballot needs, read once.
 type ballotContext struct {

@@ -116,13 +116,18 @@ func (b *answerBatcher) write(items []*batchItem) {
 		if err != nil {
 			return err
 		}
+		written := false
 		for i, it := range items {
 			results[i].receipt, results[i].err = b.one(tx, c, it.req)
 			if results[i].err != nil && ecabinet.ErrorCode(results[i].err) == ecabinet.EINTERNAL {
 				return results[i].err
 			}
+			written = written || results[i].err == nil
 		}
-		return nil
+		if !written {
+			return nil
+		}
+		return tx.markProgress(progressBallot, req.ballotID)
 	})
 	if err != nil {
 		for _, it := range items {
@@ -131,7 +136,6 @@ func (b *answerBatcher) write(items []*batchItem) {
 		}
 		return
 	}
-	b.s.touched(items[0].req.ballotID)
 	for i, it := range items {
 		it.done <- results[i]
 	}

@@ -61,14 +61,13 @@ func (r *answerRow) domain() *ecabinet.BallotAnswer {
 // BallotService implements ecabinet.BallotService.
 type BallotService struct {
 	db       *DB
-	progress *Progress
 	notify   *Notifier
 	batch    *answerBatcher // nil: every answer in its own transaction
 }
 
 // NewBallotService returns a BallotService.
-func NewBallotService(db *DB, progress *Progress, notify *Notifier) *BallotService {
-	return &BallotService{db: db, progress: progress, notify: notify}
+func NewBallotService(db *DB, notify *Notifier) *BallotService {
+	return &BallotService{db: db, notify: notify}
 }
 
 var _ ecabinet.BallotService = (*BallotService)(nil)

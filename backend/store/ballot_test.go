@@ -50,7 +50,7 @@ func newBallotEnv(t testing.TB, db *store.DB, n int, batched bool) *ballotEnv {
 	c := newCouncil(t, db, n, 0)
 	clk := withClock(db)
 	notify := store.NewNotifier(db, false)
-	svc := store.NewBallotService(db, nil, notify)
+	svc := store.NewBallotService(db, notify)
 	if batched {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)

@@ -36,7 +36,7 @@ func ballotDocEvents(t *testing.T, db *store.DB, bodyID int64) []*ecabinet.Event
 func TestBallotDocuments(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		e := newDocEnv(t, db)
-		ballots := store.NewBallotService(db, nil, store.NewNotifier(db, false))
+		ballots := store.NewBallotService(db, store.NewNotifier(db, false))
 		sec := e.as("sec")
 		recipients := []string{"topsecret", "secret", "conf", "plain"}
 		in := ecabinet.BallotInput{Title: "Xin ý kiến về dự thảo Nghị định", Deadline: time.Now().Add(72 * time.Hour), Questions: []string{"Thông qua?"}}

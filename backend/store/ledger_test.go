@@ -149,7 +149,7 @@ func TestBallotLedgerAndReport(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		clock := setClock(db, time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC)) // 23:30 on 30 November in Hanoi
 		f := newFixture(t, db)
-		ballots := store.NewBallotService(db, store.NewProgress(db, time.Second), store.NewNotifier(db, false))
+		ballots := store.NewBallotService(db, store.NewNotifier(db, false))
 		ledger := store.NewLedgerService(db)
 		sec := f.as(ecabinet.RoleSecretary)
 		b, err := ballots.CreateBallot(sec, ecabinet.BallotInput{Title: "Xin ý kiến về dự thảo Nghị định", Deadline: clock.t.Add(72 * time.Hour),

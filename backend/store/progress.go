@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -19,32 +18,34 @@ type progressKey struct {
 	id   int64
 }
 
+// markProgress records, in the transaction that changed a count (a vote
+// cast, a ballot answered), that the count must be pushed. The mark commits
+// with the change, so no crash can lose the push, and it is a plain insert,
+// so concurrent writers never wait on each other for it.
+func (tx *Tx) markProgress(kind string, id int64) error {
+	return tx.Exec("INSERT INTO progress_marks (kind, ref_id) VALUES (?, ?)", kind, id).Error
+}
+
 // Progress pushes live counts (votes cast, ballots answered) at most once
-// per interval per vote or ballot, across every instance: a count goes out
-// only when the row's progress_at is older than the interval, which the
-// database checks and sets in one statement. Counts come from the stored
-// rows, never from a counter.
+// per interval per vote or ballot, across every instance. Each pass reads
+// the marks that casts and answers committed and, per vote or ballot, in one
+// transaction: sets progress_at when it is older than the interval, deletes
+// exactly the marks it read, counts the stored rows and emits the count.
+// Every write whose mark was read had committed before the count, so it is
+// counted; a write committing later leaves its mark for the next pass. A
+// mark not yet due stays too. Counts come from the stored rows, never from
+// a counter.
 type Progress struct {
 	db       *DB
 	interval time.Duration
-
-	mu      sync.Mutex
-	pending map[progressKey]bool
 }
 
 // NewProgress returns a Progress pushing at most once per interval.
 func NewProgress(db *DB, interval time.Duration) *Progress {
-	return &Progress{db: db, interval: interval, pending: map[progressKey]bool{}}
+	return &Progress{db: db, interval: interval}
 }
 
-// Touch notes that a count changed.
-func (p *Progress) Touch(kind string, id int64) {
-	p.mu.Lock()
-	p.pending[progressKey{kind, id}] = true
-	p.mu.Unlock()
-}
-
-// Run pushes the touched counts every interval until ctx ends.
+// Run pushes the marked counts every interval until ctx ends.
 func (p *Progress) Run(ctx context.Context) {
 	t := time.NewTicker(p.interval)
 	defer t.Stop()
@@ -54,24 +55,44 @@ func (p *Progress) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		p.mu.Lock()
-		batch := p.pending
-		p.pending = map[progressKey]bool{}
-		p.mu.Unlock()
-		for k := range batch {
-			pushed, open, err := p.push(ctx, k)
-			if err != nil {
-				p.db.log.Warn("progress not pushed", "kind", k.kind, "id", k.id, "err", err)
-			}
-			if (!pushed && open) || err != nil {
-				p.Touch(k.kind, k.id) // another instance pushed just now: try next round
-			}
+		if err := p.PushMarked(ctx); err != nil && ctx.Err() == nil {
+			p.db.log.Warn("progress not pushed; the next pass retries", "err", err)
 		}
 	}
 }
 
-func (p *Progress) push(ctx context.Context, k progressKey) (pushed, open bool, err error) {
-	err = p.db.write(ctx, func(tx *Tx) error {
+// PushMarked pushes the count of every marked vote and ballot that is due.
+func (p *Progress) PushMarked(ctx context.Context) error {
+	var marks []struct {
+		ID    int64
+		Kind  string
+		RefID int64
+	}
+	if err := p.db.read(ctx).Raw("SELECT id, kind, ref_id FROM progress_marks ORDER BY id LIMIT 2000").Scan(&marks).Error; err != nil {
+		return translate(err)
+	}
+	var keys []progressKey
+	ids := map[progressKey][]int64{}
+	for _, m := range marks {
+		k := progressKey{m.Kind, m.RefID}
+		if ids[k] == nil {
+			keys = append(keys, k)
+		}
+		ids[k] = append(ids[k], m.ID)
+	}
+	for _, k := range keys {
+		if err := p.push(ctx, k, ids[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// push sends one count if it is due, taking the marks read; the marks of a
+// vote or ballot that has closed are taken without a push (its final
+// result is out).
+func (p *Progress) push(ctx context.Context, k progressKey, marks []int64) error {
+	return p.db.write(ctx, func(tx *Tx) error {
 		now := p.db.Now()
 		table, status := "votes", string(ecabinet.VoteOpen)
 		if k.kind == progressBallot {
@@ -84,16 +105,22 @@ func (p *Progress) push(ctx context.Context, k progressKey) (pushed, open bool, 
 		}
 		if res.RowsAffected == 0 {
 			var n int64
-			open = tx.Table(table).Where("id = ? AND status = ?", k.id, status).Count(&n).Error == nil && n > 0
+			if err := tx.Table(table).Where("id = ? AND status = ?", k.id, status).Count(&n).Error; err != nil || n > 0 {
+				return err // open, and pushed less than an interval ago: the marks wait for a later pass
+			}
+		}
+		if err := tx.Exec("DELETE FROM progress_marks WHERE id IN ?", marks).Error; err != nil {
+			return err
+		}
+		switch {
+		case res.RowsAffected == 0:
 			return nil
-		}
-		pushed, open = true, true
-		if k.kind == progressVote {
+		case k.kind == progressVote:
 			return p.pushVote(tx, k.id)
+		default:
+			return p.pushBallot(tx, k.id)
 		}
-		return p.pushBallot(tx, k.id)
 	})
-	return pushed, open, err
 }
 
 func (p *Progress) pushVote(tx *Tx, voteID int64) error {

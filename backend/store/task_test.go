@@ -207,7 +207,7 @@ func TestTaskSourcesLeadsAndVisibility(t *testing.T) {
 		}
 		_, err = e.conclusions.SaveConclusion(sec, m2.ID, ecabinet.ConclusionInput{Title: "Kết luận"})
 		wantCode(t, err, ecabinet.ECONFLICT) // the session is not closed
-		ballots := store.NewBallotService(db, store.NewProgress(db, time.Second), store.NewNotifier(db, false))
+		ballots := store.NewBallotService(db, store.NewNotifier(db, false))
 		b, err := ballots.CreateBallot(sec, ecabinet.BallotInput{Title: "Xin ý kiến", Deadline: e.clock.t.Add(48 * time.Hour),
 			Questions: []string{"Đồng ý?"}, Recipients: []int64{e.people["mof"].ID, e.people["outsider"].ID}})
 		if err != nil {

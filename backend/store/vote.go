@@ -38,12 +38,12 @@ func (voteRow) TableName() string { return "votes" }
 // VoteService implements ecabinet.VoteService.
 type VoteService struct {
 	db       *DB
-	progress *Progress
 }
 
-// NewVoteService returns a VoteService; casts are counted live through progress.
-func NewVoteService(db *DB, progress *Progress) *VoteService {
-	return &VoteService{db: db, progress: progress}
+// NewVoteService returns a VoteService. Each cast marks its vote's live
+// count for the Progress pusher.
+func NewVoteService(db *DB) *VoteService {
+	return &VoteService{db: db}
 }
 
 var _ ecabinet.VoteService = (*VoteService)(nil)
@@ -263,6 +263,9 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		if err := s.record(tx, row, voter, a.MemberID, option, body.Settings); err != nil {
 			return err
 		}
+		if err := tx.markProgress(progressVote, row.ID); err != nil {
+			return err
+		}
 		detail := map[string]any{"vote_id": row.ID, "secret": row.Secret}
 		if !row.Secret {
 			detail["option"] = option // a named vote is public once closed; a secret choice is never audited
@@ -276,9 +279,6 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		}
 		return tx.storeAnswer(a.MemberID, idemKey, out)
 	})
-	if err == nil && s.progress != nil {
-		s.progress.Touch(progressVote, voteID)
-	}
 	return out, err
 }
 

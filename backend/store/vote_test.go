@@ -80,7 +80,7 @@ func act(a ecabinet.Actor) context.Context {
 func TestVoteInSession(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 8, 7) // 9 voting members (8 + chair) + the absent fixture member = 10; 7 present
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		member := act(c.members[7]) // present; members[0] and [1] are absent
 		absent := act(c.members[0])
 
@@ -150,7 +150,7 @@ func TestVoteInSession(t *testing.T) {
 func TestConcurrentVotersCountExactly(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 199, 200)
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		v, err := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Biểu quyết đồng loạt", Secret: true})
 		if err != nil {
 			t.Fatal(err)
@@ -201,7 +201,7 @@ func TestConcurrentVotersCountExactly(t *testing.T) {
 func TestVoteRacingTheClose(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 59, 60)
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		v, _ := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Chạy đua"})
 		var accepted atomic.Int64
 		var wg sync.WaitGroup
@@ -240,7 +240,7 @@ func TestVoteRacingTheClose(t *testing.T) {
 func TestIdempotencyKeys(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 3, 4)
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		v, _ := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Q"})
 		m := act(c.members[3])
 		first, err := votes.CastVote(m, v.ID, ecabinet.OptionAgree, "abc-1")
@@ -272,7 +272,7 @@ func TestIdempotencyKeys(t *testing.T) {
 func TestSecretVoteIsUnlinkable(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 5, 6)
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		v, _ := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Bỏ phiếu kín", Secret: true})
 		options := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAbstain}
 		for i, m := range c.members {

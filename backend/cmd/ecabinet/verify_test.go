@@ -43,7 +43,7 @@ func TestBallotVerify(t *testing.T) {
 		}
 		return ecabinet.NewContextWithActor(ctx, a)
 	}
-	ballots := store.NewBallotService(db, nil, store.NewNotifier(db, false))
+	ballots := store.NewBallotService(db, store.NewNotifier(db, false))
 	b, err := ballots.CreateBallot(as("secretary1"), ecabinet.BallotInput{Title: "Phiếu ký số", Deadline: time.Now().Add(time.Hour), Questions: []string{"Câu 1", "Câu 2"}})
 	if err != nil {
 		t.Fatal(err)
