@@ -111,7 +111,6 @@ func lockAnswerer(tx *Tx, req *answerRequest) error {
 	return tx.Raw("SELECT 1 FROM ballot_recipients WHERE ballot_id = ? AND member_id = ? FOR UPDATE", req.ballotID, req.memberID).Scan(&one).Error
 }
 
-
 // ballotContext is what checking answers to one ballot needs, read once.
 type ballotContext struct {
 	row        *ballotRow

@@ -60,9 +60,9 @@ func (r *answerRow) domain() *ecabinet.BallotAnswer {
 
 // BallotService implements ecabinet.BallotService.
 type BallotService struct {
-	db       *DB
-	notify   *Notifier
-	batch    *answerBatcher // nil: every answer in its own transaction
+	db     *DB
+	notify *Notifier
+	batch  *answerBatcher // nil: every answer in its own transaction
 }
 
 // NewBallotService returns a BallotService.

@@ -37,7 +37,7 @@ func (voteRow) TableName() string { return "votes" }
 
 // VoteService implements ecabinet.VoteService.
 type VoteService struct {
-	db       *DB
+	db *DB
 }
 
 // NewVoteService returns a VoteService. Each cast marks its vote's live
