@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,11 +19,14 @@ import (
 
 // Frame is any server frame of the real-time protocol (backend/hub/PROTOCOL.md).
 type Frame struct {
-	Type     string          `json:"type"`
-	Ref      string          `json:"ref,omitempty"`
-	Scope    ecabinet.Scope  `json:"scope,omitempty"`
-	Epoch    string          `json:"epoch,omitempty"`
-	Seq      int64           `json:"seq,omitempty"`
+	Type  string         `json:"type"`
+	Ref   string         `json:"ref,omitempty"`
+	Scope ecabinet.Scope `json:"scope,omitempty"`
+	Epoch string         `json:"epoch,omitempty"`
+	Seq   int64          `json:"seq,omitempty"`
+	// Prev is, on an event, the seq of the frame of its scope the server
+	// sent before it on this connection (event, snapshot or replay start).
+	Prev     int64           `json:"prev,omitempty"`
 	Mode     string          `json:"mode,omitempty"`
 	Event    string          `json:"event,omitempty"`
 	At       time.Time       `json:"at,omitempty"`
@@ -61,12 +65,27 @@ type Stream struct {
 	urls      []string // servers to connect to, the current one first
 	cur       int      // index in urls of the server of the current connection
 
+	onFrame func(*Frame)
+	netDial func(ctx context.Context, network, addr string) (net.Conn, error)
+
 	mu     sync.Mutex
 	conn   *websocket.Conn
 	frames chan received // the current connection's frames, from its reader
-	pos    map[ecabinet.Scope]ecabinet.Position
+	scopes map[ecabinet.Scope]*scopeState
+	refs   int
+	gaps   int
 	hello  Frame
 	wmu    sync.Mutex // one writer at a time
+}
+
+// scopeState is where a stream stands in one scope.
+type scopeState struct {
+	pos ecabinet.Position
+	// ref is the subscribe waiting for its answer: until it comes, events
+	// of the scope belong to the stream before it and are dropped.
+	ref string
+	// snapshot: a snapshot was announced; the position moves with it.
+	snapshot bool
 }
 
 // received is a frame or the error that ended a connection.
@@ -83,11 +102,18 @@ type StreamOptions struct {
 	// the other instances of a cluster) that Reconnect tries in turn when
 	// the current one does not answer.
 	Fallback []string
+	// OnFrame sees every frame as it arrives, before the stream drops
+	// duplicates and frames of an abandoned stream (tests check that the
+	// server sends none).
+	OnFrame func(*Frame)
+	// NetDial, when set, opens the TCP connections (tests use it to read
+	// through small socket buffers).
+	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Connect opens a real-time stream with the client's sign-in.
 func (c *Client) Connect(ctx context.Context, opts StreamOptions) (*Stream, error) {
-	s := &Stream{c: c, useTicket: opts.Ticket, pos: map[ecabinet.Scope]ecabinet.Position{},
+	s := &Stream{c: c, useTicket: opts.Ticket, scopes: map[ecabinet.Scope]*scopeState{}, onFrame: opts.OnFrame, netDial: opts.NetDial,
 		urls: append([]string{c.BaseURL}, opts.Fallback...)}
 	if err := s.dial(ctx, 0); err != nil {
 		return nil, err
@@ -103,7 +129,7 @@ func (s *Stream) dial(ctx context.Context, i int) error {
 		base = s.c.BaseURL
 	}
 	u := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/ws"
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024, NetDialContext: s.netDial}
 	if s.useTicket {
 		var t struct {
 			Ticket string `json:"ticket"`
@@ -183,7 +209,19 @@ func (s *Stream) Hello() Frame {
 func (s *Stream) Position(scope ecabinet.Scope) ecabinet.Position {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.pos[scope]
+	if st := s.scopes[scope]; st != nil {
+		return st.pos
+	}
+	return ecabinet.Position{}
+}
+
+// Gaps returns how many times an event did not follow the frame before it
+// (its prev was not the position held) and the scope was resubscribed from
+// the last contiguous position. A correct server never causes one.
+func (s *Stream) Gaps() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gaps
 }
 
 func (s *Stream) send(v any) error {
@@ -209,13 +247,21 @@ func (s *Stream) SendRaw(data []byte) error {
 // Subscribe asks for scope from the stream's position in it (a snapshot
 // when it has none).
 func (s *Stream) Subscribe(scope ecabinet.Scope) error {
-	p := s.Position(scope)
+	return s.send(s.subscribeFrame(scope))
+}
+
+// subscribeFrame notes a new subscribe of scope and returns its frame.
+func (s *Stream) subscribeFrame(scope ecabinet.Scope) map[string]any {
 	s.mu.Lock()
-	if _, ok := s.pos[scope]; !ok {
-		s.pos[scope] = ecabinet.Position{}
+	defer s.mu.Unlock()
+	st := s.scopes[scope]
+	if st == nil {
+		st = &scopeState{}
+		s.scopes[scope] = st
 	}
-	s.mu.Unlock()
-	return s.send(map[string]any{"type": "subscribe", "ref": string(scope), "scope": scope, "epoch": p.Epoch, "last_seq": p.Seq})
+	s.refs++
+	st.ref, st.snapshot = "r"+strconv.Itoa(s.refs), false
+	return map[string]any{"type": "subscribe", "ref": st.ref, "scope": scope, "epoch": st.pos.Epoch, "last_seq": st.pos.Seq}
 }
 
 // SubscribeFrom asks for scope from pos, a position the caller already
@@ -223,7 +269,7 @@ func (s *Stream) Subscribe(scope ecabinet.Scope) error {
 // followed it, or sends a snapshot when pos is too old or of another epoch.
 func (s *Stream) SubscribeFrom(scope ecabinet.Scope, pos ecabinet.Position) error {
 	s.mu.Lock()
-	s.pos[scope] = pos
+	s.scopes[scope] = &scopeState{pos: pos}
 	s.mu.Unlock()
 	return s.Subscribe(scope)
 }
@@ -231,14 +277,18 @@ func (s *Stream) SubscribeFrom(scope ecabinet.Scope, pos ecabinet.Position) erro
 // Unsubscribe stops scope.
 func (s *Stream) Unsubscribe(scope ecabinet.Scope) error {
 	s.mu.Lock()
-	delete(s.pos, scope)
+	delete(s.scopes, scope)
 	s.mu.Unlock()
 	return s.send(map[string]any{"type": "unsubscribe", "scope": scope})
 }
 
-// Next returns the next frame. It keeps the positions and drops events
-// already applied (delivery is at least once). A closed connection returns
-// a *CloseError; a cancelled ctx leaves the connection usable.
+// Next returns the next frame. It keeps the positions, drops events
+// already applied and those of a stream being resumed, and holds the server
+// to its order: an event whose prev is not the position held means events
+// were skipped, so the scope is resubscribed from that position (the
+// server replays what followed it) and the event is dropped. A closed
+// connection returns a *CloseError; a cancelled ctx leaves the connection
+// usable.
 func (s *Stream) Next(ctx context.Context) (*Frame, error) {
 	s.mu.Lock()
 	frames := s.frames
@@ -251,31 +301,62 @@ func (s *Stream) Next(ctx context.Context) (*Frame, error) {
 			if r.err != nil {
 				return nil, r.err
 			}
-			if s.apply(r.f) {
+			if s.onFrame != nil {
+				s.onFrame(r.f)
+			}
+			keep, resume := s.apply(r.f)
+			if resume {
+				if err := s.Subscribe(r.f.Scope); err != nil {
+					return nil, err
+				}
+			}
+			if keep {
 				return r.f, nil
 			}
 		}
 	}
 }
 
-// apply updates the position and reports whether the frame is new.
-func (s *Stream) apply(f *Frame) bool {
+// apply updates the position and reports whether the frame is for the
+// caller, and whether its scope must be resumed.
+func (s *Stream) apply(f *Frame) (keep, resume bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st := s.scopes[f.Scope]
 	switch f.Type {
-	case "subscribed", "snapshot":
-		s.pos[f.Scope] = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+	case "subscribed":
+		if st == nil || st.ref == "" || f.Ref != st.ref {
+			return false, false // the answer to an earlier subscribe
+		}
+		st.ref = ""
+		if f.Mode == "snapshot" {
+			st.snapshot = true // the position moves with the snapshot
+		} else {
+			st.pos = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+		}
+	case "snapshot":
+		if st == nil || st.ref != "" || !st.snapshot {
+			return false, false
+		}
+		st.snapshot = false
+		st.pos = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
 	case "event":
-		p, subscribed := s.pos[f.Scope]
-		if !subscribed {
-			return false
+		if st == nil || st.ref != "" || st.snapshot {
+			return false, false // the stream before the last subscribe
 		}
-		if p.Epoch == f.Epoch && f.Seq <= p.Seq {
-			return false // a duplicate
+		switch {
+		case st.pos.Epoch != "" && f.Epoch != st.pos.Epoch:
+			st.pos = ecabinet.Position{} // the log was reset: start over from a snapshot
+			return false, true
+		case f.Seq <= st.pos.Seq:
+			return false, false // a duplicate
+		case f.Prev != st.pos.Seq:
+			s.gaps++
+			return false, true
 		}
-		s.pos[f.Scope] = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
+		st.pos = ecabinet.Position{Epoch: f.Epoch, Seq: f.Seq}
 	}
-	return true
+	return true, false
 }
 
 // Reconnect opens a new connection (to the current server or, when it does
@@ -285,8 +366,8 @@ func (s *Stream) apply(f *Frame) bool {
 func (s *Stream) Reconnect(ctx context.Context) error {
 	s.mu.Lock()
 	old, cur := s.conn, s.cur
-	scopes := make([]ecabinet.Scope, 0, len(s.pos))
-	for sc := range s.pos {
+	scopes := make([]ecabinet.Scope, 0, len(s.scopes))
+	for sc := range s.scopes {
 		scopes = append(scopes, sc)
 	}
 	s.mu.Unlock()

@@ -43,6 +43,7 @@ var messages = map[string][2]string{
 
 	"not_found.generic":   {"Không tìm thấy dữ liệu yêu cầu.", "Not found."},
 	"ws.text_only":        {"Chỉ nhận khung văn bản JSON.", "Only JSON text frames are accepted."},
+	"ws.subscribe_rate":   {"Kết nối này yêu cầu theo dõi quá nhiều lần. Vui lòng thử lại sau giây lát.", "This connection subscribed too often. Try again in a moment."},
 	"ws.upgrade_required": {"Địa chỉ này chỉ nhận kết nối WebSocket.", "This address only accepts WebSocket connections."},
 	"not_found.body":      {"Không tìm thấy cơ quan.", "Body not found."},
 	"not_found.member":    {"Không tìm thấy thành viên.", "Member not found."},

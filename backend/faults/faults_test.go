@@ -516,3 +516,100 @@ func streamHead(t *testing.T, c *client.Client, scope ecabinet.Scope) ecabinet.P
 		}
 	}
 }
+
+// Kill -9 one of two instances inside a burst in which every member sends
+// three different answers at once (different idempotency keys and choices),
+// spread over both instances, with answer changes not allowed: for every
+// member exactly one answer is acknowledged, whatever instance or retry
+// acknowledged it, and the stored answer is that one.
+func TestKillDuringConcurrentAnswers(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	admin := login(t, b.url, "admin")
+	me, err := admin.Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := me.Body.Settings
+	settings.BallotAnswerChangeAllowed = false
+	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
+		t.Fatal(err)
+	}
+	sec := login(t, b.url, "secretary1")
+	var ballot ecabinet.Ballot
+	if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu ba lần gửi", Deadline: time.Now().Add(time.Hour),
+		Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
+		t.Fatal(err)
+	}
+	voters, clients := signInVoters(t, a.url)
+	choices := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionOther}
+	var mu sync.Mutex
+	acked := map[int][]string{} // voter → choices acknowledged
+	ackCount := make(chan struct{}, 3*len(voters))
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		for k, choice := range choices {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cc := *c // each request its own copy: a retry moves it to the other instance
+				if (i+k)%2 == 1 {
+					cc.BaseURL = b.url
+				}
+				other := b.url
+				if cc.BaseURL == b.url {
+					other = a.url
+				}
+				body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":%q,"comment":"ý kiến %d"}]}`, ballot.Questions[0].ID, choice, k)
+				_, err := untilAcknowledged(&cc, other, func() error {
+					return cc.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
+						"application/json", http.Header{"Idempotency-Key": {fmt.Sprintf("tablet-%d-answer-%d", i, k)}}, nil)
+				})
+				var ae *client.Error
+				switch {
+				case err == nil:
+					mu.Lock()
+					acked[i] = append(acked[i], choice)
+					mu.Unlock()
+					ackCount <- struct{}{}
+				case errors.As(err, &ae) && ae.Status == http.StatusConflict:
+				default:
+					t.Errorf("voter %d, answer %d: %v", i, k, err)
+				}
+			}()
+		}
+	}
+	for range len(voters) / 3 {
+		<-ackCount
+	}
+	a.signal(syscall.SIGKILL)
+	wg.Wait()
+
+	var report ecabinet.BallotReport
+	if err := sec.Do(ctx, "GET", fmt.Sprintf("/api/v1/ballots/%d/report", ballot.ID), nil, &report); err != nil {
+		t.Fatal(err)
+	}
+	stored := map[int64]string{}
+	for _, row := range report.Rows {
+		if row.Choice != "" {
+			stored[row.MemberID] = row.Choice
+		}
+	}
+	ackTotal, mismatches := 0, 0
+	for i, c := range clients {
+		c.BaseURL = b.url
+		m, err := c.Me(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ackTotal += len(acked[i])
+		if len(acked[i]) != 1 || stored[m.Member.ID] != acked[i][0] {
+			mismatches++
+			t.Errorf("%s: acknowledged %v, stored %q", voters[i], acked[i], stored[m.Member.ID])
+		}
+	}
+	t.Logf("%d members x 3 answers: %d acknowledged, %d stored, %d mismatches", len(voters), ackTotal, len(stored), mismatches)
+}

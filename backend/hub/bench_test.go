@@ -49,24 +49,26 @@ func BenchmarkDecodeBusEvent(b *testing.B) {
 // shared frame to each connection's queue (drained here as a writer would).
 func BenchmarkDeliver(b *testing.B) {
 	h := New(Options{QueueSize: 256})
-	st := &scopeState{subs: map[*sub]struct{}{}}
+	scope := ecabinet.MeetingScope(12)
+	st := &scopeState{scope: scope, subs: map[*sub]struct{}{}, ready: true}
 	var conns []*Conn
 	for i := 0; i < 50; i++ {
 		c := &Conn{hub: h, actor: ecabinet.Actor{MemberID: int64(i + 1), BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone},
 			wake: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1)}
 		conns = append(conns, c)
-		st.subs[&sub{conn: c, scope: ecabinet.MeetingScope(12)}] = struct{}{}
+		st.subs[&sub{conn: c, scope: scope, live: true}] = struct{}{}
 	}
 	e := benchEvent()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		e.Seq = int64(i + 1)
-		h.deliver(e.Scope, st, e)
+		h.deliver(st, e)
 		for _, c := range conns { // what the writer does
 			<-c.wake
 			c.qmu.Lock()
-			c.queue, c.pending = c.queue[:0], 0
+			c.queue = c.queue[:0]
 			c.qmu.Unlock()
+			c.pending.Store(0)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(conns)), "ns/delivery")

@@ -5,8 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -19,27 +24,70 @@ const readLimit = 64 << 10
 // writeWait bounds one write to a client.
 const writeWait = 10 * time.Second
 
+// socket is the part of a WebSocket connection the hub uses; the
+// *websocket.Conn of github.com/fasthttp/websocket is one, and tests use
+// others.
+type socket interface {
+	ReadMessage() (messageType int, p []byte, err error)
+	SetReadLimit(limit int64)
+	SetReadDeadline(t time.Time) error
+	SetPongHandler(h func(appData string) error)
+	NextWriter(messageType int) (io.WriteCloser, error)
+	WriteMessage(messageType int, data []byte) error
+	WriteControl(messageType int, data []byte, deadline time.Time) error
+	SetWriteDeadline(t time.Time) error
+	Close() error
+}
+
 // Conn is one WebSocket connection. Its reader runs in the HTTP handler
 // (Serve); its writer is the only goroutine that writes to the socket.
 type Conn struct {
 	hub       *Hub
-	ws        *websocket.Conn
+	ws        socket
 	actor     ecabinet.Actor
 	tokenHash string
 
-	// The send queue: frames wait in queue until the writer takes them all
+	// The send queue: entries wait in queue until the writer takes them all
 	// at once; pending counts those not yet written (queued or taken), and
-	// is what ECABINET_WS_QUEUE bounds. An idle connection holds no buffer
-	// (a channel of QueueSize frames took 6 KiB per connection, idle or not).
-	qmu       sync.Mutex
-	queue     [][]byte
-	pending   int                     // under qmu
-	wake      chan struct{}           // capacity 1: the writer has frames to take
-	closeReq  chan closeMsg           // the first close request wins
-	closeOnce sync.Once               //
-	done      chan struct{}           // closed when the reader has returned
-	subs      map[ecabinet.Scope]*sub // owned by the reader
+	// is what ECABINET_WS_QUEUE bounds. An idle connection holds no buffer.
+	qmu     sync.Mutex
+	queue   []entry
+	pending atomic.Int32
+	// closing is set by the first close request (an overflow, a sign-out, a
+	// shutdown) and when the writer stops: from then on nothing is queued
+	// and nothing but the close is written, so a connection never sends an
+	// event after one it dropped.
+	closing   atomic.Bool
+	wake      chan struct{} // capacity 1: the writer has entries to take
+	room      chan struct{} // capacity 1: the writer wrote a batch (a replay waits for room)
+	closeReq  chan closeMsg // the first close request wins
+	closeOnce sync.Once
+	done      chan struct{} // closed when the reader has returned
+
+	subs       map[ecabinet.Scope]*sub // owned by the reader
+	subscribes tokens                  // owned by the reader
+	// written is, per scope, the seq of the last position frame written
+	// (an event, a snapshot, a replay's subscribed): what the client holds.
+	// Owned by the writer.
+	written map[ecabinet.Scope]int64
 }
+
+// entry is one frame waiting to be written.
+type entry struct {
+	frame []byte
+	kind  entryKind
+	scope ecabinet.Scope // for positions and events
+	seq   int64          // for positions and events
+	prev  int64          // for events: the seq of the previous frame of the scope sent on this connection
+}
+
+type entryKind uint8
+
+const (
+	plainFrame    entryKind = iota // hello, pong, error, unsubscribed, a snapshot's subscribed
+	positionFrame                  // a snapshot, a replay's subscribed: the client's position is now seq
+	eventFrame                     // an event: written with "prev" in front
+)
 
 type closeMsg struct {
 	code   int
@@ -50,10 +98,14 @@ type closeMsg struct {
 // handler, which must not return before Serve does (Fiber recycles the
 // connection then).
 func (h *Hub) Serve(ws *websocket.Conn, actor ecabinet.Actor, tokenHash string) {
+	h.serve(ws, actor, tokenHash)
+}
+
+func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 	c := &Conn{
 		hub: h, ws: ws, actor: actor, tokenHash: tokenHash,
-		wake: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1), done: make(chan struct{}),
-		subs: map[ecabinet.Scope]*sub{},
+		wake: make(chan struct{}, 1), room: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1), done: make(chan struct{}),
+		subs: map[ecabinet.Scope]*sub{}, subscribes: newTokens(subscribeBurst, subscribeEvery), written: map[ecabinet.Scope]int64{},
 	}
 	h.mu.Lock()
 	if h.draining.Load() {
@@ -83,7 +135,7 @@ func (h *Hub) Serve(ws *websocket.Conn, actor ecabinet.Actor, tokenHash string) 
 	_ = ws.Close()
 	<-writerDone
 	for _, s := range c.subs {
-		h.inbox <- command{detach: s}
+		h.post(command{detach: s})
 	}
 }
 
@@ -112,6 +164,7 @@ func (c *Conn) reader() {
 		switch f.Type {
 		case "subscribe":
 			c.subscribe(f)
+			deadline() // a long replay is reading's due too
 		case "unsubscribe":
 			c.unsubscribe(f)
 		case "ping":
@@ -142,28 +195,29 @@ func decodeClientFrame(data []byte) (ClientFrame, error) {
 
 // writer drains the queue, pings, rechecks the sign-in and closes.
 func (c *Conn) writer() {
+	defer c.closing.Store(true) // nothing is queued for a connection nobody writes to
 	ping := time.NewTicker(c.hub.opts.Heartbeat)
 	defer ping.Stop()
 	check := time.NewTicker(c.hub.opts.SignInCheck + time.Duration(rand.Int64N(int64(time.Minute))))
 	defer check.Stop()
-	var batch [][]byte
+	var batch []entry
 	for {
 		select {
 		case <-c.wake:
 			c.qmu.Lock()
 			batch, c.queue = c.queue, batch[:0]
 			c.qmu.Unlock()
-			for i, frame := range batch {
-				_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-				if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-					_ = c.ws.Close()
-					return
-				}
-				batch[i] = nil
-				c.qmu.Lock()
-				c.pending--
-				c.qmu.Unlock()
-				c.hub.opts.Metrics.Frames.Inc()
+			written, err := c.writeBatch(batch)
+			clear(batch)
+			c.pending.Add(-int32(len(batch)))
+			c.hub.opts.Metrics.Frames.Add(float64(written))
+			select {
+			case c.room <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				_ = c.ws.Close()
+				return
 			}
 			if cap(batch) > 16 {
 				batch = nil // a burst's buffer goes back to the heap
@@ -183,6 +237,9 @@ func (c *Conn) writer() {
 				}
 			}
 		case m := <-c.closeReq:
+			if m.code == CloseResume && m.reason == reasonBehind {
+				m.reason = c.positions()
+			}
 			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
 			_ = c.ws.Close()
 			return
@@ -192,9 +249,78 @@ func (c *Conn) writer() {
 	}
 }
 
-// closeWith asks the writer to close the connection with code. It never blocks.
+// writeBatch writes entries in order until the connection starts closing;
+// it returns how many it wrote.
+func (c *Conn) writeBatch(batch []entry) (int, error) {
+	for i, e := range batch {
+		if c.closing.Load() {
+			return i, nil
+		}
+		if err := c.write(e); err != nil {
+			return i, err
+		}
+		if e.kind != plainFrame {
+			c.written[e.scope] = e.seq
+		}
+	}
+	return len(batch), nil
+}
+
+// prevKey starts an event frame as written to one connection: the shared
+// frame (encoded once for everyone) follows it without its opening brace.
+var prevKey = []byte(`{"prev":`)
+
+func (c *Conn) write(e entry) error {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	if e.kind != eventFrame {
+		return c.ws.WriteMessage(websocket.TextMessage, e.frame)
+	}
+	w, err := c.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	var buf [32]byte
+	head := append(buf[:0], prevKey...)
+	head = strconv.AppendInt(head, e.prev, 10)
+	head = append(head, ',')
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := w.Write(e.frame[1:]); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// reasonBehind asks the writer to close with the positions it wrote.
+const reasonBehind = "behind"
+
+// positions is the reason of a close for falling behind: "behind" and, per
+// scope, the last seq written, as many as fit in a close frame (123 bytes),
+// such as "behind meeting:12=345 body:1=998".
+func (c *Conn) positions() string {
+	scopes := make([]string, 0, len(c.written))
+	for s := range c.written {
+		scopes = append(scopes, string(s))
+	}
+	sort.Strings(scopes)
+	var b strings.Builder
+	b.WriteString(reasonBehind)
+	for _, s := range scopes {
+		part := " " + s + "=" + strconv.FormatInt(c.written[ecabinet.Scope(s)], 10)
+		if b.Len()+len(part) > 123 {
+			break
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// closeWith asks the writer to close the connection with code; from now on
+// nothing more is queued or written. It never blocks.
 func (c *Conn) closeWith(code int, reason string) {
 	c.closeOnce.Do(func() {
+		c.closing.Store(true)
 		if code == CloseResume {
 			c.hub.opts.Metrics.Overflows.Inc()
 		}
@@ -202,40 +328,42 @@ func (c *Conn) closeWith(code int, reason string) {
 	})
 }
 
-// enqueue hands a frame to the writer; a full queue means the client is
-// too slow, and it is closed with CloseResume to reconnect and resume.
-func (c *Conn) enqueue(frame []byte) {
+// enqueue hands an entry to the writer and reports whether it was queued.
+// A full queue means the client is too slow: the connection is closed with
+// CloseResume, and nothing more is queued, so the client resumes from the
+// last frame it received, with nothing skipped.
+func (c *Conn) enqueue(e entry) bool {
 	c.qmu.Lock()
-	if c.pending >= c.hub.opts.QueueSize {
+	if c.closing.Load() {
 		c.qmu.Unlock()
-		c.closeWith(CloseResume, "behind")
-		return
+		return false
 	}
-	c.queue = append(c.queue, frame)
-	c.pending++
+	if int(c.pending.Load()) >= c.hub.opts.QueueSize {
+		c.qmu.Unlock()
+		c.closeWith(CloseResume, reasonBehind)
+		return false
+	}
+	c.queue = append(c.queue, e)
+	c.pending.Add(1)
 	c.qmu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
 	default: // the writer is already woken
 	}
+	return true
 }
 
-func (c *Conn) enqueueJSON(v any) {
+func (c *Conn) enqueueJSON(v any) bool {
+	return c.enqueueFrame(v, plainFrame, "", 0)
+}
+
+func (c *Conn) enqueueFrame(v any, kind entryKind, scope ecabinet.Scope, seq int64) bool {
 	b, err := json.Marshal(v)
 	if err != nil {
 		c.hub.log.Error("frame not encodable", "err", err)
-		return
+		return false
 	}
-	c.enqueue(b)
-}
-
-// deliver sends an event if this member may see it.
-func (c *Conn) deliver(e *event) {
-	if !e.VisibleTo(c.actor) {
-		c.hub.opts.Metrics.Filtered.Inc()
-		return
-	}
-	c.enqueue(e.frame)
+	return c.enqueue(entry{frame: b, kind: kind, scope: scope, seq: seq})
 }
 
 func (c *Conn) sendError(ref string, scope ecabinet.Scope, err error) {
@@ -244,128 +372,4 @@ func (c *Conn) sendError(ref string, scope ecabinet.Scope, err error) {
 		c.hub.log.Warn("subscription failed", "member_id", c.actor.MemberID, "scope", scope, "err", err)
 	}
 	c.enqueueJSON(ErrorFrame{Type: "error", Ref: ref, Scope: scope, Code: e.Code, Message: e.Message("vi")})
-}
-
-// call runs a command on the dispatcher and waits for it.
-func (h *Hub) call(cmd command) error {
-	cmd.reply = make(chan error, 1)
-	select {
-	case h.inbox <- cmd:
-	case <-h.stop:
-		return ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")
-	}
-	select {
-	case err := <-cmd.reply:
-		return err
-	case <-h.stop:
-		return ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")
-	}
-}
-
-// subscribe authorises the scope, attaches the subscription (live events now
-// wait in its pending list), replays the missed events from the log or sends
-// a snapshot, and hands off to live delivery.
-func (c *Conn) subscribe(f ClientFrame) {
-	if _, _, err := f.Scope.Parse(); err != nil {
-		c.sendError(f.Ref, f.Scope, err)
-		return
-	}
-	if old := c.subs[f.Scope]; old != nil {
-		c.hub.inbox <- command{detach: old}
-		delete(c.subs, f.Scope)
-	}
-	ctx, cancel := context.WithTimeout(ecabinet.NewContextWithActor(context.Background(), c.actor), 15*time.Second)
-	defer cancel()
-	if err := c.hub.opts.Scopes.Authorize(ctx, f.Scope); err != nil {
-		c.sendError(f.Ref, f.Scope, err)
-		return
-	}
-	s := &sub{conn: c, scope: f.Scope}
-	if err := c.hub.call(command{attach: s}); err != nil {
-		c.sendError(f.Ref, f.Scope, err)
-		return
-	}
-	c.subs[f.Scope] = s
-	pos, err := c.sync(ctx, f)
-	if err != nil {
-		c.hub.inbox <- command{detach: s}
-		delete(c.subs, f.Scope)
-		c.sendError(f.Ref, f.Scope, err)
-		return
-	}
-	_ = c.hub.call(command{handoff: s, pos: pos})
-}
-
-// sync sends what the client missed and returns the seq it reached.
-func (c *Conn) sync(ctx context.Context, f ClientFrame) (int64, error) {
-	head, err := c.hub.opts.Log.Head(ctx, f.Scope)
-	if err != nil {
-		return 0, err
-	}
-	replay := f.Epoch != "" && f.Epoch == head.Epoch && f.LastSeq > 0 && f.LastSeq <= head.Seq && head.Seq-f.LastSeq <= c.hub.opts.ReplayLimit
-	if !replay {
-		data, pos, err := c.hub.opts.Scopes.Snapshot(ctx, f.Scope)
-		if err != nil {
-			return 0, err
-		}
-		c.enqueueJSON(Subscribed{Type: "subscribed", Ref: f.Ref, Scope: f.Scope, Epoch: pos.Epoch, Seq: pos.Seq, Mode: ModeSnapshot})
-		c.enqueueJSON(SnapshotFrame{Type: "snapshot", Scope: f.Scope, Epoch: pos.Epoch, Seq: pos.Seq, Data: data})
-		return pos.Seq, nil
-	}
-	c.enqueueJSON(Subscribed{Type: "subscribed", Ref: f.Ref, Scope: f.Scope, Epoch: head.Epoch, Seq: f.LastSeq, Mode: ModeReplay})
-	pos := f.LastSeq
-	if pos == head.Seq {
-		// Nothing missed (a tablet resuming where it was): events after
-		// head reach the dispatcher after attach, so handoff sends them.
-		return pos, nil
-	}
-	for {
-		events, err := c.hub.opts.Log.After(ctx, f.Scope, pos, 1000)
-		if err != nil {
-			return 0, err
-		}
-		for _, e := range events {
-			if e.VisibleTo(c.actor) {
-				frame, err := encodeEvent(e)
-				if err != nil {
-					return 0, err
-				}
-				c.enqueue(frame)
-			}
-			pos = e.Seq
-		}
-		if len(events) < 1000 {
-			return pos, nil
-		}
-	}
-}
-
-func (c *Conn) unsubscribe(f ClientFrame) {
-	if s := c.subs[f.Scope]; s != nil {
-		c.hub.inbox <- command{detach: s}
-		delete(c.subs, f.Scope)
-	}
-	c.enqueueJSON(Reply{Type: "unsubscribed", Ref: f.Ref, Scope: f.Scope})
-}
-
-// Draining reports whether the hub refuses new connections.
-func (h *Hub) Draining() bool { return h.draining.Load() }
-
-// Shutdown refuses new connections, closes every connection with 1001 and a
-// retry hint, and waits for their handlers to return or ctx to end.
-func (h *Hub) Shutdown(ctx context.Context) error {
-	h.mu.Lock()
-	h.draining.Store(true)
-	for c := range h.conns {
-		c.closeWith(CloseGoingAway, retryReason())
-	}
-	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() { h.handlers.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -1,8 +1,10 @@
 // Package hub delivers committed events to the WebSocket connections of one
 // instance. The bus brings each event once per scope; the hub's dispatcher
-// goroutine orders them per scope, repairs gaps from the event log, filters
-// them per member and hands pre-encoded frames to each connection's bounded
-// queue, which one writer goroutine per connection drains. See PROTOCOL.md.
+// goroutine orders them per scope, has gaps repaired from the event log,
+// filters them per member and hands pre-encoded frames to each connection's
+// bounded queue, which one writer goroutine per connection drains. The
+// dispatcher never waits on the database or the bus: log reads and bus
+// subscriptions run beside it and post their results back. See PROTOCOL.md.
 package hub
 
 import (
@@ -58,6 +60,10 @@ type Options struct {
 	Heartbeat time.Duration
 	// SignInCheck is how often a connection's sign-in is checked again (default 5 min).
 	SignInCheck time.Duration
+	// SyncTimeout bounds one subscription's replay or snapshot (default 60 s);
+	// a client that reads too slowly to catch up within it is closed with
+	// CloseResume and resumes from what it received.
+	SyncTimeout time.Duration
 }
 
 // Hub is the real-time side of one instance.
@@ -69,9 +75,13 @@ type Hub struct {
 	inbox chan command
 	stop  chan struct{}
 	done  chan struct{}
+	ops   busOps
+	// reads bounds the log reads of gap repairs running at once.
+	reads chan struct{}
 
-	// scopes is owned by the dispatcher goroutine.
-	scopes map[ecabinet.Scope]*scopeState
+	// Owned by the dispatcher goroutine.
+	scopes  map[ecabinet.Scope]*scopeState
+	polling bool // a poll of the stream heads is under way
 
 	mu       sync.Mutex
 	conns    map[*Conn]struct{}
@@ -79,44 +89,11 @@ type Hub struct {
 	handlers sync.WaitGroup
 }
 
-// scopeState is a scope with local subscribers.
-type scopeState struct {
-	subs  map[*sub]struct{}
-	epoch string
-	last  int64 // highest seq delivered to this instance's subscribers
-}
-
-// sub is one connection's subscription, owned by the dispatcher once attached.
-type sub struct {
-	conn    *Conn
-	scope   ecabinet.Scope
-	syncing bool     // replay or snapshot under way: live events wait in pending
-	pending []*event // events that arrived while syncing
-}
-
-// event is a decoded event with its frame, encoded once for everyone.
-type event struct {
-	*ecabinet.Event
-	frame []byte
-}
-
-// maxPending bounds the events buffered for one subscription while it syncs.
-const maxPending = 1000
-
 // signOutChannel carries sign-outs to every instance.
 const signOutChannel = "signout"
 
-// command is work for the dispatcher.
-type command struct {
-	msg     []byte     // an event from the bus
-	signOut []byte     // a sign-out from the bus
-	attach  *sub       // a subscription to add
-	detach  *sub       // a subscription to remove
-	handoff *sub       // a subscription done syncing up to pos
-	pos     int64      // for handoff
-	resync  bool       // the bus may have lost messages
-	reply   chan error // for attach and handoff
-}
+// logTimeout bounds one read of the event log or one bus operation.
+const logTimeout = 10 * time.Second
 
 // New returns a hub; Start connects it to a bus.
 func New(opts Options) *Hub {
@@ -135,17 +112,23 @@ func New(opts Options) *Hub {
 	if opts.SignInCheck <= 0 {
 		opts.SignInCheck = 5 * time.Minute
 	}
+	if opts.SyncTimeout <= 0 {
+		opts.SyncTimeout = time.Minute
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil)
 	}
-	return &Hub{
+	h := &Hub{
 		opts: opts, log: opts.Logger.With("component", "hub"),
 		inbox: make(chan command, 4096), stop: make(chan struct{}), done: make(chan struct{}),
+		reads:  make(chan struct{}, 8),
 		scopes: map[ecabinet.Scope]*scopeState{}, conns: map[*Conn]struct{}{},
 	}
+	h.ops.wake = make(chan struct{}, 1)
+	return h
 }
 
 // BusHandlers are the handlers to give the bus.
@@ -153,12 +136,12 @@ func (h *Hub) BusHandlers() bus.Handlers {
 	return bus.Handlers{
 		OnMessage: func(channel string, data []byte) {
 			if channel == signOutChannel {
-				h.inbox <- command{signOut: data}
+				h.post(command{signOut: data})
 				return
 			}
-			h.inbox <- command{msg: data}
+			h.post(command{msg: data})
 		},
-		OnResync: func() { h.inbox <- command{resync: true} },
+		OnResync: func() { h.post(command{resync: true}) },
 	}
 }
 
@@ -168,6 +151,7 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 	if err := b.Subscribe(ctx, signOutChannel); err != nil {
 		return err
 	}
+	go h.runOps()
 	go h.dispatch()
 	return nil
 }
@@ -176,6 +160,59 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 func (h *Hub) Stop() {
 	close(h.stop)
 	<-h.done
+}
+
+// post hands a command to the dispatcher; it gives up once the hub stops.
+func (h *Hub) post(c command) {
+	select {
+	case h.inbox <- c:
+	case <-h.stop:
+	}
+}
+
+// call runs a command on the dispatcher and waits for its reply.
+func (h *Hub) call(c command) reply {
+	c.reply = make(chan reply, 1)
+	select {
+	case h.inbox <- c:
+	case <-h.stop:
+		return reply{err: ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")}
+	}
+	select {
+	case r := <-c.reply:
+		return r
+	case <-h.stop:
+		return reply{err: ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")}
+	}
+}
+
+// command is work for the dispatcher.
+type command struct {
+	msg     []byte // an event from the bus
+	signOut []byte // a sign-out from the bus
+	resync  bool   // the bus may have lost messages
+
+	attach  *sub // a subscription to add (replies when its scope is ready)
+	detach  *sub // a subscription to remove
+	handoff *sub // a subscription done syncing up to its pos (replies)
+
+	ready    *scopeState // the bus subscription and head read of a scope ended
+	head     ecabinet.Position
+	repaired *scopeState // a gap repair's log read ended
+	events   []*ecabinet.Event
+	heads    map[ecabinet.Scope]*scopeState // a poll of the stream heads ended
+	polled   map[ecabinet.Scope]ecabinet.Position
+	err      error
+
+	reply chan reply
+}
+
+// reply answers attach and handoff. For a handoff, behind is the seq the
+// instance has delivered beyond the subscription's pos: the syncer reads up
+// to it from the log and hands off again.
+type reply struct {
+	err    error
+	behind int64
 }
 
 func (h *Hub) dispatch() {
@@ -187,7 +224,7 @@ func (h *Hub) dispatch() {
 		case <-h.stop:
 			return
 		case <-poll.C:
-			h.repairAll()
+			h.pollHeads()
 		case c := <-h.inbox:
 			h.handle(c)
 		}
@@ -205,187 +242,20 @@ func (h *Hub) handle(c command) {
 		h.onEvent(&e)
 	case c.signOut != nil:
 		h.onSignOut(c.signOut)
+	case c.resync:
+		h.pollHeads()
 	case c.attach != nil:
-		c.reply <- h.attach(c.attach)
-	case c.handoff != nil:
-		h.handoff(c.handoff, c.pos)
-		c.reply <- nil
+		h.attach(c.attach, c.reply)
 	case c.detach != nil:
 		h.detach(c.detach)
-	case c.resync:
-		h.repairAll()
-	}
-}
-
-// attach adds a subscription in syncing mode; the first subscription of a
-// scope subscribes the bus and reads the scope's head, so that every event
-// after the head reaches the dispatcher after this point.
-func (h *Hub) attach(s *sub) error {
-	st := h.scopes[s.scope]
-	if st == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := h.bus.Subscribe(ctx, string(s.scope)); err != nil {
-			return err
-		}
-		head, err := h.opts.Log.Head(ctx, s.scope)
-		if err != nil {
-			_ = h.bus.Unsubscribe(ctx, string(s.scope))
-			return err
-		}
-		st = &scopeState{subs: map[*sub]struct{}{}, epoch: head.Epoch, last: head.Seq}
-		h.scopes[s.scope] = st
-		h.opts.Metrics.Scopes.Inc()
-	}
-	s.syncing = true
-	st.subs[s] = struct{}{}
-	return nil
-}
-
-// handoff ends a subscription's sync: pending events after pos are sent, and
-// from now on events go straight to the connection.
-func (h *Hub) handoff(s *sub, pos int64) {
-	st := h.scopes[s.scope]
-	if st == nil {
-		return
-	}
-	if _, ok := st.subs[s]; !ok {
-		return
-	}
-	s.syncing = false
-	for _, e := range s.pending {
-		if e.Seq > pos {
-			s.conn.deliver(e)
-		}
-	}
-	s.pending = nil
-}
-
-func (h *Hub) detach(s *sub) {
-	st := h.scopes[s.scope]
-	if st == nil {
-		return
-	}
-	delete(st.subs, s)
-	if len(st.subs) == 0 {
-		delete(h.scopes, s.scope)
-		h.opts.Metrics.Scopes.Dec()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := h.bus.Unsubscribe(ctx, string(s.scope)); err != nil {
-			h.log.Warn("bus unsubscribe failed", "scope", s.scope, "err", err)
-		}
-	}
-}
-
-// onEvent delivers an event from the bus in order: a duplicate is dropped,
-// a gap is first filled from the log.
-func (h *Hub) onEvent(e *ecabinet.Event) {
-	st := h.scopes[e.Scope]
-	if st == nil {
-		return // no local subscriber (any more)
-	}
-	if e.Epoch != st.epoch && st.epoch != "" {
-		h.resetScope(e.Scope, st)
-		return
-	}
-	if e.Seq <= st.last {
-		h.opts.Metrics.Duplicates.Inc()
-		return
-	}
-	if e.Seq > st.last+1 {
-		h.repair(e.Scope, st) // brings st.last up to at least e.Seq, or leaves it for the poller
-		return
-	}
-	h.deliver(e.Scope, st, e)
-}
-
-// deliver encodes e once and hands it to every subscriber allowed to see it.
-func (h *Hub) deliver(scope ecabinet.Scope, st *scopeState, raw *ecabinet.Event) {
-	frame, err := encodeEvent(raw)
-	if err != nil {
-		h.log.Error("event not encodable", "event", raw.String(), "err", err)
-		return
-	}
-	st.last, st.epoch = raw.Seq, raw.Epoch
-	e := &event{Event: raw, frame: frame}
-	h.opts.Metrics.Events.Inc()
-	for s := range st.subs {
-		if s.syncing {
-			if len(s.pending) >= maxPending {
-				s.conn.closeWith(CloseResume, "behind")
-				continue
-			}
-			s.pending = append(s.pending, e)
-			continue
-		}
-		s.conn.deliver(e)
-	}
-}
-
-// repair delivers every event after the scope's position from the log.
-func (h *Hub) repair(scope ecabinet.Scope, st *scopeState) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		events, err := h.opts.Log.After(ctx, scope, st.last, 1000)
-		if err != nil {
-			h.log.Warn("gap repair failed; the poller will retry", "scope", scope, "err", err)
-			return
-		}
-		if len(events) > 0 && events[0].Epoch != st.epoch && st.epoch != "" {
-			h.resetScope(scope, st)
-			return
-		}
-		for _, e := range events {
-			h.opts.Metrics.Repaired.Inc()
-			h.deliver(scope, st, e)
-		}
-		if len(events) < 1000 {
-			return
-		}
-	}
-}
-
-// repairAll compares every scope with the log's head and repairs what the
-// bus lost; it runs on a timer and after a bus reconnect.
-func (h *Hub) repairAll() {
-	if len(h.scopes) == 0 {
-		return
-	}
-	scopes := make([]ecabinet.Scope, 0, len(h.scopes))
-	for s := range h.scopes {
-		scopes = append(scopes, s)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	heads, err := h.opts.Log.Heads(ctx, scopes)
-	cancel()
-	if err != nil {
-		h.log.Warn("poll of stream heads failed", "err", err)
-		return
-	}
-	for _, scope := range scopes {
-		st, head := h.scopes[scope], heads[scope]
-		switch {
-		case head.Epoch != "" && st.epoch != "" && head.Epoch != st.epoch:
-			h.resetScope(scope, st)
-		case head.Seq > st.last:
-			h.repair(scope, st)
-		}
-	}
-}
-
-// resetScope handles a new epoch (the log was reset): positions of the old
-// one mean nothing, so every subscriber reconnects and gets a snapshot.
-func (h *Hub) resetScope(scope ecabinet.Scope, st *scopeState) {
-	h.log.Warn("event stream epoch changed; subscribers resume", "scope", scope)
-	for s := range st.subs {
-		s.conn.closeWith(CloseResume, "epoch")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if head, err := h.opts.Log.Head(ctx, scope); err == nil {
-		st.epoch, st.last = head.Epoch, head.Seq
+	case c.handoff != nil:
+		c.reply <- h.handoff(c.handoff)
+	case c.ready != nil:
+		h.onReady(c.ready, c.head, c.err)
+	case c.repaired != nil:
+		h.onRepaired(c.repaired, c.events, c.err)
+	case c.heads != nil:
+		h.onHeads(c.heads, c.polled, c.err)
 	}
 }
 
@@ -416,5 +286,27 @@ func (h *Hub) onSignOut(data []byte) {
 		if (so.MemberID != 0 && c.actor.MemberID == so.MemberID) || (so.TokenHash != "" && c.tokenHash == so.TokenHash) {
 			c.closeWith(CloseSignedOut, "signed out")
 		}
+	}
+}
+
+// Draining reports whether the hub refuses new connections.
+func (h *Hub) Draining() bool { return h.draining.Load() }
+
+// Shutdown refuses new connections, closes every connection with 1001 and a
+// retry hint, and waits for their handlers to return or ctx to end.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.draining.Store(true)
+	for c := range h.conns {
+		c.closeWith(CloseGoingAway, retryReason())
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() { h.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

@@ -41,7 +41,7 @@ describe('bodyFeed', () => {
 		const heard: string[] = [];
 		const stop = bodyFeed.listen((event) => heard.push(event));
 		const frame = (seq: number, event: string, data: unknown) =>
-			({ type: 'event', scope: 'body:3', epoch: 'e', seq, event, at: '', data }) as Parameters<ScopeHandlers['event']>[0];
+			({ prev: seq - 1, type: 'event', scope: 'body:3', epoch: 'e', seq, event, at: '', data }) as Parameters<ScopeHandlers['event']>[0];
 		handlers!.event(frame(5, 'ledger.updated', { ledger: { kind: 'meeting', id: 1 } }));
 		handlers!.event(frame(6, 'task.reminder', { notification: { id: 7, subject: 'Nhắc', ref: 'task:2' } }));
 		stop();

@@ -45,7 +45,7 @@ describe('LiveMeeting', () => {
 		await flush();
 		expect(subs).toHaveLength(1);
 		expect(subs[0]).toMatchObject({ scope: 'meeting:4', from: { epoch: 'e1', seq: 41 } });
-		subs[0].handlers.event({ type: 'event', scope: 'meeting:4', epoch: 'e1', seq: 42, event: 'agenda.updated', at: '', data: { agenda: [{ id: 11, status: 'active' }] } });
+		subs[0].handlers.event({ prev: 41, type: 'event', scope: 'meeting:4', epoch: 'e1', seq: 42, event: 'agenda.updated', at: '', data: { agenda: [{ id: 11, status: 'active' }] } });
 		expect(m.state?.agenda[0].id).toBe(11);
 		subs[0].handlers.snapshot(state(90, 12), { epoch: 'e2', seq: 90 });
 		expect(m.state?.agenda[0].id).toBe(12);

@@ -166,6 +166,23 @@ describe('RealtimeClient', () => {
 		expect(server.frames('subscribe')[1]).toMatchObject({ last_seq: 4 });
 	});
 
+	it('resumes from the last contiguous event when the server skipped one', async () => {
+		const rec = new ScopeRecorder();
+		client.subscribe(SCOPE, rec);
+		client.start();
+		await waitFor(() => rec.snapshots === 1);
+		server.publish(SCOPE, 'agenda.updated', 'a');
+		server.publish(SCOPE, 'agenda.updated', 'b', { lost: true });
+		server.publish(SCOPE, 'agenda.updated', 'c'); // prev names b, which never came
+		await waitFor(() => rec.items.includes('c'));
+		await sleep(30);
+		expect(rec.items).toEqual(['a', 'b', 'c']);
+		expect(rec.seqs).toEqual([1, 2, 3]);
+		expect(server.frames('subscribe')).toHaveLength(2);
+		expect(server.frames('subscribe')[1]).toMatchObject({ last_seq: 1 });
+		expect(server.connections).toBe(1); // resumed in place, on the same connection
+	});
+
 	it('asks for the snapshot again when the connection drops before it arrives', async () => {
 		server.publish(SCOPE, 'agenda.updated', 'a');
 		server.withholdSnapshots = true;

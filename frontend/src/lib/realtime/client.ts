@@ -494,9 +494,17 @@ export class RealtimeClient {
 			this.#sendSubscribe(sub);
 			return;
 		}
-		// A duplicate (delivery is at least once). Holes are events filtered
-		// out for this member, not gaps: the server repairs gaps itself.
+		// A duplicate (delivery is at least once).
 		if (frame.seq <= sub.seq) return;
+		// Holes left by filtering are not gaps: prev names the frame the
+		// server sent before this one. When it is not the one held, events
+		// were skipped: resume from the last contiguous one (the server
+		// replays what followed it); frames of the old stream are ignored
+		// until the answer.
+		if (frame.prev !== sub.seq) {
+			this.#sendSubscribe(sub);
+			return;
+		}
 		sub.seq = frame.seq;
 		sub.handlers.event(frame);
 	}

@@ -44,6 +44,8 @@ export interface SubscribedFrame {
 
 export interface EventFrame {
 	type: 'event';
+	/** The seq of the frame of this scope the server sent before this one on this connection. */
+	prev: number;
 	scope: string;
 	epoch: string;
 	seq: number;
@@ -116,7 +118,7 @@ export function parseFrame(text: unknown): ServerFrame | null {
 		case 'subscribed':
 			return isScoped(v) && (v.mode === 'replay' || v.mode === 'snapshot') ? (v as unknown as SubscribedFrame) : null;
 		case 'event':
-			return isScoped(v) && typeof v.event === 'string' ? (v as unknown as EventFrame) : null;
+			return isScoped(v) && typeof v.event === 'string' && Number.isSafeInteger(v.prev) ? (v as unknown as EventFrame) : null;
 		case 'snapshot':
 			return isScoped(v) ? (v as unknown as SnapshotFrame) : null;
 		case 'unsubscribed':

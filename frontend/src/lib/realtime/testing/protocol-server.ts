@@ -22,7 +22,8 @@ interface ScopeLog {
 
 export interface Peer {
 	socket: WebSocket;
-	scopes: Set<string>;
+	/** Per subscribed scope, the seq of the last frame sent (the prev of the next event). */
+	scopes: Map<string, number>;
 }
 
 export type Frame = Record<string, unknown>;
@@ -79,19 +80,35 @@ export class ProtocolServer {
 		return s;
 	}
 
-	/** Appends an event to a scope's log and sends it to subscribed peers, unless it is invisible (filtered). */
-	publish(scope: string, event: string, data: unknown, opts: { visible?: boolean } = {}): number {
+	/**
+	 * Appends an event to a scope's log and sends it to subscribed peers,
+	 * unless it is invisible (filtered). With lost, the frame is counted as
+	 * sent but never arrives (a broken server or proxy): the next event's
+	 * prev then names it.
+	 */
+	publish(scope: string, event: string, data: unknown, opts: { visible?: boolean; lost?: boolean } = {}): number {
 		const s = this.scope(scope);
 		const e: LoggedEvent = { seq: ++s.seq, event, data, at: new Date().toISOString(), visible: opts.visible ?? true };
 		s.log.push(e);
-		if (e.visible) this.#toSubscribers(scope, this.#eventFrame(scope, e));
+		if (!e.visible) return e.seq;
+		for (const p of this.peers) {
+			if (!p.scopes.has(scope)) continue;
+			const frame = this.#eventFrame(scope, e, p);
+			if (!opts.lost) this.#send(p, frame);
+		}
 		return e.seq;
 	}
 
-	/** Sends a logged event again (delivery is at least once). */
+	/** Sends a logged event again, as a duplicate (its prev is the last frame sent; nothing moves). */
 	resend(scope: string, seq: number): void {
-		const e = this.scope(scope).log.find((x) => x.seq === seq);
-		if (e) this.#toSubscribers(scope, this.#eventFrame(scope, e));
+		const s = this.scope(scope);
+		const e = s.log.find((x) => x.seq === seq);
+		if (!e) return;
+		for (const p of this.peers) {
+			const prev = p.scopes.get(scope);
+			if (prev === undefined) continue;
+			this.#send(p, { prev, type: 'event', scope, epoch: s.epoch, seq: e.seq, event: e.event, at: e.at, data: e.data });
+		}
 	}
 
 	/** Resets a scope's log (a restore from backup): a new epoch. */
@@ -122,7 +139,7 @@ export class ProtocolServer {
 
 	#accept(socket: WebSocket): void {
 		this.connections++;
-		const peer: Peer = { socket, scopes: new Set() };
+		const peer: Peer = { socket, scopes: new Map() };
 		this.peers.add(peer);
 		socket.on('close', () => this.peers.delete(peer));
 		socket.on('error', () => this.peers.delete(peer));
@@ -156,24 +173,23 @@ export class ProtocolServer {
 		const s = this.scope(name);
 		const last = typeof f.last_seq === 'number' ? f.last_seq : 0;
 		const replay = f.epoch === s.epoch && last > 0 && last <= s.seq && s.seq - last <= this.replayLimit;
-		peer.scopes.add(name);
 		// In replay mode, `seq` is the client's last_seq; the events after it follow.
 		const seq = replay ? last : s.seq;
+		peer.scopes.set(name, seq);
 		this.#send(peer, { type: 'subscribed', ref: f.ref, scope: name, epoch: s.epoch, seq, mode: replay ? 'replay' : 'snapshot' });
 		if (replay) {
-			for (const e of s.log) if (e.seq > last && e.visible) this.#send(peer, this.#eventFrame(name, e));
+			for (const e of s.log) if (e.seq > last && e.visible) this.#send(peer, this.#eventFrame(name, e, peer));
 		} else if (!this.withholdSnapshots) {
 			const events = s.log.filter((e) => e.visible).map((e) => e.data);
 			this.#send(peer, { type: 'snapshot', scope: name, epoch: s.epoch, seq: s.seq, data: { events } });
 		}
 	}
 
-	#eventFrame(scope: string, e: LoggedEvent): Frame {
-		return { type: 'event', scope, epoch: this.scope(scope).epoch, seq: e.seq, event: e.event, at: e.at, data: e.data };
-	}
-
-	#toSubscribers(scope: string, frame: Frame): void {
-		for (const p of this.peers) if (p.scopes.has(scope)) this.#send(p, frame);
+	/** An event's frame for peer: prev is the last frame of the scope sent to it, which this one now is. */
+	#eventFrame(scope: string, e: LoggedEvent, peer: Peer): Frame {
+		const prev = peer.scopes.get(scope) ?? 0;
+		peer.scopes.set(scope, e.seq);
+		return { prev, type: 'event', scope, epoch: this.scope(scope).epoch, seq: e.seq, event: e.event, at: e.at, data: e.data };
 	}
 
 	#send(peer: Peer, frame: Frame): void {

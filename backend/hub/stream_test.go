@@ -1,0 +1,270 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+)
+
+// FuzzStreamIsContiguous drives a hub over random queue sizes, socket
+// buffers, reader speeds, visibility filters, event counts and starting
+// positions, with events committed while the client replays and reads. It
+// holds the stream guarantee: on every connection each event follows the
+// frame of its scope sent before it (no hole), none is invisible to the
+// member, and over every reconnect (after CloseResume) the client receives
+// each event it may see after its start exactly once.
+func FuzzStreamIsContiguous(f *testing.F) {
+	for seed := range uint64(24) {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		log := newMemLog()
+		h := testHub(t, log, Options{QueueSize: 1 + rnd.IntN(24), ReplayLimit: 100000})
+		scope := ecabinet.MeetingScope(1)
+		actor := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+		if rnd.IntN(3) == 0 {
+			actor.Clearance = ecabinet.ClassSecret
+		}
+		visibilities := []ecabinet.Visibility{ecabinet.Public, {MinClearance: ecabinet.ClassSecret},
+			{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceSecretariat}, {MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceMember(7)}}
+		total, before := 1+rnd.IntN(300), 0
+		before = rnd.IntN(total + 1)
+		for range before {
+			log.append(scope, visibilities[rnd.IntN(len(visibilities))])
+		}
+		c := &fakeClient{h: h, actor: actor, scope: scope, buffer: 1 + rnd.IntN(8),
+			delay: []time.Duration{0, 0, 20 * time.Microsecond, 200 * time.Microsecond}[rnd.IntN(4)]}
+		if before > 0 && rnd.IntN(2) == 0 {
+			c.pos = ecabinet.Position{Epoch: log.epoch, Seq: int64(rnd.IntN(before)) + 1} // resume from a position held
+		}
+		produced := make(chan struct{})
+		go func() {
+			defer close(produced)
+			for range total - before {
+				log.append(scope, visibilities[rnd.IntN(len(visibilities))])
+				if rnd.IntN(4) == 0 {
+					time.Sleep(time.Duration(rnd.IntN(200)) * time.Microsecond)
+				}
+			}
+		}()
+		lastVisible := int64(-1)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err := c.follow(ctx, func(p ecabinet.Position) bool {
+			select {
+			case <-produced:
+			default:
+				return false
+			}
+			if lastVisible < 0 {
+				lastVisible = 0
+				for _, e := range log.events[scope] {
+					if e.VisibleTo(actor) {
+						lastVisible = e.Seq
+					}
+				}
+			}
+			return p.Seq >= lastVisible
+		})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		// From the start (the position first held, or the last snapshot:
+		// a client resuming without a position gets one), every event the
+		// member may see, exactly once; none twice before it either.
+		var want []int64
+		for _, e := range log.events[scope] {
+			if e.Seq > c.start && e.VisibleTo(actor) {
+				want = append(want, e.Seq)
+			}
+		}
+		for _, s := range want {
+			if c.received[s] != 1 {
+				t.Fatalf("seed %d: event #%d received %d times (start %d, position %+v, connections %d, closes %v)", seed, s, c.received[s], c.start, c.pos, c.conns, c.closes)
+			}
+		}
+		for s := range c.received {
+			if !log.events[scope][s-1].VisibleTo(actor) {
+				t.Fatalf("seed %d: event #%d is not for this member", seed, s)
+			}
+		}
+		for s, n := range c.received {
+			if n > 1 {
+				t.Fatalf("seed %d: event #%d received %d times", seed, s, n)
+			}
+		}
+		t.Logf("seed %d: %d events, %d connections, closes %v", seed, len(want), c.conns, c.closes)
+	})
+}
+
+// The dispatcher never waits on the database: while the log read that
+// repairs one scope's gap hangs (a vacuum, a lock, a failover), events of
+// other scopes are delivered; once the read returns, the stuck scope
+// catches up, in order.
+func TestDispatcherNeverWaitsOnTheLog(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{PollInterval: time.Hour})
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	stuck, free := ecabinet.MeetingScope(1), ecabinet.MeetingScope(2)
+	log.append(stuck, ecabinet.Public)
+	log.append(free, ecabinet.Public)
+	follow := func(scope ecabinet.Scope, upTo int64) chan error {
+		c := &fakeClient{h: h, actor: member, scope: scope, buffer: 64}
+		done := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			done <- c.follow(ctx, func(p ecabinet.Position) bool { return p.Seq >= upTo })
+		}()
+		return done
+	}
+	// Both subscribed and live, at seq 1.
+	if err := <-follow(stuck, 1); err != nil {
+		t.Fatal(err)
+	}
+	stuckDone, freeDone := follow(stuck, 4), follow(free, 6)
+	time.Sleep(50 * time.Millisecond) // both connections subscribe and go live
+
+	release := make(chan struct{})
+	log.mu.Lock()
+	log.block[stuck] = release
+	log.skip = func(e *ecabinet.Event) bool { return e.Scope == stuck && e.Seq == 2 } // the bus loses #2
+	log.mu.Unlock()
+	log.append(stuck, ecabinet.Public) // #2, lost
+	log.append(stuck, ecabinet.Public) // #3: a gap, whose repair now hangs
+	for range 5 {
+		log.append(free, ecabinet.Public)
+	}
+	select {
+	case err := <-freeDone:
+		if err != nil {
+			t.Fatalf("the other scope while the repair hangs: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a hanging log read of one scope held every other scope")
+	}
+	select {
+	case err := <-stuckDone:
+		t.Fatalf("the stuck scope went on without its repair: %v", err)
+	default:
+	}
+	log.append(stuck, ecabinet.Public) // #4
+	close(release)
+	if err := <-stuckDone; err != nil {
+		t.Fatalf("the stuck scope after the read returned: %v", err)
+	}
+}
+
+// wireFrame is what the tests read of a server frame.
+type wireFrame struct {
+	Type, Code, Mode string
+	Seq              int64
+}
+
+// drain returns what the server wrote on sock until it closed it (or the
+// time is up), in order.
+func drain(t *testing.T, sock *fakeSocket, within time.Duration) []wireMsg {
+	t.Helper()
+	var out []wireMsg
+	deadline := time.After(within)
+	for {
+		select {
+		case m := <-sock.wire:
+			out = append(out, m)
+			if m.code != 0 {
+				return out
+			}
+		case <-deadline:
+			return out
+		}
+	}
+}
+
+// Once a connection's queue overflows, nothing more is written to it but
+// the close, whose reason gives the last seq written per scope: exactly
+// the last event the client received.
+func TestOverflowWritesOnlyTheClose(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{QueueSize: 4})
+	scope := ecabinet.MeetingScope(3)
+	log.append(scope, ecabinet.Public)
+	c := &fakeClient{h: h, actor: ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}, scope: scope, buffer: 2}
+	sock := c.connect()
+	defer sock.Close()
+	// The client reads nothing while 50 events are committed.
+	time.Sleep(50 * time.Millisecond)
+	for range 50 {
+		log.append(scope, ecabinet.Public)
+	}
+	msgs := drain(t, sock, 5*time.Second)
+	last := msgs[len(msgs)-1]
+	if last.code != CloseResume {
+		t.Fatalf("the connection was not closed with %d: last message %+v", CloseResume, last)
+	}
+	var lastSeq int64
+	for _, m := range msgs[:len(msgs)-1] {
+		var f wireFrame
+		if err := json.Unmarshal(m.data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == "event" || f.Type == "snapshot" {
+			lastSeq = f.Seq
+		}
+	}
+	if want := fmt.Sprintf("behind %s=%d", scope, lastSeq); last.reason != want {
+		t.Fatalf("close reason %q, want %q", last.reason, want)
+	}
+	if lastSeq >= 51 {
+		t.Fatalf("the client got everything (#%d): the queue never overflowed", lastSeq)
+	}
+	select {
+	case m := <-sock.wire:
+		t.Fatalf("written after the close: %+v", m)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// A connection that subscribes again and again gets a snapshot (a read of
+// the database) for the first subscribeBurst only; the others are refused
+// with rate_limited at no cost. (Before, 2,000 subscribes gave 2,000
+// snapshots.)
+func TestRepeatedSubscribesAreBounded(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{QueueSize: 1024})
+	scope := ecabinet.MeetingScope(4)
+	log.append(scope, ecabinet.Public)
+	sock := newFakeSocket(4096)
+	defer sock.Close()
+	go h.serve(sock, ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}, "")
+	frame, _ := json.Marshal(ClientFrame{Type: "subscribe", Scope: scope})
+	const n = 200
+	for range n {
+		sock.in <- frame
+	}
+	snapshots, refused := 0, 0
+	deadline := time.After(10 * time.Second)
+	for snapshots+refused < n {
+		select {
+		case m := <-sock.wire:
+			var f wireFrame
+			_ = json.Unmarshal(m.data, &f)
+			switch {
+			case f.Type == "snapshot":
+				snapshots++
+			case f.Type == "error" && f.Code == ecabinet.ERATELIMITED:
+				refused++
+			}
+		case <-deadline:
+			t.Fatalf("%d snapshots and %d refusals of %d subscribes", snapshots, refused, n)
+		}
+	}
+	if snapshots > subscribeBurst+2 {
+		t.Fatalf("%d snapshots for %d subscribes sent at once", snapshots, n)
+	}
+}
