@@ -119,6 +119,9 @@ func (f *floor) serve(ws *fws.Conn) {
 }
 
 type eventFrame struct {
+	// Prev is the same for every subscriber: each got every event after
+	// the seq it subscribed at (the floor filters nothing).
+	Prev  int64           `json:"prev"`
 	Type  string          `json:"type"`
 	Scope string          `json:"scope"`
 	Epoch string          `json:"epoch"`
@@ -137,7 +140,7 @@ func (f *floor) publish(c *fiber.Ctx) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	frame, err := json.Marshal(eventFrame{Type: "event", Scope: name, Epoch: "floor", Seq: s.seq, Event: "agenda.updated",
+	frame, err := json.Marshal(eventFrame{Prev: s.seq - 1, Type: "event", Scope: name, Epoch: "floor", Seq: s.seq, Event: "agenda.updated",
 		At: time.Now().UTC(), Data: append(json.RawMessage(nil), c.Body()...)})
 	if err != nil {
 		return err
