@@ -362,6 +362,15 @@ export const en: Messages = {
 		end: (name: string) => `End ${name}’s turn`,
 	},
 
+	roomAlerts: {
+		started: (meeting: string) => `The session “${meeting}” has opened.`,
+		item: (meeting: string, item: string) => `The session “${meeting}” moves on to: ${item}`,
+		floor: (meeting: string) => `You have the floor (session “${meeting}”).`,
+		adjourned: (meeting: string) => `The session “${meeting}” is paused.`,
+		resumed: (meeting: string) => `The session “${meeting}” resumes.`,
+		closed: (meeting: string) => `The session “${meeting}” has closed.`
+	},
+
 	votes: {
 		title: 'Votes',
 		open: 'Open a vote',

@@ -363,6 +363,15 @@ export const vi = {
 		end: (name: string) => `Kết thúc lượt của ${name}`,
 	},
 
+	roomAlerts: {
+		started: (meeting: string) => `Phiên họp “${meeting}” đã khai mạc.`,
+		item: (meeting: string, item: string) => `Phiên họp “${meeting}” chuyển sang nội dung: ${item}`,
+		floor: (meeting: string) => `Bạn được mời phát biểu (phiên họp “${meeting}”).`,
+		adjourned: (meeting: string) => `Phiên họp “${meeting}” tạm dừng.`,
+		resumed: (meeting: string) => `Phiên họp “${meeting}” tiếp tục.`,
+		closed: (meeting: string) => `Phiên họp “${meeting}” đã bế mạc.`
+	},
+
 	votes: {
 		title: 'Biểu quyết',
 		open: 'Mở biểu quyết',
