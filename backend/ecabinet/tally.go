@@ -4,7 +4,7 @@ package ecabinet
 const (
 	OptionAgree    = "agree"    // tán thành / đồng ý
 	OptionDisagree = "disagree" // không tán thành / không đồng ý
-	OptionAbstain  = "abstain"  // không biểu quyết
+	OptionAbstain  = "abstain"  // bỏ phiếu trắng
 	OptionOther    = "other"    // ý kiến khác (ballots)
 )
 

@@ -97,6 +97,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/meetings/:id/votes", access: signedIn, tag: "votes", summary: "A session's votes (results once closed)", out: []*ecabinet.Vote{}, handler: withMeeting(s.listVotes)},
 		{method: "POST", path: "/api/v1/meetings/:id/votes", access: presiding, tag: "votes", summary: "Open a vote on an agenda item", in: ecabinet.VoteInput{}, out: ecabinet.Vote{}, status: 201, handler: withMeeting(s.openVote)},
 		{method: "GET", path: "/api/v1/votes/:id", access: signedIn, tag: "votes", summary: "One vote", out: ecabinet.Vote{}, handler: withID(s.getVote)},
+		{method: "GET", path: "/api/v1/votes/:id/turnout", access: presiding, tag: "votes", summary: "Who may vote, who has voted and who has not, by member (never a choice; the chair and the secretariat)", out: ecabinet.VoteTurnout{}, handler: withID(s.voteTurnout)},
 		{method: "POST", path: "/api/v1/votes/:id/cast", access: participants, tag: "votes", summary: "Cast the caller's vote (Idempotency-Key)", in: castRequest{}, out: ecabinet.Vote{}, handler: withID(s.castVote)},
 		{method: "POST", path: "/api/v1/votes/:id/cast/:member", access: secretariat, tag: "votes", summary: "Record a voting deputy's vote for the absent member", in: castRequest{}, out: ecabinet.Vote{}, handler: withID(s.castForDeputy)},
 		{method: "POST", path: "/api/v1/votes/:id/close", access: presiding, tag: "votes", summary: "Close a vote and compute its result", out: ecabinet.Vote{}, handler: withID(s.closeVote)},

@@ -60,4 +60,40 @@ test('the floor, the next item and a pause reach the member in the reader', asyn
 	await alert(member, 'tiếp tục').waitFor();
 });
 
+test('the secretariat sees who has voted by name, and closing with members still to vote names them first', async () => {
+	await secretariat.goto(path());
+	await secretariat.getByLabel('Nội dung biểu quyết').fill('Thông qua dự án Luật Đất đai (sửa đổi)');
+	await secretariat.getByLabel('Bỏ phiếu kín').check();
+	await secretariat.getByRole('button', { name: 'Mở biểu quyết' }).click();
+	const dialog = member.getByRole('dialog', { name: 'Biểu quyết' });
+	await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
+	await dialog.waitFor({ state: 'hidden' });
+
+	const vote = (await ok(await fx.sec('GET', `${path()}/votes`))).at(-1);
+	const name = (id) => fx.members.find((m) => m.id === id).full_name;
+	const missing = vote.entitled.filter((id) => id !== fx.memberId);
+	const turnout = secretariat.getByTestId('vote-turnout');
+	await turnout.getByRole('heading', { name: 'Đã biểu quyết (1)' }).waitFor();
+	await turnout.getByRole('heading', { name: `Chưa biểu quyết (${missing.length})` }).waitFor();
+	await turnout.getByRole('listitem').filter({ hasText: name(fx.memberId) }).waitFor();
+	assert.equal(await turnout.getByText('Tán thành').count(), 0, 'no choice is shown');
+	await screenshot(secretariat, 'vote-turnout');
+
+	await secretariat.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+	const confirm = secretariat.getByRole('dialog', { name: 'Kết thúc biểu quyết khi còn thành viên chưa biểu quyết?' });
+	await confirm.getByText(`${missing.length} thành viên có quyền biểu quyết chưa biểu quyết.`, { exact: false }).waitFor();
+	await confirm.getByRole('listitem').filter({ hasText: name(missing[0]) }).waitFor();
+	await screenshot(secretariat, 'vote-close-confirm');
+	await confirm.getByRole('button', { name: 'Hủy' }).click();
+	await confirm.waitFor({ state: 'hidden' });
+	assert.equal((await ok(await fx.sec('GET', `/votes/${vote.id}`))).status, 'open', 'cancelling leaves the vote open');
+
+	await secretariat.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+	await confirm.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+	const result = secretariat.getByTestId('vote-result').first();
+	await result.getByRole('row', { name: `Không tham gia biểu quyết ${missing.length}` }).waitFor();
+	await result.getByText(`${vote.entitled.length} thành viên có quyền biểu quyết`, { exact: false }).waitFor();
+	await screenshot(secretariat, 'vote-result-secretariat');
+});
+
 test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

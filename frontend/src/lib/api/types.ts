@@ -241,6 +241,14 @@ export interface Tally {
 	tie_broken_by_chair: boolean;
 }
 
+/** Who may vote, who has voted and who has not (GET /votes/{id}/turnout). */
+export interface VoteTurnout {
+	vote_id: number;
+	entitled: number[];
+	voted: number[];
+	not_voted: number[];
+}
+
 export interface Vote {
 	id: number;
 	meeting_id: number;
