@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { lowContrastText, overflowsSideways, smallTargets, unlabelledControls } from '../audit.mjs';
-import { apiAs, assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
+import { apiAs, assertNoViolations, confirmInApp, newSession, ok, openBrowser, refuseBrowserDialogs, screenshot, signIn } from '../browser.mjs';
 import { closedMeeting, openBallot } from '../fixtures.mjs';
 
 // Follow-up of sessions: the secretariat publishes a conclusion notice and
@@ -15,7 +15,7 @@ before(async () => {
 	fx = await closedMeeting('Phiên họp Chính phủ thường kỳ tháng 11 năm 2026');
 	b = await openBrowser();
 	sec = b.page;
-	sec.on('dialog', (d) => d.accept());
+	refuseBrowserDialogs(sec, b.violations);
 	lead = (await newSession(b.browser, b.violations)).page;
 	await signIn(sec, 'secretary1');
 	await signIn(lead, 'member05');
@@ -43,6 +43,7 @@ test('the secretariat drafts and publishes the conclusion notice of a closed ses
 	const member = await apiAs('member05');
 	assert.equal((await member('GET', `/meetings/${fx.meeting.id}/conclusion`)).status, 404);
 	await sec.getByRole('button', { name: 'Ban hành thông báo' }).click();
+	await confirmInApp(sec, 'Ban hành thông báo kết luận?', 'Ban hành thông báo');
 	await sec.getByTestId('conclusion').getByText('Đã ban hành').waitFor();
 	await audit(sec, 'conclusion');
 	await screenshot(sec, 'conclusion');

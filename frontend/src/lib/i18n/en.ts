@@ -347,7 +347,9 @@ export const en: Messages = {
 		},
 		overrideReason: 'Reason to proceed without quorum',
 		overrideHint: 'The chair may open or resume the session without quorum, giving a reason.',
-		confirmClose: 'Close the session? It cannot be changed afterwards.'
+		confirmClose: { title: 'Close the session?', message: 'A closed session cannot be reopened: no more votes, attendance or agenda changes.' },
+		confirmPublish: { title: 'Publish the session?', message: 'The invitees will see the session, its agenda and documents at once.' },
+		startNeedsQuorum: (present: number, required: number) => `Cannot open yet: ${present} members present, ${required} needed. Record more attendance, or the chair opens it with a reason.`
 	},
 
 	speakers: {
@@ -452,7 +454,7 @@ export const en: Messages = {
 		allVoting: 'Every member with a voting right',
 		saveDraft: 'Save the draft',
 		send: 'Send to the members',
-		sendConfirm: 'Send the ballot? Its content cannot be changed afterwards.',
+		sendConfirm: { title: 'Send the ballot?', message: 'The recipients are told at once. Its content cannot be changed afterwards.' },
 		remind: 'Remind those who have not answered',
 		reminded: (n: number) => `${n} members reminded.`,
 		closeEarly: 'Close early',
@@ -595,9 +597,9 @@ export const en: Messages = {
 		save: 'Save the draft',
 		saved: 'Draft saved.',
 		remove: 'Delete the draft',
-		removeConfirm: 'Delete the draft conclusion notice?',
+		removeConfirm: { title: 'Delete the draft conclusion notice?', message: 'The draft is deleted for good; a new one can be written.' },
 		publish: 'Publish the notice',
-		publishConfirm: 'Publish the conclusion notice to the session’s invitees? It cannot be changed afterwards.',
+		publishConfirm: { title: 'Publish the conclusion notice?', message: 'The notice goes to the session’s invitees. It cannot be changed afterwards.' },
 		none: 'This session has no conclusion notice.',
 		notYet: 'The conclusion notice will be here once published.',
 		notClosed: 'The conclusion notice is drafted once the session has closed.',

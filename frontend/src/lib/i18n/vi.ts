@@ -348,7 +348,9 @@ export const vi = {
 		},
 		overrideReason: 'Lý do tiến hành khi chưa đủ túc số',
 		overrideHint: 'Chủ tọa có thể quyết định khai mạc hoặc tiếp tục phiên họp khi chưa đủ túc số, kèm lý do.',
-		confirmClose: 'Bế mạc phiên họp? Sau khi bế mạc không thể thay đổi.'
+		confirmClose: { title: 'Bế mạc phiên họp?', message: 'Sau khi bế mạc, phiên họp không thể mở lại: không còn biểu quyết, điểm danh hay thay đổi chương trình.' },
+		confirmPublish: { title: 'Phát hành phiên họp?', message: 'Thành phần được mời sẽ thấy ngay phiên họp, chương trình và tài liệu.' },
+		startNeedsQuorum: (present: number, required: number) => `Chưa khai mạc được: mới có ${present} thành viên có mặt, cần ${required}. Điểm danh thêm, hoặc Chủ tọa quyết định khai mạc kèm lý do.`
 	},
 
 	speakers: {
@@ -449,7 +451,7 @@ export const vi = {
 		allVoting: 'Tất cả thành viên Chính phủ có quyền biểu quyết',
 		saveDraft: 'Lưu bản nháp',
 		send: 'Gửi phiếu đến thành viên',
-		sendConfirm: 'Gửi phiếu? Sau khi gửi không thể sửa nội dung.',
+		sendConfirm: { title: 'Gửi phiếu lấy ý kiến?', message: 'Thành viên nhận phiếu được thông báo ngay. Sau khi gửi không thể sửa nội dung phiếu.' },
 		remind: 'Nhắc thành viên chưa trả lời',
 		reminded: (n: number) => `Đã nhắc ${n} thành viên.`,
 		closeEarly: 'Kết thúc sớm',
@@ -593,9 +595,9 @@ export const vi = {
 		save: 'Lưu bản nháp',
 		saved: 'Đã lưu bản nháp.',
 		remove: 'Xóa bản nháp',
-		removeConfirm: 'Xóa bản nháp thông báo kết luận?',
+		removeConfirm: { title: 'Xóa bản nháp thông báo kết luận?', message: 'Bản nháp bị xóa hẳn; có thể soạn lại từ đầu.' },
 		publish: 'Ban hành thông báo',
-		publishConfirm: 'Ban hành thông báo kết luận đến thành phần dự họp? Sau khi ban hành không thể sửa.',
+		publishConfirm: { title: 'Ban hành thông báo kết luận?', message: 'Thông báo được gửi đến thành phần dự họp. Sau khi ban hành không thể sửa.' },
 		none: 'Phiên họp này chưa có thông báo kết luận.',
 		notYet: 'Thông báo kết luận sẽ có tại đây khi được ban hành.',
 		notClosed: 'Thông báo kết luận được soạn sau khi phiên họp kết thúc.',
