@@ -15,6 +15,9 @@ const (
 	EventMeetingUpdated    = "meeting.updated"
 	EventAgendaUpdated     = "agenda.updated"
 	EventAttendanceUpdated = "attendance.updated"
+	// EventAttendanceBatch carries several attendance rows changed at once
+	// and the quorum after them: {"attendance": [Attendance…], "quorum": Quorum}.
+	EventAttendanceBatch = "attendance.batch"
 	EventSpeakersUpdated   = "speakers.updated"
 	EventDocumentUpdated   = "document.updated"
 	EventDocumentRemoved   = "document.removed"

@@ -84,6 +84,7 @@ func (s *Server) routeTable() []route {
 		// Attendance and quorum.
 		{method: "GET", path: "/api/v1/meetings/:id/attendance", access: signedIn, tag: "attendance", summary: "Attendance of every invitee and the live quorum", out: attendanceResponse{}, handler: withMeeting(s.getAttendance)},
 		{method: "POST", path: "/api/v1/meetings/:id/attendance/check-in", access: signedIn, tag: "attendance", summary: "Check in (the caller is present)", out: attendanceOne{}, handler: withMeeting(s.checkIn)},
+		{method: "POST", path: "/api/v1/meetings/:id/attendance/batch", access: secretariat, tag: "attendance", summary: "Record several invitees present, or absent with one reason, at once (all or nothing, one event)", in: ecabinet.AttendanceBatchInput{}, out: attendanceResponse{}, handler: withMeeting(s.setAttendanceBatch)},
 		{method: "PUT", path: "/api/v1/meetings/:id/attendance/:member", access: signedIn, tag: "attendance", summary: "Record presence, absence (with reason) or a deputy", in: ecabinet.AttendanceInput{}, out: attendanceOne{}, handler: withMeeting(s.setAttendance)},
 
 		// Speaking queue.

@@ -96,4 +96,55 @@ test('the secretariat sees who has voted by name, and closing with members still
 	await screenshot(secretariat, 'vote-result-secretariat');
 });
 
+test('attendance is one tap from the live screen: several marked present at once, absences with a reason, seen by the chair', async () => {
+	const room = await liveMeeting({ title: 'Phiên họp chuyên đề về điểm danh', start: false });
+	const id = room.meeting.id;
+	for (const m of room.meeting.invitees) await ok(await room.sec('PUT', `/meetings/${id}/attendance/${m}`, { status: 'expected' }));
+	const name = (m) => room.members.find((x) => x.id === m).full_name;
+	const [away1, away2] = room.meeting.invitees.slice(-2);
+	const total = room.meeting.invitees.length;
+
+	for (const viewport of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
+		await secretariat.setViewportSize(viewport);
+		await secretariat.goto(`/meetings/${id}`);
+		await secretariat.getByRole('button', { name: `Điểm danh 0/${total}` }).click();
+		const board = secretariat.getByRole('region', { name: 'Điểm danh' });
+		await secretariat.waitForFunction(() => {
+			const r = document.getElementById('attendance').getBoundingClientRect();
+			return r.top > -2 && r.top < innerHeight / 2;
+		});
+		await board.getByRole('button', { name: `Chọn ${total} người chưa điểm danh` }).waitFor();
+		await screenshot(secretariat, `attendance-${viewport.width}`);
+	}
+	await secretariat.setViewportSize({ width: 1024, height: 768 });
+	const board = secretariat.getByRole('region', { name: 'Điểm danh' });
+	await board.getByRole('button', { name: `Chọn ${total} người chưa điểm danh` }).click();
+	await board.getByRole('checkbox', { name: `Chọn ${name(away1)}` }).uncheck();
+	await board.getByRole('checkbox', { name: `Chọn ${name(away2)}` }).uncheck();
+	await board.getByRole('button', { name: `Ghi nhận ${total - 2} người có mặt` }).click();
+	await secretariat.getByRole('button', { name: `Điểm danh ${total - 2}/${total}` }).waitFor();
+	await secretariat.getByRole('status', { name: 'Túc số' }).getByText('Đủ túc số').waitFor();
+
+	await board.getByRole('checkbox', { name: `Chọn ${name(away1)}` }).check();
+	await board.getByRole('checkbox', { name: `Chọn ${name(away2)}` }).check();
+	await board.getByLabel('Lý do vắng').fill('Công tác nước ngoài');
+	await board.getByRole('button', { name: 'Ghi nhận 2 người vắng' }).click();
+	await board.getByRole('button', { name: 'Ghi nhận 2 người vắng' }).waitFor({ state: 'hidden' });
+	const att = await ok(await room.sec('GET', `/meetings/${id}/attendance`));
+	assert.equal(att.quorum.present, total - 2);
+	assert.deepEqual(
+		att.attendance.filter((a) => a.status === 'absent').map((a) => [a.member_id, a.absence_reason]).sort(),
+		[[away1, 'Công tác nước ngoài'], [away2, 'Công tác nước ngoài']].sort()
+	);
+
+	const chair = (await newSession(b.browser, b.violations)).page;
+	await signIn(chair, 'chair');
+	await chair.goto(`/meetings/${id}`);
+	await chair.getByRole('button', { name: `Điểm danh ${total - 2}/${total}` }).click();
+	const absences = chair.getByRole('region', { name: 'Vắng mặt và dự thay' });
+	await absences.getByRole('listitem').filter({ hasText: name(away1) }).filter({ hasText: 'Công tác nước ngoài' }).waitFor();
+	await screenshot(chair, 'absences-chair');
+	await chair.context().close();
+});
+
 test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

@@ -324,6 +324,18 @@ export const en: Messages = {
 		record: 'Record',
 		markPresent: (name: string) => `Record ${name} as present`,
 		more: (name: string) => `Absent / Deputy attends: ${name}`,
+		batchTitle: 'Record several members at once',
+		pick: (name: string) => `Select ${name}`,
+		pickWaiting: (n: number) => `Select the ${n} not checked in`,
+		markPicked: (n: number) => `Record ${n} present`,
+		absentPicked: (n: number) => `Record ${n} absent`,
+		unpick: 'Clear selection',
+		open: (present: number, total: number) => `Attendance ${present}/${total}`,
+		absences: 'Absent and represented',
+		noAbsence: 'No member is absent.',
+		notYet: (n: number) => `Not checked in (${n})`,
+		noReason: 'no reason given',
+		otherShort: 'Absent / deputy',
 		counts: (present: number, total: number) => `${present}/${total} present`
 	},
 

@@ -325,6 +325,18 @@ export const vi = {
 		record: 'Ghi nhận',
 		markPresent: (name: string) => `Ghi nhận ${name} có mặt`,
 		more: (name: string) => `Vắng / Cử người dự thay: ${name}`,
+		batchTitle: 'Ghi nhận nhiều thành viên cùng lúc',
+		pick: (name: string) => `Chọn ${name}`,
+		pickWaiting: (n: number) => `Chọn ${n} người chưa điểm danh`,
+		markPicked: (n: number) => `Ghi nhận ${n} người có mặt`,
+		absentPicked: (n: number) => `Ghi nhận ${n} người vắng`,
+		unpick: 'Bỏ chọn',
+		open: (present: number, total: number) => `Điểm danh ${present}/${total}`,
+		absences: 'Vắng mặt và dự thay',
+		noAbsence: 'Không có thành viên vắng mặt.',
+		notYet: (n: number) => `Chưa điểm danh (${n})`,
+		noReason: 'chưa nêu lý do',
+		otherShort: 'Vắng / dự thay',
 		counts: (present: number, total: number) => `${present}/${total} có mặt`
 	},
 
