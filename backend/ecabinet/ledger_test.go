@@ -290,3 +290,27 @@ func TestMeetingTimeByHand(t *testing.T) {
 		t.Fatalf("April %+v", p)
 	}
 }
+
+// An item taken up again counts every span of its discussion, the earlier
+// ones and the last, and says how many there were.
+func TestMeetingTimeCountsEverySpan(t *testing.T) {
+	items := []ecabinet.ItemFact{
+		{ID: 1, Position: 1, Title: "Luật Đất đai", Status: ecabinet.ItemDone, PlannedMinutes: 60,
+			Earlier:   []ecabinet.Span{{StartedAt: at("2026-03-12T02:00:00Z"), EndedAt: at("2026-03-12T02:30:00Z")}},
+			StartedAt: ptr(at("2026-03-12T03:00:00Z")), EndedAt: ptr(at("2026-03-12T03:12:30Z"))},
+		// Taken up again and still under discussion: not counted yet.
+		{ID: 2, Position: 2, Title: "Đầu tư công", Status: ecabinet.ItemActive, PlannedMinutes: 30,
+			Earlier:   []ecabinet.Span{{StartedAt: at("2026-03-12T02:30:00Z"), EndedAt: at("2026-03-12T03:00:00Z")}},
+			StartedAt: ptr(at("2026-03-12T03:12:30Z"))},
+	}
+	tl := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items, 30)
+	if it := tl.Items[0]; !it.Counted || *it.ActualMinutes != 42.5 || it.Spans != 2 || *it.SavingMinutes != 17.5 {
+		t.Fatalf("item taken up twice: %+v", it)
+	}
+	if it := tl.Items[1]; it.Counted || it.Spans != 2 {
+		t.Fatalf("item under discussion again: %+v", it)
+	}
+	if tl.Totals.ActualMinutes != 42.5 || tl.Totals.PlannedMinutes != 60 {
+		t.Fatalf("totals %+v", tl.Totals)
+	}
+}

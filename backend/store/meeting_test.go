@@ -428,3 +428,55 @@ func TestAttendanceBatch(t *testing.T) {
 		}
 	})
 }
+
+// The secretariat goes back to an item already discussed: it becomes the
+// active one again and its time ledger counts both discussions.
+func TestGoBackToADoneItem(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		clock := setClock(db, time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC))
+		f := newFixture(t, db)
+		svc := store.NewMeetingService(db)
+		sec, member := f.as(ecabinet.RoleSecretary), f.as(ecabinet.RoleMember)
+		m, _ := svc.CreateMeeting(sec, meetingInput())
+		_, _ = svc.AddItem(sec, m.ID, item("Luật Đất đai", 60))
+		ag, _ := svc.AddItem(sec, m.ID, item("Đầu tư công", 30))
+		_, _ = svc.Transition(sec, m.ID, ecabinet.ActionPublish, nil)
+		if _, err := svc.Transition(f.as(ecabinet.RoleChair), m.ID, ecabinet.ActionStart, &ecabinet.OverrideInput{Reason: "thử"}); err != nil {
+			t.Fatal(err)
+		}
+		first, second := ag[0].ID, ag[1].ID
+		sp, _ := svc.RequestFloor(member, m.ID, first)
+		if _, err := svc.GiveFloor(sec, m.ID, first, sp[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		clock.add(20 * time.Minute)
+		if _, err := svc.NextItem(sec, m.ID); err != nil { // the first done after 20 minutes
+			t.Fatal(err)
+		}
+		// Moving on ends the turn of whoever was speaking on it.
+		if sp, _ = svc.Speakers(sec, m.ID, first); sp[0].Status != ecabinet.SpeakerDone || sp[0].EndedAt == nil {
+			t.Fatalf("the turn outlived its item: %+v", sp[0])
+		}
+		clock.add(10 * time.Minute)
+		_, err := svc.ActivateItem(member, m.ID, first)
+		wantCode(t, err, ecabinet.EFORBIDDEN)
+		got, err := svc.ActivateItem(sec, m.ID, first)
+		if err != nil || got[0].Status != ecabinet.ItemActive || got[1].Status != ecabinet.ItemDone {
+			t.Fatalf("back to the first: %+v %v", got, err)
+		}
+		_, err = svc.ActivateItem(sec, m.ID, first)
+		wantCode(t, err, ecabinet.ECONFLICT) // already active
+		clock.add(5 * time.Minute)
+		if _, err := svc.Transition(sec, m.ID, ecabinet.ActionClose, nil); err != nil {
+			t.Fatal(err)
+		}
+		led, err := store.NewLedgerService(db).MeetingLedger(sec, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one, two := led.Time.Items[0], led.Time.Items[1]
+		if one.ItemID != first || one.Spans != 2 || *one.ActualMinutes != 25 || two.ItemID != second || two.Spans != 1 || *two.ActualMinutes != 10 {
+			t.Fatalf("time ledger %+v %+v", one, two)
+		}
+	})
+}

@@ -147,4 +147,34 @@ test('attendance is one tap from the live screen: several marked present at once
 	await chair.context().close();
 });
 
+test('the secretariat goes back to a finished item, kept as a second span, and a speaker’s time runs down for the speaker and the secretariat', async () => {
+	await secretariat.goto(path());
+	await secretariat.getByRole('button', { name: `Thảo luận lại “${AGENDA[0]}”` }).click();
+	await secretariat.getByTestId('current-item').filter({ hasText: AGENDA[0] }).waitFor();
+	await alert(member, `chuyển sang nội dung: ${AGENDA[0]}`).waitFor();
+
+	// The member asks for the floor from the session and is given it; back in the reader, the time runs down.
+	const asked = await ok(await (await apiAs('member06'))('POST', `${path()}/agenda/${fx.agenda[0].id}/speakers`));
+	const mine = asked.find((s) => s.member_id === fx.memberId && s.status === 'waiting');
+	const speaker = fx.members.find((m) => m.id === fx.memberId).full_name;
+	await secretariat.getByRole('button', { name: `Mời ${speaker} phát biểu` }).click();
+	const clock = alert(member, 'Bạn được mời phát biểu').getByRole('timer');
+	await clock.filter({ hasText: /^Còn [45]:\d\d$/ }).waitFor();
+	const first = await clock.textContent();
+	await member.waitForFunction((t) => document.querySelector('[data-testid="room-alert"] [role="timer"]')?.textContent.trim() !== t, first.trim());
+	const secClock = secretariat.getByRole('listitem').filter({ hasText: speaker }).getByRole('timer');
+	await secClock.filter({ hasText: /^Còn [45]:\d\d$/ }).waitFor();
+	await screenshot(member, 'reader-floor-clock');
+	await screenshot(secretariat, 'secretariat-speaking-clock');
+	await ok(await fx.sec('POST', `${path()}/agenda/${fx.agenda[0].id}/speakers/${mine.id}/end`));
+	await alert(member, 'Bạn được mời phát biểu').waitFor({ state: 'hidden' });
+
+	await secretariat.getByRole('button', { name: 'Chuyển nội dung tiếp theo' }).click();
+	await secretariat.getByTestId('current-item').filter({ hasText: AGENDA[2] }).waitFor();
+	const ledger = await ok(await fx.sec('GET', `/ledger/meetings/${fx.meeting.id}`));
+	const item = ledger.time.items.find((it) => it.item_id === fx.agenda[0].id);
+	assert.equal(item.spans, 2, 'both discussions of the item are kept');
+	assert.equal(item.counted, true);
+});
+
 test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

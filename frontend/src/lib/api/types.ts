@@ -52,6 +52,7 @@ export interface BodySettings {
 	target_time_saving_pc: number;
 	task_reminder_days_before: number;
 	task_reminder_days_after: number;
+	speaking_minutes: number;
 	timezone: string;
 }
 
@@ -287,6 +288,8 @@ export interface MeetingState {
 	votes: Vote[];
 	epoch: string;
 	seq: number;
+	/** When the server read the state, by its clock (speaking time counts from it). */
+	server_time?: string;
 }
 
 // --- Written ballots -----------------------------------------------------------

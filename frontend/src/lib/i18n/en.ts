@@ -152,6 +152,7 @@ export const en: Messages = {
 			sheet_weight_mg: 'Weight of one A4 sheet (mg)',
 			ballot_pages: 'Pages of one paper ballot',
 			target_time_saving_pc: 'Target: sessions shorter by (%)',
+			speaking_minutes: 'Time of one speaking turn (minutes; 0: no limit)',
 			timezone: 'Time zone'
 		},
 		hints: {
@@ -233,6 +234,8 @@ export const en: Messages = {
 		presenter: 'Presented by',
 		next: 'Next item',
 		activate: 'Discuss this item',
+		reopen: 'Discuss again',
+		reopenItem: (title: string) => `Discuss “${title}” again`,
 		defer: 'Defer the item',
 		addTitle: 'Add an item',
 		itemTitle: 'Item title',
@@ -374,6 +377,8 @@ export const en: Messages = {
 		speakingNow: 'Speaking',
 		give: (name: string) => `Give the floor to ${name}`,
 		end: (name: string) => `End ${name}’s turn`,
+		left: (clock: string) => `${clock} left`,
+		over: (clock: string) => `${clock} over time`,
 	},
 
 	roomAlerts: {

@@ -153,6 +153,7 @@ export const vi = {
 			sheet_weight_mg: 'Khối lượng một tờ A4 (mg)',
 			ballot_pages: 'Số trang của một phiếu giấy',
 			target_time_saving_pc: 'Mục tiêu rút ngắn thời gian họp (%)',
+			speaking_minutes: 'Thời gian mỗi lượt phát biểu (phút; 0: không giới hạn)',
 			timezone: 'Múi giờ'
 		},
 		hints: {
@@ -234,6 +235,8 @@ export const vi = {
 		presenter: 'Trình bày',
 		next: 'Chuyển nội dung tiếp theo',
 		activate: 'Thảo luận nội dung này',
+		reopen: 'Thảo luận lại',
+		reopenItem: (title: string) => `Thảo luận lại “${title}”`,
 		defer: 'Hoãn nội dung',
 		addTitle: 'Thêm nội dung',
 		itemTitle: 'Tên nội dung',
@@ -375,6 +378,8 @@ export const vi = {
 		speakingNow: 'Đang phát biểu',
 		give: (name: string) => `Mời ${name} phát biểu`,
 		end: (name: string) => `Kết thúc lượt của ${name}`,
+		left: (clock: string) => `Còn ${clock}`,
+		over: (clock: string) => `Quá giờ ${clock}`,
 	},
 
 	roomAlerts: {
