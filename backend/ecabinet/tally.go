@@ -12,6 +12,9 @@ const (
 const (
 	OutcomePassed = "passed"
 	OutcomeFailed = "failed"
+	// OutcomePending: a written ballot still open has no outcome yet, only
+	// counts and what it needs to pass.
+	OutcomePending = "pending"
 )
 
 // Tally is the count of a decision and its outcome under the body's rule.

@@ -154,6 +154,11 @@ test('the secretariat sees the answer once, and a replay with the same key is no
 	const rows = secretariat.getByTestId('result-row');
 	await rows.first().waitFor();
 	assert.match(await rows.nth(0).textContent(), /Đồng ý thông qua dự thảo Nghị định\?\s*1\s*0\s*0\s*26/);
+	// Open: counts and what is still needed, never an outcome.
+	await secretariat.getByRole('heading', { name: 'Tình hình trả lời (phiếu đang lấy ý kiến, chưa phải kết quả)' }).waitFor();
+	await rows.nth(0).getByText('Cần ít nhất 14/27 ý kiến đồng ý; còn thiếu 13').waitFor();
+	assert.equal(await secretariat.getByText(/Không thông qua|^Thông qua$/).count(), 0, 'no outcome while open');
+	assert.equal(result.questions[0].tally.outcome, 'pending');
 	const answered = secretariat.getByTestId('respondent').filter({ hasText: 'Đã trả lời' });
 	await answered.first().waitFor();
 	assert.equal(await answered.count(), 1, 'one member shown as having answered');
@@ -167,6 +172,9 @@ test('the secretariat sees the answer once, and a replay with the same key is no
 		assert.equal(res[0], 200, href);
 		assert.ok(res[1].startsWith(type), `${href}: ${res[1]}`);
 	}
+	// The same data on the same day gives the same report, byte for byte.
+	const pdf = () => fx.sec('GET', `/ballots/${fx.ballot.id}/report.pdf`).then((r) => r.arrayBuffer()).then((b) => Buffer.from(b).toString('base64'));
+	assert.equal(await pdf(), await pdf());
 	const after = await ok(await fx.sec('GET', `/ballots/${fx.ballot.id}/result`));
 	assert.equal(after.ballot.answered, 1);
 	assert.equal(after.questions[0].agree, 1);

@@ -237,7 +237,8 @@ export interface Tally {
 	base: number;
 	required: number;
 	rule: PassRule;
-	outcome: 'passed' | 'failed';
+	/** pending: a written ballot still open has no outcome yet. */
+	outcome: 'passed' | 'failed' | 'pending';
 	adopted?: string;
 	tie_broken_by_chair: boolean;
 }
