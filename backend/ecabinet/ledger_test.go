@@ -314,3 +314,24 @@ func TestMeetingTimeCountsEverySpan(t *testing.T) {
 		t.Fatalf("totals %+v", tl.Totals)
 	}
 }
+
+// A paper-only document no copy of which was handed out yet is still
+// printed for everyone cleared for it: never "0 recipients, 100% electronic".
+func TestPaperOnlyDocumentPrintsItsNumberedCopies(t *testing.T) {
+	pub := at("2026-03-10T02:00:00Z")
+	f := &ecabinet.MeetingFacts{MeetingID: 1, PublishedAt: &pub,
+		Readers:      ecabinet.Readers{ecabinet.ClassNone: 20, ecabinet.ClassSecret: 6, ecabinet.ClassTopSecret: 1},
+		Placeholders: []ecabinet.PlaceholderFact{{DocumentID: 9, Title: "Báo cáo mật", Classification: ecabinet.ClassSecret, PaperPages: 8}}}
+	lines, fig := ecabinet.MeetingPaper(f, govSettings())
+	if l := lines[0]; l.Recipients != 7 || l.TotalPages != 56 || !l.Counted {
+		t.Fatalf("placeholder line %+v", l)
+	}
+	if fig.PagesPrinted != 56 || fig.ElectronicSharePc != 0 {
+		t.Fatalf("figures %+v", fig)
+	}
+	// More copies handed out than cleared readers (a copy replaced): all count.
+	f.Placeholders[0].PaperCopies = 9
+	if lines, _ = ecabinet.MeetingPaper(f, govSettings()); lines[0].Recipients != 9 {
+		t.Fatalf("copies handed out %+v", lines[0])
+	}
+}

@@ -713,6 +713,12 @@ export const en: Messages = {
 		groups: { organization: 'Organisation', month: 'Month assigned', year: 'Year assigned' },
 		total: 'Total',
 		csv: 'Statistics (CSV)',
+		charts: {
+			byOrganization: 'Tasks by lead organisation',
+			byOrganizationDesc: 'Tasks of each organisation (most first): done on time, done late, in progress within the deadline, overdue and not done.',
+			byMonth: 'Tasks by month assigned',
+			byMonthDesc: 'Tasks assigned each month: done on time, done late, in progress within the deadline, overdue and not done.'
+		},
 		asOf: (t: string) => `Figures as of ${t}.`,
 		summary: (assigned: string, onTime: string, overdue: string) =>
 			`${assigned} tasks assigned; ${onTime} done on time; ${overdue} overdue and not done.`

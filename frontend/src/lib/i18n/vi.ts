@@ -711,6 +711,12 @@ export const vi = {
 		groups: { organization: 'Cơ quan', month: 'Tháng giao', year: 'Năm giao' },
 		total: 'Tổng cộng',
 		csv: 'Thống kê (CSV)',
+		charts: {
+			byOrganization: 'Nhiệm vụ theo cơ quan chủ trì',
+			byOrganizationDesc: 'Số nhiệm vụ của mỗi cơ quan (nhiều nhất trước): hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành.',
+			byMonth: 'Nhiệm vụ theo tháng giao',
+			byMonthDesc: 'Số nhiệm vụ giao mỗi tháng: hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành.'
+		},
 		asOf: (t: string) => `Số liệu tại thời điểm ${t}.`,
 		summary: (assigned: string, onTime: string, overdue: string) =>
 			`${assigned} nhiệm vụ được giao; ${onTime} hoàn thành đúng hạn; ${overdue} quá hạn chưa hoàn thành.`
