@@ -12,6 +12,8 @@ export const en: Messages = {
 	signOut: 'Sign out',
 	signingOut: 'Signing out…',
 
+	menu: { hide: 'Hide the menu', show: 'Show the menu' },
+
 	nav: {
 		label: 'Main navigation',
 		home: 'Home',
@@ -184,6 +186,7 @@ export const en: Messages = {
 		cancel: 'Cancel',
 		close: 'Close',
 		back: 'Back',
+		scrollHint: 'The table is wider than the screen: swipe sideways to see the other columns.',
 		pages: (n: number) => (n === 1 ? '1 page' : `${n} pages`),
 		moveUp: (title: string) => `Move “${title}” up`,
 		moveDown: (title: string) => `Move “${title}” down`

@@ -13,6 +13,8 @@ export const vi = {
 	signOut: 'Đăng xuất',
 	signingOut: 'Đang đăng xuất…',
 
+	menu: { hide: 'Thu gọn menu', show: 'Hiện menu' },
+
 	nav: {
 		label: 'Điều hướng chính',
 		home: 'Trang chủ',
@@ -185,6 +187,7 @@ export const vi = {
 		cancel: 'Hủy',
 		close: 'Đóng',
 		back: 'Quay lại',
+		scrollHint: 'Bảng rộng hơn màn hình: vuốt sang ngang để xem các cột còn lại.',
 		pages: (n: number) => `${n} trang`,
 		moveUp: (title: string) => `Đưa “${title}” lên trên`,
 		moveDown: (title: string) => `Đưa “${title}” xuống dưới`
