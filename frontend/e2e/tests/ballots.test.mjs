@@ -164,7 +164,8 @@ test('the secretariat sees the answer once, and a replay with the same key is no
 	assert.equal(await answered.count(), 1, 'one member shown as having answered');
 	await screenshot(secretariat, 'ballot-secretariat');
 	for (const [name, type] of [
-		['Tải báo cáo tổng hợp (PDF)', 'application/pdf'],
+		// Open: the report is a provisional one, and says so on its button.
+		['Tải báo cáo tạm thời (PDF)', 'application/pdf'],
 		['Tải báo cáo tổng hợp (CSV)', 'text/csv']
 	]) {
 		const href = await secretariat.getByRole('link', { name }).getAttribute('href');

@@ -480,6 +480,7 @@ export const en: Messages = {
 		closeEarly: 'Close early',
 		closeHint: 'A ballot closes early only once every member has answered.',
 		reportPdf: 'Download the report (PDF)',
+		reportPdfInterim: 'Download the provisional report (PDF)',
 		report: 'Download the report (CSV)',
 		result: 'Result',
 		interim: 'Answers so far (the ballot is still open: not a result)',

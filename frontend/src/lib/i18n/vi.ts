@@ -477,6 +477,7 @@ export const vi = {
 		closeEarly: 'Kết thúc sớm',
 		closeHint: 'Chỉ kết thúc sớm được khi mọi thành viên đã trả lời.',
 		reportPdf: 'Tải báo cáo tổng hợp (PDF)',
+		reportPdfInterim: 'Tải báo cáo tạm thời (PDF)',
 		report: 'Tải báo cáo tổng hợp (CSV)',
 		result: 'Kết quả',
 		interim: 'Tình hình trả lời (phiếu đang lấy ý kiến, chưa phải kết quả)',
