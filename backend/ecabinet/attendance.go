@@ -74,6 +74,41 @@ func (in *AttendanceInput) Validate() error {
 	return nil
 }
 
+// AttendanceBatchInput marks several invitees present, or absent with one
+// reason, at once (the secretariat at the door of the meeting room).
+type AttendanceBatchInput struct {
+	Members []int64          `json:"members"`
+	Status  AttendanceStatus `json:"status"`
+	Reason  string           `json:"reason,omitempty"`
+}
+
+// MaxAttendanceBatch bounds a batch (a body's invitees are far fewer).
+const MaxAttendanceBatch = 500
+
+// Validate checks and normalises the input: present or absent (with a
+// reason), at least one member, none twice.
+func (in *AttendanceBatchInput) Validate() error {
+	if in.Status != AttendancePresent && in.Status != AttendanceAbsent {
+		return FieldError("status", "field.enum", "status")
+	}
+	if len(in.Members) == 0 || len(in.Members) > MaxAttendanceBatch {
+		return FieldError("members", "field.range", "members")
+	}
+	seen := make(map[int64]bool, len(in.Members))
+	for _, id := range in.Members {
+		if id <= 0 || seen[id] {
+			return FieldError("members", "field.duplicate", "members")
+		}
+		seen[id] = true
+	}
+	one := AttendanceInput{Status: in.Status, Reason: in.Reason}
+	if err := one.Validate(); err != nil {
+		return err
+	}
+	in.Reason = one.Reason
+	return nil
+}
+
 // Quorum is the live count against the body's quorum rule.
 type Quorum struct {
 	// Present voting members (and represented ones when deputies vote).
@@ -111,6 +146,10 @@ type AttendanceService interface {
 	// by the chair). A member may record their own absence. Errors: invalid,
 	// forbidden, not_found, conflict (closed, not invited).
 	SetAttendance(ctx context.Context, meetingID, memberID int64, in AttendanceInput) (*Attendance, Quorum, error)
+	// SetAttendanceBatch records several invitees present, or absent with
+	// one reason, in one change (secretariat): all or nothing, one event.
+	// Errors: invalid (a member not invited), forbidden, not_found, conflict (closed).
+	SetAttendanceBatch(ctx context.Context, meetingID int64, in AttendanceBatchInput) ([]*Attendance, Quorum, error)
 }
 
 // SpeakerStatus is a place in the speaking queue.

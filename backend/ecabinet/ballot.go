@@ -235,6 +235,16 @@ type BallotReport struct {
 	Result      *BallotResult `json:"result"`
 	Rows        []ReportRow   `json:"rows"`
 	GeneratedAt time.Time     `json:"generated_at"`
+	// Issuer is the member of the secretariat who makes the report, in whose
+	// office's name it is issued.
+	Issuer ReportIssuer `json:"issuer"`
+}
+
+// ReportIssuer is who makes a report: name, position and organisation.
+type ReportIssuer struct {
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	Organization string `json:"organization"`
 }
 
 // ReportRow is one recipient's answer to one question; Choice is empty when

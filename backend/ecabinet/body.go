@@ -72,6 +72,9 @@ type BodySettings struct {
 	// after it while the task is not done; 0 sends none.
 	TaskReminderDaysBefore int `json:"task_reminder_days_before"`
 	TaskReminderDaysAfter  int `json:"task_reminder_days_after"`
+	// SpeakingMinutes is the time a speaker has the floor, counted down on
+	// the speaker's, the chair's and the secretariat's screens; 0 sets none.
+	SpeakingMinutes int `json:"speaking_minutes"`
 	// Timezone for dates shown to members and for monthly figures.
 	Timezone string `json:"timezone"`
 }
@@ -99,6 +102,7 @@ func DefaultBodySettings() BodySettings {
 		TargetTimeSavingPc:          30,
 		TaskReminderDaysBefore:      3,
 		TaskReminderDaysAfter:       1,
+		SpeakingMinutes:             5,
 		Timezone:                    "Asia/Ho_Chi_Minh",
 	}
 }
@@ -130,6 +134,8 @@ func (s BodySettings) Validate() error {
 		return FieldError("task_reminder_days_before", "field.range", "task_reminder_days_before")
 	case s.TaskReminderDaysAfter < 0 || s.TaskReminderDaysAfter > 365:
 		return FieldError("task_reminder_days_after", "field.range", "task_reminder_days_after")
+	case s.SpeakingMinutes < 0 || s.SpeakingMinutes > 120:
+		return FieldError("speaking_minutes", "field.range", "speaking_minutes")
 	}
 	for _, m := range s.BallotReminderMinutes {
 		if m <= 0 || m > 60*24*60 {

@@ -20,6 +20,7 @@ func TestBodySettingsNameTheField(t *testing.T) {
 		"ballot_pages":                  func(s *ecabinet.BodySettings) { s.BallotPages = 0 },
 		"target_time_saving_pc":         func(s *ecabinet.BodySettings) { s.TargetTimeSavingPc = 101 },
 		"ballot_reminder_minutes":       func(s *ecabinet.BodySettings) { s.BallotReminderMinutes = []int{0} },
+		"speaking_minutes":              func(s *ecabinet.BodySettings) { s.SpeakingMinutes = 121 },
 		"timezone":                      func(s *ecabinet.BodySettings) { s.Timezone = "Mars/Olympus" },
 	}
 	for field, mutate := range cases {

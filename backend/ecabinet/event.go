@@ -15,15 +15,18 @@ const (
 	EventMeetingUpdated    = "meeting.updated"
 	EventAgendaUpdated     = "agenda.updated"
 	EventAttendanceUpdated = "attendance.updated"
-	EventSpeakersUpdated   = "speakers.updated"
-	EventDocumentUpdated   = "document.updated"
-	EventDocumentRemoved   = "document.removed"
-	EventVoteOpened        = "vote.opened"
-	EventVoteProgress      = "vote.progress"
-	EventVoteClosed        = "vote.closed"
-	EventBallotUpdated     = "ballot.updated"
-	EventBallotProgress    = "ballot.progress"
-	EventBallotReminder    = "ballot.reminder"
+	// EventAttendanceBatch carries several attendance rows changed at once
+	// and the quorum after them: {"attendance": [Attendance…], "quorum": Quorum}.
+	EventAttendanceBatch = "attendance.batch"
+	EventSpeakersUpdated = "speakers.updated"
+	EventDocumentUpdated = "document.updated"
+	EventDocumentRemoved = "document.removed"
+	EventVoteOpened      = "vote.opened"
+	EventVoteProgress    = "vote.progress"
+	EventVoteClosed      = "vote.closed"
+	EventBallotUpdated   = "ballot.updated"
+	EventBallotProgress  = "ballot.progress"
+	EventBallotReminder  = "ballot.reminder"
 	// EventBallotDocument: a ballot's document is new or has a new version.
 	EventBallotDocument = "ballot.document.updated"
 	// Conclusions, tasks and the savings ledger.

@@ -259,9 +259,11 @@ func documentLines(f docsFacts, s LedgerSettings, fig *PaperFigures) []LedgerLin
 		lines = append(lines, l)
 	}
 	for _, p := range f.placeholders {
+		// A paper-only document is printed in numbered copies, one for each
+		// reader cleared for it, more when more were handed out.
 		l := LedgerLine{Kind: LinePlaceholder, Reason: ReasonPaperCopies, Counted: f.distributedAt != nil, MeetingID: f.meetingID,
 			BallotID: f.ballotID, DocumentID: p.DocumentID, Title: p.Title, Classification: p.Classification, PagesPerCopy: p.PaperPages,
-			Recipients: p.PaperCopies}
+			Recipients: max(p.PaperCopies, f.readers.Cleared(p.Classification))}
 		if !l.Counted {
 			l.Reason = ReasonNotPublished
 		}

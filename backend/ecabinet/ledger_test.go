@@ -290,3 +290,48 @@ func TestMeetingTimeByHand(t *testing.T) {
 		t.Fatalf("April %+v", p)
 	}
 }
+
+// An item taken up again counts every span of its discussion, the earlier
+// ones and the last, and says how many there were.
+func TestMeetingTimeCountsEverySpan(t *testing.T) {
+	items := []ecabinet.ItemFact{
+		{ID: 1, Position: 1, Title: "Luật Đất đai", Status: ecabinet.ItemDone, PlannedMinutes: 60,
+			Earlier:   []ecabinet.Span{{StartedAt: at("2026-03-12T02:00:00Z"), EndedAt: at("2026-03-12T02:30:00Z")}},
+			StartedAt: ptr(at("2026-03-12T03:00:00Z")), EndedAt: ptr(at("2026-03-12T03:12:30Z"))},
+		// Taken up again and still under discussion: not counted yet.
+		{ID: 2, Position: 2, Title: "Đầu tư công", Status: ecabinet.ItemActive, PlannedMinutes: 30,
+			Earlier:   []ecabinet.Span{{StartedAt: at("2026-03-12T02:30:00Z"), EndedAt: at("2026-03-12T03:00:00Z")}},
+			StartedAt: ptr(at("2026-03-12T03:12:30Z"))},
+	}
+	tl := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items, 30)
+	if it := tl.Items[0]; !it.Counted || *it.ActualMinutes != 42.5 || it.Spans != 2 || *it.SavingMinutes != 17.5 {
+		t.Fatalf("item taken up twice: %+v", it)
+	}
+	if it := tl.Items[1]; it.Counted || it.Spans != 2 {
+		t.Fatalf("item under discussion again: %+v", it)
+	}
+	if tl.Totals.ActualMinutes != 42.5 || tl.Totals.PlannedMinutes != 60 {
+		t.Fatalf("totals %+v", tl.Totals)
+	}
+}
+
+// A paper-only document no copy of which was handed out yet is still
+// printed for everyone cleared for it: never "0 recipients, 100% electronic".
+func TestPaperOnlyDocumentPrintsItsNumberedCopies(t *testing.T) {
+	pub := at("2026-03-10T02:00:00Z")
+	f := &ecabinet.MeetingFacts{MeetingID: 1, PublishedAt: &pub,
+		Readers:      ecabinet.Readers{ecabinet.ClassNone: 20, ecabinet.ClassSecret: 6, ecabinet.ClassTopSecret: 1},
+		Placeholders: []ecabinet.PlaceholderFact{{DocumentID: 9, Title: "Báo cáo mật", Classification: ecabinet.ClassSecret, PaperPages: 8}}}
+	lines, fig := ecabinet.MeetingPaper(f, govSettings())
+	if l := lines[0]; l.Recipients != 7 || l.TotalPages != 56 || !l.Counted {
+		t.Fatalf("placeholder line %+v", l)
+	}
+	if fig.PagesPrinted != 56 || fig.ElectronicSharePc != 0 {
+		t.Fatalf("figures %+v", fig)
+	}
+	// More copies handed out than cleared readers (a copy replaced): all count.
+	f.Placeholders[0].PaperCopies = 9
+	if lines, _ = ecabinet.MeetingPaper(f, govSettings()); lines[0].Recipients != 9 {
+		t.Fatalf("copies handed out %+v", lines[0])
+	}
+}

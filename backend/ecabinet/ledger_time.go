@@ -20,6 +20,9 @@ type ItemTime struct {
 	Status         AgendaStatus `json:"status"`
 	Counted        bool         `json:"counted"`
 	PlannedMinutes int          `json:"planned_minutes"`
+	// Spans is how many times the item was taken up (more than one when the
+	// secretariat went back to it); its actual time is their sum.
+	Spans int `json:"spans"`
 	// ActualMinutes, SavingMinutes and SavingPc are set for counted items.
 	ActualMinutes *float64 `json:"actual_minutes,omitempty"`
 	SavingMinutes *float64 `json:"saving_minutes,omitempty"`
@@ -62,8 +65,16 @@ type ItemFact struct {
 	Title          string
 	Status         AgendaStatus
 	PlannedMinutes int
-	StartedAt      *time.Time
-	EndedAt        *time.Time
+	// StartedAt and EndedAt are its latest span; Earlier the spans before
+	// it, when the item was taken up again after it was done.
+	StartedAt *time.Time
+	EndedAt   *time.Time
+	Earlier   []Span
+}
+
+// Span is one discussion of an agenda item, from its start to its end.
+type Span struct {
+	StartedAt, EndedAt time.Time
 }
 
 // SessionFact is a stored session's times.
@@ -109,10 +120,16 @@ func MeetingTime(s SessionFact, items []ItemFact, targetPc int) TimeLedger {
 	}
 	var acc timeAcc
 	for _, it := range items {
-		x := ItemTime{ItemID: it.ID, Position: it.Position, Title: it.Title, Status: it.Status, PlannedMinutes: it.PlannedMinutes}
+		x := ItemTime{ItemID: it.ID, Position: it.Position, Title: it.Title, Status: it.Status, PlannedMinutes: it.PlannedMinutes, Spans: len(it.Earlier)}
+		if it.StartedAt != nil {
+			x.Spans++
+		}
 		if it.Status == ItemDone && it.StartedAt != nil && it.EndedAt != nil {
 			planned := int64(it.PlannedMinutes) * 60
 			actual := int64(it.EndedAt.Sub(*it.StartedAt) / time.Second)
+			for _, sp := range it.Earlier {
+				actual += int64(sp.EndedAt.Sub(sp.StartedAt) / time.Second)
+			}
 			am, sm, sp := Tenths(actual, 60), Tenths(planned-actual, 60), Share(planned-actual, planned)
 			x.Counted, x.ActualMinutes, x.SavingMinutes, x.SavingPc = true, &am, &sm, &sp
 			acc.items++

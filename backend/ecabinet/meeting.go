@@ -225,4 +225,7 @@ type MeetingState struct {
 	// Epoch and Seq are the event position this state is taken at.
 	Epoch string `json:"epoch"`
 	Seq   int64  `json:"seq"`
+	// ServerTime is when the state was read, by the server's clock: tablets
+	// count a speaker's time down from the server's started_at with it.
+	ServerTime time.Time `json:"server_time"`
 }

@@ -152,6 +152,8 @@ var messages = map[string][2]string{
 		"A task has exactly one lead: an organisation or a member."},
 	"task.lead_unknown": {"Người chủ trì không phải thành viên đang hoạt động của cơ quan.",
 		"The lead is not an active member of this body."},
+	"task.lead_role": {"Người chủ trì phải là thành viên (không phải tài khoản quản trị, Văn phòng hay khách mời).",
+		"The lead must be a member (not an admin, secretariat or guest account)."},
 	"task.item_unknown": {"Nội dung họp không thuộc phiên họp của thông báo kết luận.",
 		"The agenda item is not of the conclusion's session."},
 	"task.conclusion_not_published": {"Chỉ giao nhiệm vụ từ thông báo kết luận đã ban hành.",

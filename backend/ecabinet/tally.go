@@ -4,7 +4,7 @@ package ecabinet
 const (
 	OptionAgree    = "agree"    // tán thành / đồng ý
 	OptionDisagree = "disagree" // không tán thành / không đồng ý
-	OptionAbstain  = "abstain"  // không biểu quyết
+	OptionAbstain  = "abstain"  // bỏ phiếu trắng
 	OptionOther    = "other"    // ý kiến khác (ballots)
 )
 
@@ -12,6 +12,9 @@ const (
 const (
 	OutcomePassed = "passed"
 	OutcomeFailed = "failed"
+	// OutcomePending: a written ballot still open has no outcome yet, only
+	// counts and what it needs to pass.
+	OutcomePending = "pending"
 )
 
 // Tally is the count of a decision and its outcome under the body's rule.

@@ -26,7 +26,7 @@ func DefaultVoteOptions() []VoteOption {
 	return []VoteOption{
 		{Key: OptionAgree, Label: "Tán thành"},
 		{Key: OptionDisagree, Label: "Không tán thành"},
-		{Key: OptionAbstain, Label: "Không biểu quyết"},
+		{Key: OptionAbstain, Label: "Bỏ phiếu trắng"},
 	}
 }
 
@@ -65,6 +65,17 @@ type Vote struct {
 type NamedChoice struct {
 	MemberID int64  `json:"member_id"`
 	Option   string `json:"option"`
+}
+
+// VoteTurnout is who may vote and who has voted so far, by member: what
+// the chair and the secretariat follow during a vote, secret ones included.
+// It never holds a choice.
+type VoteTurnout struct {
+	VoteID   int64   `json:"vote_id"`
+	Entitled []int64 `json:"entitled"`
+	Voted    []int64 `json:"voted"`
+	// NotVoted are the entitled members who have not voted.
+	NotVoted []int64 `json:"not_voted"`
 }
 
 // VoteInput opens a vote.
@@ -128,6 +139,9 @@ type VoteService interface {
 	CloseVote(ctx context.Context, voteID int64) (*Vote, error)
 	// FindVote returns a vote as the actor may see it. Errors: not_found.
 	FindVote(ctx context.Context, voteID int64) (*Vote, error)
+	// Turnout tells the chair and the secretariat who has voted and who has
+	// not (never a choice). Errors: forbidden, not_found.
+	Turnout(ctx context.Context, voteID int64) (*VoteTurnout, error)
 	// Votes lists a session's votes. Errors: not_found.
 	Votes(ctx context.Context, meetingID int64) ([]*Vote, error)
 }

@@ -245,6 +245,15 @@ func (s *Server) setAttendance(c *fiber.Ctx, id int64) error {
 	return reply(c, attendanceOne{Attendance: row, Quorum: q}, err)
 }
 
+func (s *Server) setAttendanceBatch(c *fiber.Ctx, id int64) error {
+	var in ecabinet.AttendanceBatchInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	rows, q, err := s.opts.Attendance.SetAttendanceBatch(c.UserContext(), id, in)
+	return reply(c, attendanceResponse{Attendance: rows, Quorum: q}, err)
+}
+
 func (s *Server) getSpeakers(c *fiber.Ctx, id, item int64) error {
 	sp, err := s.opts.Speakers.Speakers(c.UserContext(), id, item)
 	return reply(c, sp, err)

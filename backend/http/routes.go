@@ -84,6 +84,7 @@ func (s *Server) routeTable() []route {
 		// Attendance and quorum.
 		{method: "GET", path: "/api/v1/meetings/:id/attendance", access: signedIn, tag: "attendance", summary: "Attendance of every invitee and the live quorum", out: attendanceResponse{}, handler: withMeeting(s.getAttendance)},
 		{method: "POST", path: "/api/v1/meetings/:id/attendance/check-in", access: signedIn, tag: "attendance", summary: "Check in (the caller is present)", out: attendanceOne{}, handler: withMeeting(s.checkIn)},
+		{method: "POST", path: "/api/v1/meetings/:id/attendance/batch", access: secretariat, tag: "attendance", summary: "Record several invitees present, or absent with one reason, at once (all or nothing, one event)", in: ecabinet.AttendanceBatchInput{}, out: attendanceResponse{}, handler: withMeeting(s.setAttendanceBatch)},
 		{method: "PUT", path: "/api/v1/meetings/:id/attendance/:member", access: signedIn, tag: "attendance", summary: "Record presence, absence (with reason) or a deputy", in: ecabinet.AttendanceInput{}, out: attendanceOne{}, handler: withMeeting(s.setAttendance)},
 
 		// Speaking queue.
@@ -97,6 +98,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/meetings/:id/votes", access: signedIn, tag: "votes", summary: "A session's votes (results once closed)", out: []*ecabinet.Vote{}, handler: withMeeting(s.listVotes)},
 		{method: "POST", path: "/api/v1/meetings/:id/votes", access: presiding, tag: "votes", summary: "Open a vote on an agenda item", in: ecabinet.VoteInput{}, out: ecabinet.Vote{}, status: 201, handler: withMeeting(s.openVote)},
 		{method: "GET", path: "/api/v1/votes/:id", access: signedIn, tag: "votes", summary: "One vote", out: ecabinet.Vote{}, handler: withID(s.getVote)},
+		{method: "GET", path: "/api/v1/votes/:id/turnout", access: presiding, tag: "votes", summary: "Who may vote, who has voted and who has not, by member (never a choice; the chair and the secretariat)", out: ecabinet.VoteTurnout{}, handler: withID(s.voteTurnout)},
 		{method: "POST", path: "/api/v1/votes/:id/cast", access: participants, tag: "votes", summary: "Cast the caller's vote (Idempotency-Key)", in: castRequest{}, out: ecabinet.Vote{}, handler: withID(s.castVote)},
 		{method: "POST", path: "/api/v1/votes/:id/cast/:member", access: secretariat, tag: "votes", summary: "Record a voting deputy's vote for the absent member", in: castRequest{}, out: ecabinet.Vote{}, handler: withID(s.castForDeputy)},
 		{method: "POST", path: "/api/v1/votes/:id/close", access: presiding, tag: "votes", summary: "Close a vote and compute its result", out: ecabinet.Vote{}, handler: withID(s.closeVote)},

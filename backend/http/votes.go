@@ -47,6 +47,11 @@ func (s *Server) getVote(c *fiber.Ctx, id int64) error {
 	return reply(c, v, err)
 }
 
+func (s *Server) voteTurnout(c *fiber.Ctx, id int64) error {
+	t, err := s.opts.Votes.Turnout(c.UserContext(), id)
+	return reply(c, t, err)
+}
+
 func (s *Server) castVote(c *fiber.Ctx, id int64) error {
 	var in castRequest
 	if err := decode(c, &in); err != nil {

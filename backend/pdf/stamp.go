@@ -27,8 +27,10 @@ var dejaVuSans []byte
 // same name, and documents made with LibreOffice often embed DejaVu Sans.
 const stampFont = "ECabinetStamp"
 
-// stampDesc places the stamp at the foot of each page, over the content.
-const stampDesc = "fontname:" + stampFont + ", points:9, position:bc, offset:0 10, scalefactor:1 abs, rotation:0, fillcolor:#9A1B1B, opacity:0.85"
+// stampDesc places the stamp at the foot of each page, in the bottom
+// margin (the lowest 14 pt, below any line of text), over the content,
+// translucent.
+const stampDesc = "fontname:" + stampFont + ", points:8, position:bc, offset:0 2, scalefactor:1 abs, rotation:0, fillcolor:#9A1B1B, opacity:0.8"
 
 var fonts struct {
 	sync.Mutex

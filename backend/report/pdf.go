@@ -34,33 +34,46 @@ func newDoc(title string, date time.Time) *fpdf.Fpdf {
 	return d
 }
 
-var outcomeVI = map[string]string{ecabinet.OutcomePassed: "Đạt", ecabinet.OutcomeFailed: "Không đạt"}
+var outcomeVI = map[string]string{ecabinet.OutcomePassed: "Thông qua", ecabinet.OutcomeFailed: "Không thông qua"}
 
 var ruleVI = map[string]string{
 	ecabinet.PassMajorityOfAll:  "quá nửa tổng số thành viên",
 	ecabinet.PassMajorityOfCast: "quá nửa số phiếu trả lời",
 }
 
-// WritePDF writes the report of a ballot (Báo cáo tổng hợp ý kiến). It is
-// dated by the ballot's close (or its deadline while open), not by the
-// moment it is printed, so it is reproducible from the stored data.
+// WritePDF writes the report of a ballot (Báo cáo tổng hợp ý kiến) in the
+// layout of Vietnamese administrative documents, issued in the name of the
+// office of the secretariat member who makes it and dated the day it is
+// made, in the body's time zone. While the ballot is open it is a
+// provisional report: counts and what is still needed, never an outcome.
+// The same data on the same day gives the same bytes.
 func WritePDF(w io.Writer, rep *ecabinet.BallotReport) error {
 	b := rep.Result.Ballot
 	loc := rep.Body.Settings.Location()
-	date := b.Deadline
-	if b.ClosedAt != nil {
-		date = *b.ClosedAt
-	}
-	d := newDoc("Báo cáo tổng hợp ý kiến: "+b.Title, date)
+	made := rep.GeneratedAt.In(loc)
+	day := time.Date(made.Year(), made.Month(), made.Day(), 0, 0, 0, 0, loc)
+	final := b.Status == ecabinet.BallotClosed
+	d := newDoc("Báo cáo tổng hợp ý kiến: "+b.Title, day)
 	d.AddPage()
-	heading(d, rep.Body.Name, date.In(loc))
+	is := issuer{body: rep.Body.Name, office: rep.Issuer.Organization, person: rep.Issuer.Name, title: rep.Issuer.Title}
+	header(d, is, "BC", day)
 
 	d.SetFont("dejavu", "B", 13)
+	kind := "BÁO CÁO"
+	if !final {
+		kind = "BÁO CÁO TẠM THỜI"
+	}
+	d.MultiCell(0, 7, kind, "", "C", false)
+	d.SetFont("dejavu", "B", 10.5)
+	d.MultiCell(0, 6, "Tổng hợp ý kiến thành viên về: "+b.Title, "", "C", false)
+	rule(d, 105, d.GetY()+1, 40)
 	d.Ln(4)
-	d.MultiCell(0, 7, "BÁO CÁO TỔNG HỢP Ý KIẾN", "", "C", false)
-	d.SetFont("dejavu", "", 11)
-	d.MultiCell(0, 6, b.Title, "", "C", false)
-	d.Ln(3)
+	if !final {
+		d.SetFont("dejavu", "B", 9.5)
+		d.MultiCell(0, 5.5, fmt.Sprintf("Phiếu đang lấy ý kiến (hạn trả lời %s): số liệu tính đến ngày lập báo cáo, chưa phải kết quả.",
+			b.Deadline.In(loc).Format("15:04 ngày 02/01/2006")), "", "L", false)
+		d.Ln(1)
+	}
 
 	stamp := func(t *time.Time) string {
 		if t == nil {
@@ -92,42 +105,46 @@ func WritePDF(w io.Writer, rep *ecabinet.BallotReport) error {
 	}
 
 	for i, q := range rep.Result.Questions {
-		d.Ln(4)
-		d.SetFont("dejavu", "B", 10.5)
-		d.MultiCell(0, 6, fmt.Sprintf("Vấn đề %d. %s", i+1, q.Question.Text), "", "L", false)
-		d.SetFont("dejavu", "B", 9)
-		cols := []string{"Đồng ý", "Không đồng ý", "Ý kiến khác", "Chưa trả lời", "Kết quả"}
-		widths := []float64{30, 32, 30, 30, 48}
-		for j, c := range cols {
-			d.CellFormat(widths[j], 7, c, "1", 0, "C", false, 0, "")
-		}
-		d.Ln(-1)
-		d.SetFont("dejavu", "", 9)
-		result := fmt.Sprintf("%s (cần %d/%d)", outcomeVI[q.Tally.Outcome], q.Tally.Required, q.Tally.Base)
-		for j, v := range []string{fmt.Sprint(q.Agree), fmt.Sprint(q.Disagree), fmt.Sprint(q.Other), fmt.Sprint(q.NotReturned), result} {
-			d.CellFormat(widths[j], 7, v, "1", 0, "C", false, 0, "")
-		}
-		d.Ln(-1)
-		opinions(d, q.Opinions)
+		question(d, i+1, q, final)
 	}
+	signature(d, is, []string{"Chủ tọa (để báo cáo);", "Lưu: VT, " + initials(is.office, is.body) + "."})
 
 	annex(d, rep)
 	return d.Output(w)
 }
 
-func heading(d *fpdf.Fpdf, body string, date time.Time) {
-	d.SetFont("dejavu", "B", 9.5)
-	y := d.GetY()
-	d.SetXY(20, y)
-	d.MultiCell(75, 5, strings.ToUpper(body), "", "C", false)
-	d.SetXY(100, y)
-	d.MultiCell(90, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", "C", false)
-	d.SetX(100)
-	d.SetFont("dejavu", "", 9.5)
-	d.MultiCell(90, 5, "Độc lập - Tự do - Hạnh phúc", "", "C", false)
-	d.SetX(100)
-	d.MultiCell(90, 6, fmt.Sprintf("Hà Nội, ngày %02d tháng %02d năm %d", date.Day(), date.Month(), date.Year()), "", "C", false)
-	d.SetY(max(d.GetY(), y+16))
+// question draws one question's counts and, once the ballot is closed, its
+// outcome; while open, what it still needs to pass.
+func question(d *fpdf.Fpdf, n int, q ecabinet.QuestionResult, final bool) {
+	d.Ln(4)
+	d.SetFont("dejavu", "B", 10.5)
+	d.MultiCell(0, 6, fmt.Sprintf("Vấn đề %d. %s", n, q.Question.Text), "", "L", false)
+	d.SetFont("dejavu", "B", 9)
+	last := "Kết quả"
+	if !final {
+		last = "Cần để thông qua"
+	}
+	cols := []string{"Đồng ý", "Không đồng ý", "Ý kiến khác", "Chưa trả lời", last}
+	widths := []float64{30, 32, 30, 30, 48}
+	for j, c := range cols {
+		fitCell(d, widths[j], 7, c, "C")
+	}
+	d.Ln(-1)
+	d.SetFont("dejavu", "", 9)
+	outcome := fmt.Sprintf("%s (cần %d/%d)", outcomeVI[q.Tally.Outcome], q.Tally.Required, q.Tally.Base)
+	if !final {
+		outcome = fmt.Sprintf("%d đồng ý / %d", q.Tally.Required, q.Tally.Base)
+	}
+	for j, v := range []string{fmt.Sprint(q.Agree), fmt.Sprint(q.Disagree), fmt.Sprint(q.Other), fmt.Sprint(q.NotReturned), outcome} {
+		fitCell(d, widths[j], 7, v, "C")
+	}
+	d.Ln(-1)
+	if !final {
+		d.SetFont("dejavu", "", 9)
+		d.MultiCell(0, 5, fmt.Sprintf("Chưa có kết quả: đã có %d ý kiến đồng ý, cần ít nhất %d; còn %d thành viên chưa trả lời.",
+			q.Agree, q.Tally.Required, q.NotReturned), "", "L", false)
+	}
+	opinions(d, q.Opinions)
 }
 
 func opinions(d *fpdf.Fpdf, ops []ecabinet.Opinion) {
@@ -155,7 +172,7 @@ func opinions(d *fpdf.Fpdf, ops []ecabinet.Opinion) {
 	}
 }
 
-// annex lists every recipient's answers.
+// annex lists every recipient's answers, each mark inside its cell.
 func annex(d *fpdf.Fpdf, rep *ecabinet.BallotReport) {
 	qs := rep.Result.Ballot.Questions
 	d.AddPage()
@@ -163,18 +180,6 @@ func annex(d *fpdf.Fpdf, rep *ecabinet.BallotReport) {
 	d.MultiCell(0, 7, "PHỤ LỤC: Ý KIẾN CỦA TỪNG THÀNH VIÊN", "", "C", false)
 	d.Ln(2)
 	short := map[string]string{ecabinet.OptionAgree: "Đồng ý", ecabinet.OptionDisagree: "Không đồng ý", ecabinet.OptionOther: "Khác", "": "—"}
-	nameW := 170.0 - float64(len(qs))*22
-	if nameW < 60 {
-		nameW = 60
-	}
-	qW := (170 - nameW) / float64(max(len(qs), 1))
-	d.SetFont("dejavu", "B", 8.5)
-	d.CellFormat(nameW, 6, "Thành viên", "1", 0, "L", false, 0, "")
-	for i := range qs {
-		d.CellFormat(qW, 6, fmt.Sprintf("Vấn đề %d", i+1), "1", 0, "C", false, 0, "")
-	}
-	d.Ln(-1)
-	d.SetFont("dejavu", "", 8.5)
 	type line struct {
 		name    string
 		answers []string
@@ -199,17 +204,36 @@ func annex(d *fpdf.Fpdf, rep *ecabinet.BallotReport) {
 			l.answers[r.Question-1] = a
 		}
 	}
+	// Each question's column is as wide as its widest mark, the names take
+	// the rest (at least 55 mm); a mark still too wide is set smaller.
+	d.SetFont("dejavu", "", 8.5)
+	widest := d.GetStringWidth("Vấn đề 10")
+	for _, l := range lines {
+		for _, a := range l.answers {
+			widest = max(widest, d.GetStringWidth(a))
+		}
+	}
+	n := float64(max(len(qs), 1))
+	qW := min(widest+2*cellPadding+1, (170-55)/n)
+	nameW := 170 - qW*n
+	d.SetFont("dejavu", "B", 8.5)
+	fitCell(d, nameW, 6, "Thành viên", "L")
+	for i := range qs {
+		fitCell(d, qW, 6, fmt.Sprintf("Vấn đề %d", i+1), "C")
+	}
+	d.Ln(-1)
+	d.SetFont("dejavu", "", 8.5)
 	for _, id := range order {
 		l := lines[id]
-		d.CellFormat(nameW, 6, l.name, "1", 0, "L", false, 0, "")
+		fitCell(d, nameW, 6, l.name, "L")
 		for _, a := range l.answers {
-			d.CellFormat(qW, 6, a, "1", 0, "C", false, 0, "")
+			fitCell(d, qW, 6, a, "C")
 		}
 		d.Ln(-1)
 	}
 	d.Ln(2)
 	d.SetFont("dejavu", "", 8)
-	d.MultiCell(0, 4.5, "✓: ý kiến có chữ ký số của thiết bị đã đăng ký (kiểm tra lại được bằng lệnh ecabinet ballot-verify). (giấy): Văn phòng ghi nhận thay theo phiếu giấy.", "", "L", false)
+	d.MultiCell(0, 4.5, "✓: ý kiến có chữ ký số của thiết bị đã đăng ký, đã kiểm tra. (giấy): Văn phòng ghi nhận thay theo phiếu giấy.", "", "L", false)
 }
 
 func orDash(s string) string {

@@ -20,7 +20,9 @@ func sample() *ecabinet.BallotReport {
 		Questions: []ecabinet.BallotQuestion{{ID: 11, Position: 1, Text: "Đồng ý ban hành?"}}}
 	s := ecabinet.DefaultBodySettings()
 	return &ecabinet.BallotReport{
-		Body: &ecabinet.Body{Name: "Chính phủ", Settings: s},
+		Body:        &ecabinet.Body{Name: "Chính phủ", Settings: s},
+		GeneratedAt: time.Date(2026, 12, 3, 3, 0, 0, 0, time.UTC),
+		Issuer:      ecabinet.ReportIssuer{Name: "Lê Thu Hà", Title: "Vụ trưởng Vụ Tổng hợp", Organization: "Văn phòng Chính phủ"},
 		Result: &ecabinet.BallotResult{Ballot: b, Signed: 1, Questions: []ecabinet.QuestionResult{{
 			Question: b.Questions[0], Agree: 1, Disagree: 1, NotReturned: 1,
 			Tally:    ecabinet.Tally{Outcome: ecabinet.OutcomeFailed, Required: 2, Base: 3},
@@ -50,13 +52,46 @@ func TestPDFIsVietnameseAndReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(pages, "\n")
-	for _, want := range []string{"BÁO CÁO TỔNG HỢP Ý KIẾN", "Dự thảo Nghị định về Chính phủ điện tử", "Ý kiến không đồng ý", "Cần bổ sung nguồn lực", "Không đạt", "PHỤ LỤC"} {
+	for _, want := range []string{"BÁO CÁO", "Tổng hợp ý kiến thành viên về: Dự thảo Nghị định về Chính phủ điện tử", "Ý kiến không đồng ý", "Cần bổ sung nguồn lực", "Không thông qua (cần 2/3)", "PHỤ LỤC"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the report lacks %q; text:\n%s", want, all)
 		}
 	}
 	if len(pages) != 2 {
 		t.Errorf("%d pages", len(pages))
+	}
+}
+
+// The report is an administrative document: issued in the name of the
+// office that makes it, numbered by its clerk, dated the day it is made in
+// the body's time zone (not the deadline), with the national name and motto;
+// while the ballot is open it is provisional and states no outcome.
+func TestPDFOfAnOpenBallotIsProvisionalAndOfficial(t *testing.T) {
+	rep := sample()
+	b := rep.Result.Ballot
+	b.Status, b.ClosedAt, b.Deadline = ecabinet.BallotOpen, nil, time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC)
+	// 23:30 on 2 December in UTC is 3 December in Hanoi.
+	rep.GeneratedAt = time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC)
+	rep.Result.Questions[0].Tally.Outcome = ecabinet.OutcomePending
+	var buf bytes.Buffer
+	if err := report.WritePDF(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Text(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(pages, "\n")
+	for _, want := range []string{"CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ", "/BC-VPCP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+		"Hà Nội, ngày 03 tháng 12 năm 2026", "BÁO CÁO TẠM THỜI", "Chưa có kết quả: đã có 1 ý kiến đồng ý, cần ít nhất 2", "Nơi nhận", "Lê Thu Hà"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the report lacks %q; text:\n%s", want, all)
+		}
+	}
+	for _, never := range []string{"Không thông qua", "Thông qua (", "ngày 10 tháng 12", "ecabinet", "ballot-verify"} {
+		if strings.Contains(all, never) {
+			t.Errorf("an open ballot's report says %q", never)
+		}
 	}
 }
 

@@ -72,7 +72,8 @@ func startFirstItem(tx *Tx, meetingID int64, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, activate(tx, meetingID, first.ID, now)
+	_, err = activate(tx, meetingID, first.ID, now)
+	return true, err
 }
 
 // finishAgenda ends the active item and every open turn when a session closes.
@@ -93,14 +94,45 @@ func finishAgenda(tx *Tx, meetingID int64, now time.Time) (bool, error) {
 	return res.RowsAffected > 0, nil
 }
 
-// activate ends the active item (done) and makes itemID active.
-func activate(tx *Tx, meetingID, itemID int64, now time.Time) error {
-	if err := tx.Model(&agendaRow{}).Where("meeting_id = ? AND status = ?", meetingID, string(ecabinet.ItemActive)).
-		Updates(map[string]any{"status": string(ecabinet.ItemDone), "ended_at": now, "updated_at": now}).Error; err != nil {
+// activate ends the active item (done, with the turn of whoever was
+// speaking on it) and makes itemID active. It returns the item whose
+// speaking turn it ended, 0 when nobody was speaking.
+func activate(tx *Tx, meetingID, itemID int64, now time.Time) (int64, error) {
+	var prev []int64
+	if err := tx.Model(&agendaRow{}).Where("meeting_id = ? AND status = ?", meetingID, string(ecabinet.ItemActive)).Pluck("id", &prev).Error; err != nil {
+		return 0, err
+	}
+	var ended int64
+	for _, id := range prev {
+		if err := tx.Model(&agendaRow{}).Where("id = ?", id).
+			Updates(map[string]any{"status": string(ecabinet.ItemDone), "ended_at": now, "updated_at": now}).Error; err != nil {
+			return 0, err
+		}
+		res := tx.Model(&speakerRow{}).Where("item_id = ? AND status = ?", id, string(ecabinet.SpeakerSpeaking)).
+			Updates(map[string]any{"status": string(ecabinet.SpeakerDone), "ended_at": now})
+		if res.Error != nil {
+			return 0, res.Error
+		}
+		if res.RowsAffected > 0 {
+			ended = id
+		}
+	}
+	return ended, tx.Model(&agendaRow{}).Where("id = ?", itemID).
+		Updates(map[string]any{"status": string(ecabinet.ItemActive), "started_at": now, "ended_at": nil, "updated_at": now}).Error
+}
+
+// moveTo activates itemID and tells the subscribers of the queue whose turn it ended.
+func (s *MeetingService) moveTo(tx *Tx, row *meetingRow, itemID int64) error {
+	ended, err := activate(tx, row.ID, itemID, s.db.Now())
+	if err != nil || ended == 0 {
 		return err
 	}
-	return tx.Model(&agendaRow{}).Where("id = ?", itemID).
-		Updates(map[string]any{"status": string(ecabinet.ItemActive), "started_at": now, "ended_at": nil, "updated_at": now}).Error
+	speakers, err := speakersOf(tx.DB, row.ID, ended)
+	if err != nil {
+		return err
+	}
+	return tx.emit(row.BodyID, ecabinet.MeetingScope(row.ID), ecabinet.EventSpeakersUpdated,
+		map[string]any{"item_id": ended, "speakers": speakers}, ecabinet.Public)
 }
 
 // agendaChange runs fn on a session the actor may change and emits the new
@@ -271,23 +303,42 @@ func (s *MeetingService) DeferItem(ctx context.Context, meetingID, itemID int64)
 	})
 }
 
-// ActivateItem makes a pending or deferred item the active one.
+// ActivateItem makes a pending, deferred or done item the active one. A
+// done item taken up again keeps its earlier discussion as a span of the
+// time ledger (agenda_spans); the session's row is locked meanwhile.
 func (s *MeetingService) ActivateItem(ctx context.Context, meetingID, itemID int64) ([]*ecabinet.AgendaItem, error) {
-	return s.agendaChange(ctx, meetingID, false, func(tx *Tx, _ *meetingRow) error {
+	return s.agendaChange(ctx, meetingID, false, func(tx *Tx, row *meetingRow) error {
 		it, err := findItem(tx.DB, meetingID, itemID)
 		if err != nil {
 			return err
 		}
-		if it.Status != string(ecabinet.ItemPending) && it.Status != string(ecabinet.ItemDeferred) {
+		switch ecabinet.AgendaStatus(it.Status) {
+		case ecabinet.ItemPending, ecabinet.ItemDeferred:
+		case ecabinet.ItemDone:
+			if it.StartedAt != nil && it.EndedAt != nil {
+				if err := tx.Create(&agendaSpanRow{ItemID: it.ID, StartedAt: *it.StartedAt, EndedAt: *it.EndedAt}).Error; err != nil {
+					return err
+				}
+			}
+		default:
 			return ecabinet.Errorf(ecabinet.ECONFLICT, "agenda.not_pending")
 		}
-		return activate(tx, meetingID, itemID, s.db.Now())
+		return s.moveTo(tx, row, itemID)
 	})
 }
 
+// agendaSpanRow is an earlier discussion of an item taken up again.
+type agendaSpanRow struct {
+	ItemID    int64
+	StartedAt time.Time
+	EndedAt   time.Time
+}
+
+func (agendaSpanRow) TableName() string { return "agenda_spans" }
+
 // NextItem activates the next pending item after the active one.
 func (s *MeetingService) NextItem(ctx context.Context, meetingID int64) ([]*ecabinet.AgendaItem, error) {
-	return s.agendaChange(ctx, meetingID, false, func(tx *Tx, _ *meetingRow) error {
+	return s.agendaChange(ctx, meetingID, false, func(tx *Tx, row *meetingRow) error {
 		var next agendaRow
 		err := tx.Where("meeting_id = ? AND status = ?", meetingID, string(ecabinet.ItemPending)).Order("position, id").Take(&next).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -296,6 +347,6 @@ func (s *MeetingService) NextItem(ctx context.Context, meetingID int64) ([]*ecab
 		if err != nil {
 			return err
 		}
-		return activate(tx, meetingID, next.ID, s.db.Now())
+		return s.moveTo(tx, row, next.ID)
 	})
 }

@@ -122,43 +122,15 @@ func (s *MeetingService) SetAttendance(ctx context.Context, meetingID, memberID 
 	}
 	var out *ecabinet.Attendance
 	var q ecabinet.Quorum
+	// Serialised on the session's row (locked FOR UPDATE), like every attendance change.
 	err = s.db.write(ctx, func(tx *Tx) error {
-		row, err := loadMeeting(tx.DB, a, meetingID, true)
+		row, err := lockAttendance(tx, a, meetingID)
 		if err != nil {
 			return err
 		}
-		if st := ecabinet.MeetingStatus(row.Status); st == ecabinet.MeetingClosed || (!st.Visible() && !a.IsSecretariat()) {
-			return ecabinet.Errorf(ecabinet.ECONFLICT, "meeting.closed")
-		}
-		var cur attendanceRow
-		err = tx.Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Take(&cur).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ecabinet.FieldError("member_id", "attendance.not_invited")
-		}
-		if err != nil {
+		if out, err = s.recordAttendance(tx, a, meetingID, memberID, in); err != nil {
 			return err
 		}
-		now := s.db.Now()
-		upd := map[string]any{"status": string(in.Status), "recorded_by": a.MemberID, "updated_at": now,
-			"absence_reason": "", "deputy_name": "", "deputy_title": "", "deputy_approved_by": nil, "checked_in_at": nil}
-		switch in.Status {
-		case ecabinet.AttendancePresent:
-			upd["checked_in_at"] = now
-			if cur.CheckedInAt != nil && cur.Status == string(ecabinet.AttendancePresent) {
-				upd["checked_in_at"] = *cur.CheckedInAt
-			}
-		case ecabinet.AttendanceAbsent:
-			upd["absence_reason"] = in.Reason
-		case ecabinet.AttendanceDeputy:
-			upd["absence_reason"], upd["deputy_name"], upd["deputy_title"], upd["deputy_approved_by"] = in.Reason, in.DeputyName, in.DeputyTitle, a.MemberID
-		}
-		if err := tx.Model(&attendanceRow{}).Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Updates(upd).Error; err != nil {
-			return err
-		}
-		if err := tx.Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Take(&cur).Error; err != nil {
-			return err
-		}
-		out = cur.domain()
 		if q, err = s.db.quorum(tx.DB, row.BodyID, meetingID); err != nil {
 			return err
 		}
@@ -166,4 +138,87 @@ func (s *MeetingService) SetAttendance(ctx context.Context, meetingID, memberID 
 			map[string]any{"attendance": out, "quorum": q}, ecabinet.Public)
 	})
 	return out, q, err
+}
+
+// SetAttendanceBatch records several invitees in one transaction on the
+// locked session row, with one event; one member not invited refuses all.
+func (s *MeetingService) SetAttendanceBatch(ctx context.Context, meetingID int64, in ecabinet.AttendanceBatchInput) ([]*ecabinet.Attendance, ecabinet.Quorum, error) {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return nil, ecabinet.Quorum{}, err
+	}
+	if !a.IsSecretariat() {
+		return nil, ecabinet.Quorum{}, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
+	}
+	if err := in.Validate(); err != nil {
+		return nil, ecabinet.Quorum{}, err
+	}
+	var out []*ecabinet.Attendance
+	var q ecabinet.Quorum
+	err = s.db.write(ctx, func(tx *Tx) error {
+		row, err := lockAttendance(tx, a, meetingID)
+		if err != nil {
+			return err
+		}
+		out = make([]*ecabinet.Attendance, 0, len(in.Members))
+		for _, id := range in.Members {
+			r, err := s.recordAttendance(tx, a, meetingID, id, ecabinet.AttendanceInput{Status: in.Status, Reason: in.Reason})
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		if q, err = s.db.quorum(tx.DB, row.BodyID, meetingID); err != nil {
+			return err
+		}
+		return tx.emit(row.BodyID, ecabinet.MeetingScope(meetingID), ecabinet.EventAttendanceBatch,
+			map[string]any{"attendance": out, "quorum": q}, ecabinet.Public)
+	})
+	return out, q, err
+}
+
+// lockAttendance locks the session's row for an attendance change and
+// refuses a closed session (and, to members, one not yet published).
+func lockAttendance(tx *Tx, a ecabinet.Actor, meetingID int64) (*meetingRow, error) {
+	row, err := loadMeeting(tx.DB, a, meetingID, true)
+	if err != nil {
+		return nil, err
+	}
+	if st := ecabinet.MeetingStatus(row.Status); st == ecabinet.MeetingClosed || (!st.Visible() && !a.IsSecretariat()) {
+		return nil, ecabinet.Errorf(ecabinet.ECONFLICT, "meeting.closed")
+	}
+	return row, nil
+}
+
+// recordAttendance writes one invitee's attendance in tx.
+func (s *MeetingService) recordAttendance(tx *Tx, a ecabinet.Actor, meetingID, memberID int64, in ecabinet.AttendanceInput) (*ecabinet.Attendance, error) {
+	var cur attendanceRow
+	err := tx.Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Take(&cur).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ecabinet.FieldError("member_id", "attendance.not_invited")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	upd := map[string]any{"status": string(in.Status), "recorded_by": a.MemberID, "updated_at": now,
+		"absence_reason": "", "deputy_name": "", "deputy_title": "", "deputy_approved_by": nil, "checked_in_at": nil}
+	switch in.Status {
+	case ecabinet.AttendancePresent:
+		upd["checked_in_at"] = now
+		if cur.CheckedInAt != nil && cur.Status == string(ecabinet.AttendancePresent) {
+			upd["checked_in_at"] = *cur.CheckedInAt
+		}
+	case ecabinet.AttendanceAbsent:
+		upd["absence_reason"] = in.Reason
+	case ecabinet.AttendanceDeputy:
+		upd["absence_reason"], upd["deputy_name"], upd["deputy_title"], upd["deputy_approved_by"] = in.Reason, in.DeputyName, in.DeputyTitle, a.MemberID
+	}
+	if err := tx.Model(&attendanceRow{}).Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Updates(upd).Error; err != nil {
+		return nil, err
+	}
+	if err := tx.Where("meeting_id = ? AND member_id = ?", meetingID, memberID).Take(&cur).Error; err != nil {
+		return nil, err
+	}
+	return cur.domain(), nil
 }

@@ -29,6 +29,11 @@ func (s *BallotService) Report(ctx context.Context, id int64) (*ecabinet.BallotR
 		if rep.Body, err = s.db.findBody(ctx, tx, row.BodyID); err != nil {
 			return err
 		}
+		var me memberRow
+		if err := tx.Where("id = ?", a.MemberID).Take(&me).Error; err != nil {
+			return err
+		}
+		rep.Issuer = ecabinet.ReportIssuer{Name: me.FullName, Title: me.Title, Organization: me.Organization}
 		if rep.Result, err = s.result(tx, a, row); err != nil {
 			return err
 		}

@@ -94,6 +94,10 @@ func (s *BallotService) result(tx *gorm.DB, a ecabinet.Actor, row *ballotRow) (*
 		}
 		qr.Tally = ecabinet.ComputeTally(ecabinet.TallyInput{Options: opts, Choices: choices, TotalVoting: int(total),
 			Entitled: len(b.Recipients), Settings: body.Settings})
+		if b.Status != ecabinet.BallotClosed {
+			// A result is only a result once closed: answers may still come.
+			qr.Tally.Outcome, qr.Tally.Adopted, qr.Tally.TieBrokenByChair = ecabinet.OutcomePending, "", false
+		}
 		res.Questions = append(res.Questions, qr)
 	}
 	return res, nil

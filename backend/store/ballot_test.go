@@ -153,6 +153,10 @@ func TestBallotLifecycle(t *testing.T) {
 		if q.Agree != 2 || q.Other != 1 || q.Disagree != 0 || q.NotReturned != 3 || len(q.Opinions) != 1 || q.Opinions[0].Comment != "Đề nghị sửa Điều 5" {
 			t.Fatalf("result %+v", q)
 		}
+		// While answers may still come, there is no outcome: only what is needed.
+		if q.Tally.Outcome != ecabinet.OutcomePending || q.Tally.Adopted != "" || q.Tally.Required == 0 {
+			t.Fatalf("an open ballot has an outcome: %+v", q.Tally)
+		}
 		_, err = e.svc.Result(act(m0), b.ID)
 		wantCode(t, err, ecabinet.ECONFLICT) // members see results after the close
 
@@ -170,8 +174,8 @@ func TestBallotLifecycle(t *testing.T) {
 		}
 		_, err = e.svc.Answer(act(e.members[2]), b.ID, e.members[2].MemberID, answers(b, ecabinet.OptionAgree, ""), "")
 		wantCode(t, err, ecabinet.EDEADLINE)
-		if _, err := e.svc.Result(act(m0), b.ID); err != nil {
-			t.Fatalf("result after close: %v", err)
+		if res, err := e.svc.Result(act(m0), b.ID); err != nil || res.Questions[0].Tally.Outcome == ecabinet.OutcomePending {
+			t.Fatalf("result after close: %+v %v", res, err)
 		}
 	})
 }

@@ -23,9 +23,10 @@ func (m *ledgerMeeting) source(s ecabinet.BodySettings) ecabinet.LedgerSource {
 		Period: ecabinet.PeriodKey(m.row.ScheduledStart, s.Location(), ecabinet.GroupMonth), Paper: paper, Lines: lines, Time: &t}
 }
 
-// loadLedgerMeetings loads, in five queries whatever their number, the
+// loadLedgerMeetings loads, in six queries whatever their number, the
 // sessions that meetings (a query on the meetings table) selects, with
-// their documents, versions, invitees' clearances and agenda items.
+// their documents, versions, invitees' clearances, agenda items and the
+// earlier spans of items taken up again.
 func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error) {
 	var rows []meetingRow
 	if err := meetings.Session(&gorm.Session{}).Order("scheduled_start, id").Find(&rows).Error; err != nil {
@@ -63,10 +64,19 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 	if err := tx.Where("meeting_id IN (?)", ids).Order("meeting_id, position, id").Find(&items).Error; err != nil {
 		return nil, err
 	}
+	var spans []agendaSpanRow
+	if err := tx.Where("item_id IN (?)", tx.Model(&agendaRow{}).Select("id").Where("meeting_id IN (?)", ids)).
+		Order("item_id, started_at").Find(&spans).Error; err != nil {
+		return nil, err
+	}
+	earlier := map[int64][]ecabinet.Span{}
+	for _, sp := range spans {
+		earlier[sp.ItemID] = append(earlier[sp.ItemID], ecabinet.Span{StartedAt: sp.StartedAt, EndedAt: sp.EndedAt})
+	}
 	for _, it := range items {
 		m := byID[it.MeetingID]
 		m.items = append(m.items, ecabinet.ItemFact{ID: it.ID, Position: it.Position, Title: it.Title, Status: ecabinet.AgendaStatus(it.Status),
-			PlannedMinutes: it.PlannedMinutes, StartedAt: it.StartedAt, EndedAt: it.EndedAt})
+			PlannedMinutes: it.PlannedMinutes, StartedAt: it.StartedAt, EndedAt: it.EndedAt, Earlier: earlier[it.ID]})
 	}
 	return out, nil
 }

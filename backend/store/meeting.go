@@ -439,7 +439,7 @@ func (s *MeetingService) MeetingState(ctx context.Context, id int64) (*ecabinet.
 	if err != nil {
 		return nil, err
 	}
-	st := &ecabinet.MeetingState{}
+	st := &ecabinet.MeetingState{ServerTime: s.db.Now()}
 	pos, err := s.db.snapshot(ctx, ecabinet.MeetingScope(id), func(tx *gorm.DB) error {
 		row, err := loadMeeting(tx, a, id, false)
 		if err != nil {

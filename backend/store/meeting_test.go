@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -367,6 +368,115 @@ func TestEventsAreSequencedPerScope(t *testing.T) {
 		st, err := svc.MeetingState(sec, m.ID)
 		if err != nil || st.Seq != last.Seq || st.Epoch != last.Epoch || len(st.Agenda) != writers*each {
 			t.Fatalf("state at %d/%s with %d items: %v", st.Seq, st.Epoch, len(st.Agenda), err)
+		}
+	})
+}
+
+// The secretariat marks several invitees at once: one transaction, one
+// event with every row and the quorum; a refused batch changes nothing.
+func TestAttendanceBatch(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		c := newCouncil(t, db, 6, 0) // nobody present; the chair started it with an override
+		sec := c.f.as(ecabinet.RoleSecretary)
+		log := store.NewEventLog(db)
+		scope := ecabinet.MeetingScope(c.meeting.ID)
+		before, err := log.After(context.Background(), scope, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []int64{c.members[0].MemberID, c.members[1].MemberID, c.members[2].MemberID}
+
+		_, _, err = c.svc.SetAttendanceBatch(act(c.members[0]), c.meeting.ID, ecabinet.AttendanceBatchInput{Members: ids, Status: ecabinet.AttendancePresent})
+		wantCode(t, err, ecabinet.EFORBIDDEN)
+		_, _, err = c.svc.SetAttendanceBatch(sec, c.meeting.ID, ecabinet.AttendanceBatchInput{Members: ids, Status: ecabinet.AttendanceAbsent})
+		wantCode(t, err, ecabinet.EINVALID) // an absence needs its reason
+		_, _, err = c.svc.SetAttendanceBatch(sec, c.meeting.ID, ecabinet.AttendanceBatchInput{Members: nil, Status: ecabinet.AttendancePresent})
+		wantCode(t, err, ecabinet.EINVALID)
+		// One member not invited refuses the whole batch.
+		_, _, err = c.svc.SetAttendanceBatch(sec, c.meeting.ID, ecabinet.AttendanceBatchInput{Members: append(ids, c.f.members[ecabinet.RoleAdmin].ID), Status: ecabinet.AttendancePresent})
+		wantCode(t, err, ecabinet.EINVALID)
+		if _, q, _ := c.svc.Attendance(sec, c.meeting.ID); q.Present != 0 {
+			t.Fatalf("a refused batch changed the quorum: %+v", q)
+		}
+
+		rows, q, err := c.svc.SetAttendanceBatch(sec, c.meeting.ID, ecabinet.AttendanceBatchInput{Members: ids, Status: ecabinet.AttendancePresent})
+		if err != nil || len(rows) != 3 || q.Present != 3 {
+			t.Fatalf("batch: %+v %+v %v", rows, q, err)
+		}
+		for _, r := range rows {
+			if r.Status != ecabinet.AttendancePresent || r.CheckedInAt == nil {
+				t.Fatalf("row %+v", r)
+			}
+		}
+		rows, q, err = c.svc.SetAttendanceBatch(sec, c.meeting.ID, ecabinet.AttendanceBatchInput{Members: ids[2:], Status: ecabinet.AttendanceAbsent, Reason: "Công tác nước ngoài"})
+		if err != nil || rows[0].AbsenceReason != "Công tác nước ngoài" || q.Present != 2 {
+			t.Fatalf("absence: %+v %+v %v", rows, q, err)
+		}
+		after, err := log.After(context.Background(), scope, before[len(before)-1].Seq, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != 2 || after[0].Type != ecabinet.EventAttendanceBatch || after[1].Type != ecabinet.EventAttendanceBatch {
+			t.Fatalf("events %+v", after)
+		}
+		var data struct {
+			Attendance []ecabinet.Attendance `json:"attendance"`
+			Quorum     ecabinet.Quorum       `json:"quorum"`
+		}
+		if err := json.Unmarshal(after[0].Data, &data); err != nil || len(data.Attendance) != 3 || data.Quorum.Present != 3 {
+			t.Fatalf("event data %s: %v", after[0].Data, err)
+		}
+	})
+}
+
+// The secretariat goes back to an item already discussed: it becomes the
+// active one again and its time ledger counts both discussions.
+func TestGoBackToADoneItem(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		clock := setClock(db, time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC))
+		f := newFixture(t, db)
+		svc := store.NewMeetingService(db)
+		sec, member := f.as(ecabinet.RoleSecretary), f.as(ecabinet.RoleMember)
+		m, _ := svc.CreateMeeting(sec, meetingInput())
+		_, _ = svc.AddItem(sec, m.ID, item("Luật Đất đai", 60))
+		ag, _ := svc.AddItem(sec, m.ID, item("Đầu tư công", 30))
+		_, _ = svc.Transition(sec, m.ID, ecabinet.ActionPublish, nil)
+		if _, err := svc.Transition(f.as(ecabinet.RoleChair), m.ID, ecabinet.ActionStart, &ecabinet.OverrideInput{Reason: "thử"}); err != nil {
+			t.Fatal(err)
+		}
+		first, second := ag[0].ID, ag[1].ID
+		sp, _ := svc.RequestFloor(member, m.ID, first)
+		if _, err := svc.GiveFloor(sec, m.ID, first, sp[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		clock.add(20 * time.Minute)
+		if _, err := svc.NextItem(sec, m.ID); err != nil { // the first done after 20 minutes
+			t.Fatal(err)
+		}
+		// Moving on ends the turn of whoever was speaking on it.
+		if sp, _ = svc.Speakers(sec, m.ID, first); sp[0].Status != ecabinet.SpeakerDone || sp[0].EndedAt == nil {
+			t.Fatalf("the turn outlived its item: %+v", sp[0])
+		}
+		clock.add(10 * time.Minute)
+		_, err := svc.ActivateItem(member, m.ID, first)
+		wantCode(t, err, ecabinet.EFORBIDDEN)
+		got, err := svc.ActivateItem(sec, m.ID, first)
+		if err != nil || got[0].Status != ecabinet.ItemActive || got[1].Status != ecabinet.ItemDone {
+			t.Fatalf("back to the first: %+v %v", got, err)
+		}
+		_, err = svc.ActivateItem(sec, m.ID, first)
+		wantCode(t, err, ecabinet.ECONFLICT) // already active
+		clock.add(5 * time.Minute)
+		if _, err := svc.Transition(sec, m.ID, ecabinet.ActionClose, nil); err != nil {
+			t.Fatal(err)
+		}
+		led, err := store.NewLedgerService(db).MeetingLedger(sec, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one, two := led.Time.Items[0], led.Time.Items[1]
+		if one.ItemID != first || one.Spans != 2 || *one.ActualMinutes != 25 || two.ItemID != second || two.Spans != 1 || *two.ActualMinutes != 10 {
+			t.Fatalf("time ledger %+v %+v", one, two)
 		}
 	})
 }

@@ -204,6 +204,11 @@ func (s *TaskService) setFields(tx *gorm.DB, a ecabinet.Actor, r *taskRow, in ec
 		if err != nil {
 			return err
 		}
+		// A lead is a member of the body (a minister; the chair): never the
+		// secretariat, an admin or a guest.
+		if lead.Role != ecabinet.RoleMember && lead.Role != ecabinet.RoleChair {
+			return ecabinet.FieldError("lead_member_id", "task.lead_role")
+		}
 		r.LeadMemberID, r.LeadOrg, r.Organization = &lead.ID, nil, lead.Organization
 	} else {
 		org := in.LeadOrg

@@ -136,6 +136,14 @@ func TestTaskStatusesOverTime(t *testing.T) {
 		if health.Organization != "Bộ Y tế" {
 			t.Fatalf("a member lead credits their organisation: %+v", health)
 		}
+		// The secretariat, admins and guests lead nothing: they are not members of the Government.
+		for _, who := range []string{"sec", "guest"} {
+			id := e.people[who].ID
+			_, err := e.tasks.CreateTask(e.as("sec"), ecabinet.TaskInput{ConclusionID: &e.conclusion.ID, Title: "Không hợp lệ", LeadMemberID: &id, DueDate: "2026-03-15"})
+			if f := ecabinet.AsError(err); f.Code != ecabinet.EINVALID || f.Field != "lead_member_id" || f.Key != "task.lead_role" {
+				t.Fatalf("%s as lead: %+v", who, f)
+			}
+		}
 
 		// Only the lead reports: the lead member, or a member of the lead organisation.
 		_, err := e.tasks.ReportProgress(e.as("moh"), law.ID, ecabinet.ProgressInput{Note: "Đã xong", Done: true})

@@ -431,6 +431,36 @@ func (s *VoteService) FindVote(ctx context.Context, voteID int64) (*ecabinet.Vot
 	return out, err
 }
 
+// Turnout returns who has voted and who has not, for presiding roles only.
+func (s *VoteService) Turnout(ctx context.Context, voteID int64) (*ecabinet.VoteTurnout, error) {
+	var out *ecabinet.VoteTurnout
+	err := s.db.view(ctx, func(tx *gorm.DB, a ecabinet.Actor) error {
+		if !a.Presides() {
+			return ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
+		}
+		row, err := loadVote(tx, a, voteID, "")
+		if err != nil {
+			return err
+		}
+		t := &ecabinet.VoteTurnout{VoteID: row.ID, Voted: []int64{}, NotVoted: []int64{}}
+		if err := json.Unmarshal([]byte(row.Entitled), &t.Entitled); err != nil {
+			return err
+		}
+		slices.Sort(t.Entitled)
+		if err := tx.Table("vote_participation").Where("vote_id = ?", row.ID).Order("member_id").Pluck("member_id", &t.Voted).Error; err != nil {
+			return err
+		}
+		for _, id := range t.Entitled {
+			if _, found := slices.BinarySearch(t.Voted, id); !found {
+				t.NotVoted = append(t.NotVoted, id)
+			}
+		}
+		out = t
+		return nil
+	})
+	return out, err
+}
+
 // Votes lists a session's votes, oldest first.
 func (s *VoteService) Votes(ctx context.Context, meetingID int64) ([]*ecabinet.Vote, error) {
 	var out []*ecabinet.Vote

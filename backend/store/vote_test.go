@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -354,4 +355,52 @@ func columns(t *testing.T, db *store.DB, table string) []string {
 		t.Fatal(err)
 	}
 	return cols
+}
+
+// The chair and the secretariat see who has voted and who has not, by
+// name, during a vote, secret ones included; never what anyone chose.
+func TestVoteTurnout(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		c := newCouncil(t, db, 4, 5) // the 4 members and the chair present
+		votes := store.NewVoteService(db, nil)
+		v, err := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Bầu?", Secret: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range c.members[3:5] {
+			if _, err := votes.CastVote(act(m), v.ID, ecabinet.OptionAgree, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = votes.Turnout(act(c.members[0]), v.ID)
+		wantCode(t, err, ecabinet.EFORBIDDEN)
+		for _, who := range []context.Context{act(c.chair), c.f.as(ecabinet.RoleSecretary)} {
+			got, err := votes.Turnout(who, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := func(ms []ecabinet.Actor) []int64 {
+				out := []int64{}
+				for _, m := range ms {
+					out = append(out, m.MemberID)
+				}
+				return sortedIDs(out)
+			}
+			if fmt.Sprint(got.Entitled) != fmt.Sprint(sortedIDs(v.Entitled)) || fmt.Sprint(got.Voted) != fmt.Sprint(ids(c.members[3:5])) ||
+				fmt.Sprint(got.NotVoted) != fmt.Sprint(ids(c.members[:3])) {
+				t.Fatalf("turnout %+v, want voted %v of %v", got, ids(c.members[3:5]), v.Entitled)
+			}
+			if b, _ := json.Marshal(got); strings.Contains(string(b), ecabinet.OptionAgree) {
+				t.Fatalf("turnout tells a choice: %s", b)
+			}
+		}
+		_, err = votes.Turnout(c.f.as(ecabinet.RoleSecretary), v.ID+1000)
+		wantCode(t, err, ecabinet.ENOTFOUND)
+	})
+}
+
+func sortedIDs(ids []int64) []int64 {
+	out := append([]int64(nil), ids...)
+	slices.Sort(out)
+	return out
 }

@@ -90,3 +90,42 @@ export function lowContrastText(page) {
 export function overflowsSideways(page) {
 	return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
+
+/**
+ * Content cut off with no visible way to reach it: an element past the
+ * screen's sides that no scrolling box brings back; a box that clips its
+ * content (an ellipsis, overflow hidden); a box that scrolls sideways
+ * without a visible cue (a tablet shows no scroll bar until touched), which
+ * the app marks data-scroll-cue (lib/scroll-cue.ts).
+ */
+export function cutOffContent(page) {
+	return page.evaluate(() => {
+		const out = [];
+		const width = window.innerWidth;
+		const name = (el) => {
+			const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+			return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${cls} “${(el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40)}”`;
+		};
+		const scrollsSideways = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+		for (const el of document.body.querySelectorAll('*')) {
+			if (el.closest('.visually-hidden, svg, canvas, select, .skip, #svelte-announcer, dialog:not([open])')) continue;
+			if (['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE'].includes(el.tagName)) continue;
+			const style = getComputedStyle(el);
+			if (style.visibility === 'hidden' || style.display === 'none') continue;
+			const box = el.getBoundingClientRect();
+			// Not drawn, or drawn for screen readers only (1 px boxes); what a closed disclosure holds is shown on demand.
+			if (box.width <= 1 || box.height <= 1 || el.closest('details:not([open]) > :not(summary)')) continue;
+			if (box.right > width + 1 || box.left < -1) {
+				let p = el.parentElement;
+				while (p && p !== document.body && !scrollsSideways(p)) p = p.parentElement;
+				if (!p || p === document.body) out.push(`${name(el)} reaches past the screen (${Math.round(box.left)} to ${Math.round(box.right)} of ${width} px)`);
+			}
+			const wide = el.scrollWidth > el.clientWidth + 1;
+			if (wide && ['hidden', 'clip'].includes(style.overflowX) && (el.textContent ?? '').trim()) out.push(`${name(el)} cuts its content (${el.scrollWidth} px in ${el.clientWidth} px)`);
+			if (wide && scrollsSideways(el) && !el.hasAttribute('data-scroll-cue')) out.push(`${name(el)} scrolls sideways with no visible cue`);
+			if (el.scrollHeight > el.clientHeight + 1 && ['hidden', 'clip'].includes(style.overflowY) && (el.textContent ?? '').trim())
+				out.push(`${name(el)} cuts its content (${el.scrollHeight} px high in ${el.clientHeight} px)`);
+		}
+		return out;
+	});
+}

@@ -121,3 +121,21 @@ export async function endSessionsOf(username) {
 	const res = await admin('DELETE', `/members/${member.id}/sessions`);
 	assert.equal(res.status, 200, `end the sign-ins of ${username}`);
 }
+
+/**
+ * Fails the test's violation check on any browser dialog (confirm, alert):
+ * the app asks in its own dialogs, in the member's language.
+ */
+export function refuseBrowserDialogs(page, violations) {
+	page.on('dialog', (d) => {
+		violations.push(`browser ${d.type()} dialog: ${d.message()}`);
+		void d.dismiss();
+	});
+}
+
+/** Goes ahead in the app's own confirmation dialog titled title, by its button named button. */
+export async function confirmInApp(page, title, button) {
+	const dialog = page.getByRole('dialog', { name: title });
+	await dialog.getByRole('button', { name: button, exact: true }).click();
+	await dialog.waitFor({ state: 'hidden' });
+}

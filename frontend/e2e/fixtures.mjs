@@ -3,6 +3,11 @@
 import { apiAs, ok } from './browser.mjs';
 import { makePdf } from './pdf.mjs';
 
+/** The date n days from today on the body's clocks (Hanoi, UTC+7), as YYYY-MM-DD. */
+export function hanoiDate(n = 0) {
+	return new Date(Date.now() + 7 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
+}
+
 export const AGENDA = [
 	'Báo cáo tình hình kinh tế - xã hội tháng 11',
 	'Dự án Luật Đất đai (sửa đổi)',
@@ -20,8 +25,9 @@ export async function liveMeeting({ title, member = 'member05', start = true }) 
 		await sec('POST', '/meetings', {
 			kind: 'regular',
 			title,
-			scheduled_start: '2026-11-22T01:00:00Z',
-			scheduled_end: '2026-11-22T09:00:00Z',
+			// Today from 8:00 to 16:00 in Hanoi: this month's figures count it.
+			scheduled_start: `${hanoiDate()}T01:00:00Z`,
+			scheduled_end: `${hanoiDate()}T09:00:00Z`,
 			place: 'Trụ sở Chính phủ, Hà Nội',
 			remote_sites: ['UBND TP. Hồ Chí Minh']
 		})
@@ -57,7 +63,7 @@ export async function openBallot(title) {
 		await sec('POST', '/ballots', {
 			title,
 			reason: 'Thực hiện Quy chế làm việc của Chính phủ, xin ý kiến thành viên Chính phủ bằng phiếu.',
-			deadline: '2026-11-28T10:00:00Z',
+			deadline: `${hanoiDate(7)}T10:00:00Z`,
 			questions: ['Đồng ý thông qua dự thảo Nghị định?', 'Đồng ý giao Bộ Tư pháp thẩm định lần cuối?'],
 			recipients: []
 		})

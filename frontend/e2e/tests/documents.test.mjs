@@ -148,6 +148,8 @@ test('where the body allows it, an unclassified document can be read again witho
 		await member.goto(`/documents/${fx.doc.id}`);
 		await member.locator('.page canvas').waitFor();
 		await member.waitForFunction(async () => (await caches.has('ecabinet-reading')) && (await (await caches.open('ecabinet-reading')).keys()).length === 1);
+		// The reader uses the whole width: the menu is folded away until asked for.
+		await member.getByRole('button', { name: 'Hiện menu' }).click();
 		await member.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Trang chủ' }).click();
 		await b.context.setOffline(true);
 		await member.getByRole('link', { name: 'Báo cáo số 812/BC-BKHĐT' }).click();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { lowContrastText, overflowsSideways, smallTargets, unlabelledControls } from '../audit.mjs';
-import { apiAs, assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
-import { closedMeeting, openBallot } from '../fixtures.mjs';
+import { apiAs, assertNoViolations, confirmInApp, newSession, ok, openBrowser, refuseBrowserDialogs, screenshot, signIn } from '../browser.mjs';
+import { closedMeeting, liveMeeting, openBallot } from '../fixtures.mjs';
 
 // Follow-up of sessions: the secretariat publishes a conclusion notice and
 // assigns a task from it, the lead reports it done and the statistics
@@ -15,7 +15,7 @@ before(async () => {
 	fx = await closedMeeting('Phiên họp Chính phủ thường kỳ tháng 11 năm 2026');
 	b = await openBrowser();
 	sec = b.page;
-	sec.on('dialog', (d) => d.accept());
+	refuseBrowserDialogs(sec, b.violations);
 	lead = (await newSession(b.browser, b.violations)).page;
 	await signIn(sec, 'secretary1');
 	await signIn(lead, 'member05');
@@ -43,6 +43,7 @@ test('the secretariat drafts and publishes the conclusion notice of a closed ses
 	const member = await apiAs('member05');
 	assert.equal((await member('GET', `/meetings/${fx.meeting.id}/conclusion`)).status, 404);
 	await sec.getByRole('button', { name: 'Ban hành thông báo' }).click();
+	await confirmInApp(sec, 'Ban hành thông báo kết luận?', 'Ban hành thông báo');
 	await sec.getByTestId('conclusion').getByText('Đã ban hành').waitFor();
 	await audit(sec, 'conclusion');
 	await screenshot(sec, 'conclusion');
@@ -65,6 +66,12 @@ test('the secretariat assigns a task from an item of the notice', async () => {
 	await sec.getByLabel('Tên nhiệm vụ').fill('Hoàn thiện Báo cáo tình hình kinh tế - xã hội tháng 11');
 	await sec.getByLabel('Một thành viên').check();
 	const member05 = fx.members.find((m) => m.username === 'member05');
+	// Leads are members of the Government: no admin or secretariat account is offered.
+	const offered = await sec.getByLabel('Thành viên chủ trì').locator('option').allTextContents();
+	for (const m of fx.members.filter((x) => x.role === 'admin' || x.role === 'secretary')) {
+		assert.ok(!offered.some((o) => o.startsWith(m.full_name)), `${m.full_name} is offered as a lead`);
+	}
+	assert.ok(offered.some((o) => o.startsWith(member05.full_name)));
 	await sec.getByLabel('Thành viên chủ trì').selectOption(String(member05.id));
 	await sec.getByLabel('Cơ quan phối hợp (mỗi dòng một cơ quan)').fill('Bộ Tài chính\nNgân hàng Nhà nước Việt Nam');
 	await sec.getByLabel('Hạn hoàn thành').fill('2026-12-15');
@@ -81,6 +88,9 @@ test('the secretariat assigns a task from an item of the notice', async () => {
 	assert.deepEqual(task.co_units, ['Bộ Tài chính', 'Ngân hàng Nhà nước Việt Nam']);
 	assert.equal(task.due_date, '2026-12-15');
 	await sec.getByText('Đang thực hiện', { exact: true }).first().waitFor();
+	// Led by a minister: credited to the minister's ministry.
+	assert.equal(task.organization, member05.organization);
+	await sec.getByTestId('task-lead').getByText(`${member05.full_name} (${member05.organization})`).waitFor();
 });
 
 test('the lead reports the task done; the statistics follow live', async () => {
@@ -110,6 +120,8 @@ test('the lead reports the task done; the statistics follow live', async () => {
 	);
 	await sec.goto('/tasks/stats');
 	await sec.getByTestId('stats-table').waitFor();
+	await sec.getByRole('img', { name: /^Nhiệm vụ theo cơ quan chủ trì/ }).waitFor();
+	await sec.getByRole('img', { name: /^Nhiệm vụ theo tháng giao/ }).waitFor();
 	assert.match(await sec.getByTestId('stats-table').locator('tfoot').textContent(), new RegExp(`${after.total.assigned}`));
 	await audit(sec, 'task statistics');
 	await screenshot(sec, 'task-stats');
@@ -125,6 +137,9 @@ test('the savings dashboard shows this body’s figures, each explained', async 
 	assert.ok(report.total.paper.pages_avoided > 0, 'the demo and this run distributed documents');
 	await sec.getByRole('img', { name: /Trang giấy theo kỳ/ }).waitFor();
 	await sec.getByTestId('ledger-meetings').waitFor();
+	// The goal is named in the legend, not written over the bars.
+	await sec.getByRole('figure', { name: /Tỷ lệ rút ngắn so với mục tiêu/ }).getByRole('listitem').filter({ hasText: 'Mục tiêu 30%' }).waitFor();
+	assert.equal(await sec.locator('svg text').filter({ hasText: 'Mục tiêu' }).count(), 0);
 	await audit(sec, 'savings');
 	await screenshot(sec, 'savings');
 
@@ -135,6 +150,19 @@ test('the savings dashboard shows this body’s figures, each explained', async 
 	await sec.getByTestId('ledger-items').waitFor();
 	await audit(sec, 'savings detail');
 	await screenshot(sec, 'savings-session');
+});
+
+test('a paper-only secret document counts its numbered copies, and weights read in grams or kilograms', async () => {
+	const paper = await liveMeeting({ title: 'Phiên họp về quốc phòng, an ninh', start: false });
+	await ok(await paper.sec('POST', `/meetings/${paper.meeting.id}/documents`, { title: 'Báo cáo mật số 7/BC-BQP', classification: 'confidential', paper_pages: 8 }));
+	const ledger = await ok(await paper.sec('GET', `/ledger/meetings/${paper.meeting.id}`));
+	const line = ledger.lines.find((l) => l.kind === 'placeholder');
+	assert.ok(line.recipients > 0, 'one numbered copy for each invitee cleared for it');
+	assert.equal(ledger.paper.pages_printed, 8 * line.copies);
+	await sec.goto(`/savings/meetings/${paper.meeting.id}`);
+	await sec.getByTestId('ledger-lines').getByText(`(${line.recipients} người nhận + 0 dự phòng)`, { exact: false }).waitFor();
+	assert.equal(await sec.getByText(/\d mg\b/).count(), 0, 'no weight in milligrams');
+	await screenshot(sec, 'savings-paper-only');
 });
 
 test('a paper answer recorded by the secretariat appears in the result', async () => {

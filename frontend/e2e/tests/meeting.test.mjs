@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertNoViolations, newSession, ok, openBrowser, screenshot, signIn } from '../browser.mjs';
+import { assertNoViolations, confirmInApp, newSession, ok, openBrowser, refuseBrowserDialogs, screenshot, signIn } from '../browser.mjs';
 import { AGENDA, liveMeeting } from '../fixtures.mjs';
 
 // A member and the secretariat on two tablets, following one live session.
@@ -13,7 +13,7 @@ before(async () => {
 	b = await openBrowser();
 	member = b.page;
 	secretariat = (await newSession(b.browser, b.violations)).page;
-	secretariat.on('dialog', (d) => d.accept());
+	refuseBrowserDialogs(secretariat, b.violations);
 	await signIn(member, 'member05');
 	await signIn(secretariat, 'secretary1');
 });
@@ -85,6 +85,7 @@ test('a vote is opened, cast and closed, and both see the result', async () => {
 	await secretariat.getByText(/^1\/\d+ đã biểu quyết$/).waitFor();
 	await screenshot(secretariat, 'vote-progress');
 	await secretariat.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+	await confirmInApp(secretariat, 'Kết thúc biểu quyết khi còn thành viên chưa biểu quyết?', 'Kết thúc biểu quyết');
 
 	for (const page of [member, secretariat]) {
 		const result = page.getByTestId('vote-result').first();
@@ -105,7 +106,9 @@ test('the chair runs the session too: quorum, the floor and the votes with their
 	await chair.getByText('Đủ túc số').waitFor();
 	await chair.getByRole('button', { name: 'Chuyển nội dung tiếp theo' }).waitFor();
 	await chair.getByLabel('Nội dung biểu quyết').waitFor();
-	assert.equal(await chair.getByRole('heading', { name: 'Điểm danh' }).count(), 0, 'the attendance board is the secretariat’s');
+	assert.equal(await chair.getByRole('heading', { name: 'Điểm danh', exact: true }).count(), 0, 'the attendance board is the secretariat’s');
+	// The chair sees who is away instead.
+	await chair.getByRole('heading', { name: 'Vắng mặt và dự thay' }).waitFor();
 	await screenshot(chair, 'session-chair');
 	await chair.context().close();
 });
@@ -122,6 +125,34 @@ test('after a network loss the member’s tablet catches up by itself, without a
 	await current(member).filter({ hasText: AGENDA[2] }).waitFor();
 	await member.getByRole('status', { name: 'Kết nối trực tuyến' }).filter({ hasText: 'Trực tuyến' }).waitFor();
 	assert.equal(await member.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+});
+
+test('only valid session actions are offered, a closing asks in the app’s own words, and a disabled start says why', async () => {
+	const fresh = await liveMeeting({ title: 'Phiên họp Chính phủ bất thường', start: false });
+	const id = fresh.meeting.id;
+	// Fewer than two thirds present: the secretariat cannot open it, and reads why.
+	for (const m of fresh.meeting.invitees) await ok(await fresh.sec('PUT', `/meetings/${id}/attendance/${m}`, { status: 'absent', reason: 'Công tác' }));
+	await secretariat.goto(`/meetings/${id}`);
+	const start = secretariat.getByRole('button', { name: 'Khai mạc phiên họp' });
+	await start.waitFor();
+	assert.equal(await start.isDisabled(), true);
+	await secretariat.getByText(/^Chưa khai mạc được: mới có 0 thành viên có mặt, cần 18\./).waitFor();
+	assert.equal(await secretariat.getByRole('button', { name: 'Bế mạc phiên họp' }).count(), 0, 'nothing to close before it opens');
+	await screenshot(secretariat, 'start-needs-quorum');
+
+	// Once enough are present the reason goes and the session opens.
+	for (const m of fresh.meeting.invitees) await ok(await fresh.sec('PUT', `/meetings/${id}/attendance/${m}`, { status: 'present' }));
+	await secretariat.getByText(/^Chưa khai mạc được/).waitFor({ state: 'hidden' });
+	await start.click();
+	await secretariat.getByRole('button', { name: 'Bế mạc phiên họp' }).click();
+	const dialog = secretariat.getByRole('dialog', { name: 'Bế mạc phiên họp?' });
+	await dialog.getByText('Sau khi bế mạc, phiên họp không thể mở lại', { exact: false }).waitFor();
+	await screenshot(secretariat, 'close-confirm');
+	await dialog.getByRole('button', { name: 'Hủy' }).click();
+	assert.equal((await ok(await fresh.sec('GET', `/meetings/${id}`))).status, 'live');
+	await secretariat.getByRole('button', { name: 'Bế mạc phiên họp' }).click();
+	await confirmInApp(secretariat, 'Bế mạc phiên họp?', 'Bế mạc phiên họp');
+	await secretariat.getByRole('link', { name: 'Thông báo kết luận' }).waitFor();
 });
 
 test('no Content-Security-Policy violation', () => assertNoViolations(b.violations));

@@ -29,5 +29,8 @@ describe('numbers', () => {
 		expect(formatWeight(2_191_900_000, 'vi')).toBe('2,2 tấn');
 		expect(formatWeight(13_290_000, 'vi')).toBe('13,3 kg');
 		expect(formatWeight(5000, 'en')).toBe('5 g');
+		// A report quotes grams, not milligrams.
+		expect(formatWeight(500, 'vi')).toBe('0,5 g');
+		expect(formatWeight(0, 'vi')).toBe('0 g');
 	});
 });

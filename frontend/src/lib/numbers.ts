@@ -35,7 +35,7 @@ export function formatCompact(n: number, lang: Lang): string {
 	return nf(lang, { notation: 'compact', compactDisplay: lang === 'vi' ? 'long' : 'short', maximumFractionDigits: 1 }).format(n);
 }
 
-/** A weight from milligrams in the largest fitting unit: 2,2 tấn, 13,3 kg, 500 g. */
+/** A weight from milligrams in the largest fitting unit, never smaller than grams: 2,2 tấn, 13,3 kg, 500 g, 0,5 g. */
 export function formatWeight(mg: number, lang: Lang): string {
 	const units: [number, string, string][] = [
 		[1e9, 'tấn', 't'],
@@ -45,5 +45,5 @@ export function formatWeight(mg: number, lang: Lang): string {
 	for (const [size, vi, en] of units) {
 		if (mg >= size) return `${formatNumber(mg / size, lang)} ${lang === 'vi' ? vi : en}`;
 	}
-	return `${formatNumber(mg, lang)} mg`;
+	return `${formatNumber(mg / 1e3, lang)} g`;
 }

@@ -78,6 +78,14 @@ export function setAttendance(id: number, member: number, input: AttendanceInput
 	return api.put<AttendanceOne>(`${m(id)}/attendance/${member}`, input);
 }
 
+/** Marks several invitees present, or absent with one reason, at once (all or nothing). */
+export function setAttendanceBatch(
+	id: number,
+	input: { members: number[]; status: 'present' | 'absent'; reason?: string }
+): Promise<{ attendance: Attendance[]; quorum: Quorum }> {
+	return api.post(`${m(id)}/attendance/batch`, input);
+}
+
 // Speaking queue of an item.
 
 const sp = (id: number, item: number) => `${m(id)}/agenda/${item}/speakers`;

@@ -52,6 +52,7 @@ export interface BodySettings {
 	target_time_saving_pc: number;
 	task_reminder_days_before: number;
 	task_reminder_days_after: number;
+	speaking_minutes: number;
 	timezone: string;
 }
 
@@ -236,9 +237,18 @@ export interface Tally {
 	base: number;
 	required: number;
 	rule: PassRule;
-	outcome: 'passed' | 'failed';
+	/** pending: a written ballot still open has no outcome yet. */
+	outcome: 'passed' | 'failed' | 'pending';
 	adopted?: string;
 	tie_broken_by_chair: boolean;
+}
+
+/** Who may vote, who has voted and who has not (GET /votes/{id}/turnout). */
+export interface VoteTurnout {
+	vote_id: number;
+	entitled: number[];
+	voted: number[];
+	not_voted: number[];
 }
 
 export interface Vote {
@@ -279,6 +289,8 @@ export interface MeetingState {
 	votes: Vote[];
 	epoch: string;
 	seq: number;
+	/** When the server read the state, by its clock (speaking time counts from it). */
+	server_time?: string;
 }
 
 // --- Written ballots -----------------------------------------------------------

@@ -1,5 +1,5 @@
 import { api } from './index';
-import type { Vote, VoteInput } from './types';
+import type { Vote, VoteInput, VoteTurnout } from './types';
 
 export function openVote(meetingId: number, input: VoteInput): Promise<Vote> {
 	return api.post<Vote>(`/meetings/${meetingId}/votes`, input);
@@ -12,4 +12,9 @@ export function castVote(id: number, option: string, idempotencyKey: string): Pr
 
 export function closeVote(id: number): Promise<Vote> {
 	return api.post<Vote>(`/votes/${id}/close`);
+}
+
+/** Who has voted and who has not, by member, never a choice (the chair and the secretariat). */
+export function getTurnout(id: number, signal?: AbortSignal): Promise<VoteTurnout> {
+	return api.get<VoteTurnout>(`/votes/${id}/turnout`, { signal });
 }

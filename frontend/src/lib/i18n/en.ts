@@ -12,6 +12,8 @@ export const en: Messages = {
 	signOut: 'Sign out',
 	signingOut: 'Signing out…',
 
+	menu: { hide: 'Hide the menu', show: 'Show the menu' },
+
 	nav: {
 		label: 'Main navigation',
 		home: 'Home',
@@ -152,6 +154,7 @@ export const en: Messages = {
 			sheet_weight_mg: 'Weight of one A4 sheet (mg)',
 			ballot_pages: 'Pages of one paper ballot',
 			target_time_saving_pc: 'Target: sessions shorter by (%)',
+			speaking_minutes: 'Time of one speaking turn (minutes; 0: no limit)',
 			timezone: 'Time zone'
 		},
 		hints: {
@@ -183,6 +186,7 @@ export const en: Messages = {
 		cancel: 'Cancel',
 		close: 'Close',
 		back: 'Back',
+		scrollHint: 'The table is wider than the screen: swipe sideways to see the other columns.',
 		pages: (n: number) => (n === 1 ? '1 page' : `${n} pages`),
 		moveUp: (title: string) => `Move “${title}” up`,
 		moveDown: (title: string) => `Move “${title}” down`
@@ -233,6 +237,8 @@ export const en: Messages = {
 		presenter: 'Presented by',
 		next: 'Next item',
 		activate: 'Discuss this item',
+		reopen: 'Discuss again',
+		reopenItem: (title: string) => `Discuss “${title}” again`,
 		defer: 'Defer the item',
 		addTitle: 'Add an item',
 		itemTitle: 'Item title',
@@ -324,6 +330,18 @@ export const en: Messages = {
 		record: 'Record',
 		markPresent: (name: string) => `Record ${name} as present`,
 		more: (name: string) => `Absent / Deputy attends: ${name}`,
+		batchTitle: 'Record several members at once',
+		pick: (name: string) => `Select ${name}`,
+		pickWaiting: (n: number) => `Select the ${n} not checked in`,
+		markPicked: (n: number) => `Record ${n} present`,
+		absentPicked: (n: number) => `Record ${n} absent`,
+		unpick: 'Clear selection',
+		open: (present: number, total: number) => `Attendance ${present}/${total}`,
+		absences: 'Absent and represented',
+		noAbsence: 'No member is absent.',
+		notYet: (n: number) => `Not checked in (${n})`,
+		noReason: 'no reason given',
+		otherShort: 'Absent / deputy',
 		counts: (present: number, total: number) => `${present}/${total} present`
 	},
 
@@ -347,7 +365,9 @@ export const en: Messages = {
 		},
 		overrideReason: 'Reason to proceed without quorum',
 		overrideHint: 'The chair may open or resume the session without quorum, giving a reason.',
-		confirmClose: 'Close the session? It cannot be changed afterwards.'
+		confirmClose: { title: 'Close the session?', message: 'A closed session cannot be reopened: no more votes, attendance or agenda changes.' },
+		confirmPublish: { title: 'Publish the session?', message: 'The invitees will see the session, its agenda and documents at once.' },
+		startNeedsQuorum: (present: number, required: number) => `Cannot open yet: ${present} members present, ${required} needed. Record more attendance, or the chair opens it with a reason.`
 	},
 
 	speakers: {
@@ -360,6 +380,17 @@ export const en: Messages = {
 		speakingNow: 'Speaking',
 		give: (name: string) => `Give the floor to ${name}`,
 		end: (name: string) => `End ${name}’s turn`,
+		left: (clock: string) => `${clock} left`,
+		over: (clock: string) => `${clock} over time`,
+	},
+
+	roomAlerts: {
+		started: (meeting: string) => `The session “${meeting}” has opened.`,
+		item: (meeting: string, item: string) => `The session “${meeting}” moves on to: ${item}`,
+		floor: (meeting: string) => `You have the floor (session “${meeting}”).`,
+		adjourned: (meeting: string) => `The session “${meeting}” is paused.`,
+		resumed: (meeting: string) => `The session “${meeting}” resumes.`,
+		closed: (meeting: string) => `The session “${meeting}” has closed.`
 	},
 
 	votes: {
@@ -370,6 +401,10 @@ export const en: Messages = {
 		named: 'Named vote',
 		onItem: (title: string) => `On: ${title}`,
 		close: 'Close the vote',
+		closeTitle: 'Close the vote while members have yet to vote?',
+		closeMissing: (n: number) => `${n} entitled members have not voted. If you close now they are counted as not taking part:`,
+		notVotedYet: (n: number) => `Not voted yet (${n})`,
+		votedList: (n: number) => `Voted (${n})`,
 		progress: (cast: number, entitled: number) => `${cast} of ${entitled} have voted`,
 		castPrompt: 'Please cast your vote',
 		cast: (label: string) => `Vote: ${label}`,
@@ -378,9 +413,10 @@ export const en: Messages = {
 		notEntitled: 'You are not entitled to vote on this question.',
 		options: { agree: 'In favour', disagree: 'Against', abstain: 'Abstain' } as Record<string, string>,
 		result: 'Result',
-		outcome: { passed: 'Passed', failed: 'Not passed' },
+		outcome: { passed: 'Passed', failed: 'Not passed', pending: 'No result yet' },
 		required: (required: number, base: number) => `At least ${required} votes in favour of ${base} needed`,
-		notCast: (n: number) => `${n} did not vote`,
+		notCast: 'Did not vote',
+		entitled: (n: number) => `${n} members entitled to vote`,
 		tieBroken: 'A tie: decided by the side the chair voted for.',
 		ballots: 'Named votes',
 		history: 'Votes of this session',
@@ -438,14 +474,19 @@ export const en: Messages = {
 		allVoting: 'Every member with a voting right',
 		saveDraft: 'Save the draft',
 		send: 'Send to the members',
-		sendConfirm: 'Send the ballot? Its content cannot be changed afterwards.',
+		sendConfirm: { title: 'Send the ballot?', message: 'The recipients are told at once. Its content cannot be changed afterwards.' },
 		remind: 'Remind those who have not answered',
 		reminded: (n: number) => `${n} members reminded.`,
 		closeEarly: 'Close early',
 		closeHint: 'A ballot closes early only once every member has answered.',
 		reportPdf: 'Download the report (PDF)',
+		reportPdfInterim: 'Download the provisional report (PDF)',
 		report: 'Download the report (CSV)',
 		result: 'Result',
+		interim: 'Answers so far (the ballot is still open: not a result)',
+		neededTitle: 'Needed to pass',
+		needed: (required: number, base: number, agree: number) =>
+			`At least ${required} of ${base} in favour needed; ${agree >= required ? 'enough in favour so far' : `${required - agree} more needed`}`,
 		who: 'Who has answered',
 		member: 'Member',
 		answeredAt: 'Answered at',
@@ -581,9 +622,9 @@ export const en: Messages = {
 		save: 'Save the draft',
 		saved: 'Draft saved.',
 		remove: 'Delete the draft',
-		removeConfirm: 'Delete the draft conclusion notice?',
+		removeConfirm: { title: 'Delete the draft conclusion notice?', message: 'The draft is deleted for good; a new one can be written.' },
 		publish: 'Publish the notice',
-		publishConfirm: 'Publish the conclusion notice to the session’s invitees? It cannot be changed afterwards.',
+		publishConfirm: { title: 'Publish the conclusion notice?', message: 'The notice goes to the session’s invitees. It cannot be changed afterwards.' },
 		none: 'This session has no conclusion notice.',
 		notYet: 'The conclusion notice will be here once published.',
 		notClosed: 'The conclusion notice is drafted once the session has closed.',
@@ -676,6 +717,12 @@ export const en: Messages = {
 		groups: { organization: 'Organisation', month: 'Month assigned', year: 'Year assigned' },
 		total: 'Total',
 		csv: 'Statistics (CSV)',
+		charts: {
+			byOrganization: 'Tasks by lead organisation',
+			byOrganizationDesc: 'Tasks of each organisation (most first): done on time, done late, in progress within the deadline, overdue and not done.',
+			byMonth: 'Tasks by month assigned',
+			byMonthDesc: 'Tasks assigned each month: done on time, done late, in progress within the deadline, overdue and not done.'
+		},
 		asOf: (t: string) => `Figures as of ${t}.`,
 		summary: (assigned: string, onTime: string, overdue: string) =>
 			`${assigned} tasks assigned; ${onTime} done on time; ${overdue} overdue and not done.`

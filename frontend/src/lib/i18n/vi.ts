@@ -13,6 +13,8 @@ export const vi = {
 	signOut: 'Đăng xuất',
 	signingOut: 'Đang đăng xuất…',
 
+	menu: { hide: 'Thu gọn menu', show: 'Hiện menu' },
+
 	nav: {
 		label: 'Điều hướng chính',
 		home: 'Trang chủ',
@@ -153,6 +155,7 @@ export const vi = {
 			sheet_weight_mg: 'Khối lượng một tờ A4 (mg)',
 			ballot_pages: 'Số trang của một phiếu giấy',
 			target_time_saving_pc: 'Mục tiêu rút ngắn thời gian họp (%)',
+			speaking_minutes: 'Thời gian mỗi lượt phát biểu (phút; 0: không giới hạn)',
 			timezone: 'Múi giờ'
 		},
 		hints: {
@@ -184,6 +187,7 @@ export const vi = {
 		cancel: 'Hủy',
 		close: 'Đóng',
 		back: 'Quay lại',
+		scrollHint: 'Bảng rộng hơn màn hình: vuốt sang ngang để xem các cột còn lại.',
 		pages: (n: number) => `${n} trang`,
 		moveUp: (title: string) => `Đưa “${title}” lên trên`,
 		moveDown: (title: string) => `Đưa “${title}” xuống dưới`
@@ -234,6 +238,8 @@ export const vi = {
 		presenter: 'Trình bày',
 		next: 'Chuyển nội dung tiếp theo',
 		activate: 'Thảo luận nội dung này',
+		reopen: 'Thảo luận lại',
+		reopenItem: (title: string) => `Thảo luận lại “${title}”`,
 		defer: 'Hoãn nội dung',
 		addTitle: 'Thêm nội dung',
 		itemTitle: 'Tên nội dung',
@@ -325,6 +331,18 @@ export const vi = {
 		record: 'Ghi nhận',
 		markPresent: (name: string) => `Ghi nhận ${name} có mặt`,
 		more: (name: string) => `Vắng / Cử người dự thay: ${name}`,
+		batchTitle: 'Ghi nhận nhiều thành viên cùng lúc',
+		pick: (name: string) => `Chọn ${name}`,
+		pickWaiting: (n: number) => `Chọn ${n} người chưa điểm danh`,
+		markPicked: (n: number) => `Ghi nhận ${n} người có mặt`,
+		absentPicked: (n: number) => `Ghi nhận ${n} người vắng`,
+		unpick: 'Bỏ chọn',
+		open: (present: number, total: number) => `Điểm danh ${present}/${total}`,
+		absences: 'Vắng mặt và dự thay',
+		noAbsence: 'Không có thành viên vắng mặt.',
+		notYet: (n: number) => `Chưa điểm danh (${n})`,
+		noReason: 'chưa nêu lý do',
+		otherShort: 'Vắng / dự thay',
 		counts: (present: number, total: number) => `${present}/${total} có mặt`
 	},
 
@@ -348,7 +366,9 @@ export const vi = {
 		},
 		overrideReason: 'Lý do tiến hành khi chưa đủ túc số',
 		overrideHint: 'Chủ tọa có thể quyết định khai mạc hoặc tiếp tục phiên họp khi chưa đủ túc số, kèm lý do.',
-		confirmClose: 'Bế mạc phiên họp? Sau khi bế mạc không thể thay đổi.'
+		confirmClose: { title: 'Bế mạc phiên họp?', message: 'Sau khi bế mạc, phiên họp không thể mở lại: không còn biểu quyết, điểm danh hay thay đổi chương trình.' },
+		confirmPublish: { title: 'Phát hành phiên họp?', message: 'Thành phần được mời sẽ thấy ngay phiên họp, chương trình và tài liệu.' },
+		startNeedsQuorum: (present: number, required: number) => `Chưa khai mạc được: mới có ${present} thành viên có mặt, cần ${required}. Điểm danh thêm, hoặc Chủ tọa quyết định khai mạc kèm lý do.`
 	},
 
 	speakers: {
@@ -361,6 +381,17 @@ export const vi = {
 		speakingNow: 'Đang phát biểu',
 		give: (name: string) => `Mời ${name} phát biểu`,
 		end: (name: string) => `Kết thúc lượt của ${name}`,
+		left: (clock: string) => `Còn ${clock}`,
+		over: (clock: string) => `Quá giờ ${clock}`,
+	},
+
+	roomAlerts: {
+		started: (meeting: string) => `Phiên họp “${meeting}” đã khai mạc.`,
+		item: (meeting: string, item: string) => `Phiên họp “${meeting}” chuyển sang nội dung: ${item}`,
+		floor: (meeting: string) => `Bạn được mời phát biểu (phiên họp “${meeting}”).`,
+		adjourned: (meeting: string) => `Phiên họp “${meeting}” tạm dừng.`,
+		resumed: (meeting: string) => `Phiên họp “${meeting}” tiếp tục.`,
+		closed: (meeting: string) => `Phiên họp “${meeting}” đã bế mạc.`
 	},
 
 	votes: {
@@ -371,17 +402,22 @@ export const vi = {
 		named: 'Biểu quyết công khai',
 		onItem: (title: string) => `Về nội dung: ${title}`,
 		close: 'Kết thúc biểu quyết',
+		closeTitle: 'Kết thúc biểu quyết khi còn thành viên chưa biểu quyết?',
+		closeMissing: (n: number) => `${n} thành viên có quyền biểu quyết chưa biểu quyết. Nếu kết thúc bây giờ, họ được tính là không tham gia biểu quyết:`,
+		notVotedYet: (n: number) => `Chưa biểu quyết (${n})`,
+		votedList: (n: number) => `Đã biểu quyết (${n})`,
 		progress: (cast: number, entitled: number) => `${cast}/${entitled} đã biểu quyết`,
 		castPrompt: 'Mời đồng chí biểu quyết',
 		cast: (label: string) => `Biểu quyết: ${label}`,
 		voted: 'Bạn đã biểu quyết.',
 		yourChoice: (label: string) => `Lựa chọn của bạn: ${label}`,
 		notEntitled: 'Bạn không thuộc danh sách biểu quyết lần này.',
-		options: { agree: 'Tán thành', disagree: 'Không tán thành', abstain: 'Không biểu quyết' } as Record<string, string>,
+		options: { agree: 'Tán thành', disagree: 'Không tán thành', abstain: 'Bỏ phiếu trắng' } as Record<string, string>,
 		result: 'Kết quả',
-		outcome: { passed: 'Thông qua', failed: 'Không thông qua' },
+		outcome: { passed: 'Thông qua', failed: 'Không thông qua', pending: 'Chưa có kết quả' },
 		required: (required: number, base: number) => `Cần ít nhất ${required} phiếu tán thành trên ${base}`,
-		notCast: (n: number) => `${n} không biểu quyết`,
+		notCast: 'Không tham gia biểu quyết',
+		entitled: (n: number) => `${n} thành viên có quyền biểu quyết`,
 		tieBroken: 'Số phiếu ngang nhau: quyết định theo bên Chủ tọa biểu quyết.',
 		ballots: 'Phiếu công khai',
 		history: 'Các lần biểu quyết',
@@ -435,14 +471,19 @@ export const vi = {
 		allVoting: 'Tất cả thành viên Chính phủ có quyền biểu quyết',
 		saveDraft: 'Lưu bản nháp',
 		send: 'Gửi phiếu đến thành viên',
-		sendConfirm: 'Gửi phiếu? Sau khi gửi không thể sửa nội dung.',
+		sendConfirm: { title: 'Gửi phiếu lấy ý kiến?', message: 'Thành viên nhận phiếu được thông báo ngay. Sau khi gửi không thể sửa nội dung phiếu.' },
 		remind: 'Nhắc thành viên chưa trả lời',
 		reminded: (n: number) => `Đã nhắc ${n} thành viên.`,
 		closeEarly: 'Kết thúc sớm',
 		closeHint: 'Chỉ kết thúc sớm được khi mọi thành viên đã trả lời.',
 		reportPdf: 'Tải báo cáo tổng hợp (PDF)',
+		reportPdfInterim: 'Tải báo cáo tạm thời (PDF)',
 		report: 'Tải báo cáo tổng hợp (CSV)',
 		result: 'Kết quả',
+		interim: 'Tình hình trả lời (phiếu đang lấy ý kiến, chưa phải kết quả)',
+		neededTitle: 'Cần để thông qua',
+		needed: (required: number, base: number, agree: number) =>
+			`Cần ít nhất ${required}/${base} ý kiến đồng ý; ${agree >= required ? 'đã đủ số đồng ý' : `còn thiếu ${required - agree}`}`,
 		who: 'Tình hình trả lời',
 		member: 'Thành viên',
 		answeredAt: 'Thời điểm trả lời',
@@ -579,9 +620,9 @@ export const vi = {
 		save: 'Lưu bản nháp',
 		saved: 'Đã lưu bản nháp.',
 		remove: 'Xóa bản nháp',
-		removeConfirm: 'Xóa bản nháp thông báo kết luận?',
+		removeConfirm: { title: 'Xóa bản nháp thông báo kết luận?', message: 'Bản nháp bị xóa hẳn; có thể soạn lại từ đầu.' },
 		publish: 'Ban hành thông báo',
-		publishConfirm: 'Ban hành thông báo kết luận đến thành phần dự họp? Sau khi ban hành không thể sửa.',
+		publishConfirm: { title: 'Ban hành thông báo kết luận?', message: 'Thông báo được gửi đến thành phần dự họp. Sau khi ban hành không thể sửa.' },
 		none: 'Phiên họp này chưa có thông báo kết luận.',
 		notYet: 'Thông báo kết luận sẽ có tại đây khi được ban hành.',
 		notClosed: 'Thông báo kết luận được soạn sau khi phiên họp kết thúc.',
@@ -674,6 +715,12 @@ export const vi = {
 		groups: { organization: 'Cơ quan', month: 'Tháng giao', year: 'Năm giao' },
 		total: 'Tổng cộng',
 		csv: 'Thống kê (CSV)',
+		charts: {
+			byOrganization: 'Nhiệm vụ theo cơ quan chủ trì',
+			byOrganizationDesc: 'Số nhiệm vụ của mỗi cơ quan (nhiều nhất trước): hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành.',
+			byMonth: 'Nhiệm vụ theo tháng giao',
+			byMonthDesc: 'Số nhiệm vụ giao mỗi tháng: hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành.'
+		},
 		asOf: (t: string) => `Số liệu tại thời điểm ${t}.`,
 		summary: (assigned: string, onTime: string, overdue: string) =>
 			`${assigned} nhiệm vụ được giao; ${onTime} hoàn thành đúng hạn; ${overdue} quá hạn chưa hoàn thành.`

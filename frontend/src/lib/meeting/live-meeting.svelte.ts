@@ -2,6 +2,7 @@ import { getMeetingState } from '$lib/api/meetings';
 import { isApiError } from '$lib/api/error';
 import type { MeetingState } from '$lib/api/types';
 import type { RealtimeClient } from '$lib/realtime/client';
+import { serverClock } from './speaking.svelte';
 import { applyMeetingEvent } from './state';
 
 /**
@@ -32,6 +33,7 @@ export class LiveMeeting {
 				{
 					snapshot: (data) => {
 						this.state = data as MeetingState;
+						serverClock.observe(this.state.server_time);
 						this.failure = null;
 					},
 					event: (frame) => {
@@ -47,6 +49,7 @@ export class LiveMeeting {
 		getMeetingState(this.id, ctl.signal).then(
 			(st) => {
 				this.state = st;
+				serverClock.observe(st.server_time);
 				follow(st);
 			},
 			(err) => {

@@ -60,6 +60,21 @@ describe('applyMeetingEvent', () => {
 		expect(s.quorum.present).toBe(1);
 	});
 
+	it('applies several attendance rows at once with the quorum after them', () => {
+		const row = (member_id: number, status: string) => ({ meeting_id: 1, member_id, status, updated_at: '' });
+		let s = applyMeetingEvent(state(), { event: 'attendance.updated', data: { attendance: row(5, 'present'), quorum: { present: 1, total: 3, required: 2, reached: false } } });
+		s = applyMeetingEvent(s, {
+			event: 'attendance.batch',
+			data: { attendance: [row(5, 'absent'), row(6, 'present'), row(7, 'present')], quorum: { present: 2, total: 3, required: 2, reached: true } }
+		});
+		expect(s.attendance.map((a) => [a.member_id, a.status])).toEqual([
+			[5, 'absent'],
+			[6, 'present'],
+			[7, 'present']
+		]);
+		expect(s.quorum.reached).toBe(true);
+	});
+
 	it('replaces the queue of one item only', () => {
 		const s = applyMeetingEvent(state(), { event: 'speakers.updated', data: { item_id: 10, speakers: [] } });
 		expect(s.speakers.map((x) => x.id)).toEqual([2]);

@@ -39,6 +39,11 @@ export function applyMeetingEvent(state: MeetingState, { event, data }: MeetingE
 				quorum: d.quorum as Quorum
 			};
 		}
+		case 'attendance.batch': {
+			let attendance = state.attendance;
+			for (const row of d.attendance as Attendance[]) attendance = upsert(attendance, row, (a) => a.member_id === row.member_id);
+			return { ...state, attendance, quorum: d.quorum as Quorum };
+		}
 		case 'speakers.updated': {
 			const item = d.item_id as number;
 			return { ...state, speakers: [...state.speakers.filter((s) => s.item_id !== item), ...(d.speakers as Speaker[])] };

@@ -7,7 +7,7 @@ import { optionLabel, voterState } from './votes';
 describe('votes', () => {
 	it('translates standard options and keeps custom labels', () => {
 		expect(optionLabel({ key: 'agree', label: 'Tán thành' }, en)).toBe('In favour');
-		expect(optionLabel({ key: 'abstain', label: 'Không biểu quyết' }, vi)).toBe('Không biểu quyết');
+		expect(optionLabel({ key: 'abstain', label: 'Bỏ phiếu trắng' }, vi)).toBe('Bỏ phiếu trắng');
 		expect(optionLabel({ key: 'option_b', label: 'Phương án B' }, en)).toBe('Phương án B');
 	});
 

@@ -23,6 +23,7 @@ const settings: BodySettings = {
 	target_time_saving_pc: 30,
 	task_reminder_days_before: 3,
 	task_reminder_days_after: 1,
+	speaking_minutes: 5,
 	timezone: 'Asia/Ho_Chi_Minh'
 };
 

@@ -10,7 +10,8 @@ export const INTEGER_FIELDS = [
 	'ballot_pages',
 	'target_time_saving_pc',
 	'task_reminder_days_before',
-	'task_reminder_days_after'
+	'task_reminder_days_after',
+	'speaking_minutes'
 ] as const;
 
 export type IntegerField = (typeof INTEGER_FIELDS)[number];

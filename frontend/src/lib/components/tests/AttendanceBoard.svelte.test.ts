@@ -5,7 +5,11 @@ import { i18n } from '$lib/i18n/i18n.svelte';
 import AttendanceBoard from '../meeting/AttendanceBoard.svelte';
 
 const setAttendance = vi.fn();
-vi.mock('$lib/api/meetings', () => ({ setAttendance: (...a: unknown[]) => setAttendance(...a) }));
+const setAttendanceBatch = vi.fn();
+vi.mock('$lib/api/meetings', () => ({
+	setAttendance: (...a: unknown[]) => setAttendance(...a),
+	setAttendanceBatch: (...a: unknown[]) => setAttendanceBatch(...a)
+}));
 vi.mock('$lib/members/directory.svelte', () => ({
 	directory: { name: (id: number) => ({ 5: 'Trần Quang Huy', 6: 'Lê Thị Thanh Mai' })[id] ?? `#${id}` }
 }));
@@ -14,19 +18,22 @@ const ms = {
 	meeting: { id: 4, status: 'live' },
 	attendance: [
 		{ meeting_id: 4, member_id: 5, status: 'expected', updated_at: '' },
-		{ meeting_id: 4, member_id: 6, status: 'present', updated_at: '' }
-	]
+		{ meeting_id: 4, member_id: 6, status: 'present', updated_at: '' },
+		{ meeting_id: 4, member_id: 7, status: 'expected', updated_at: '' }
+	],
+	quorum: { present: 1, total: 3, required: 2, reached: false }
 } as unknown as MeetingState;
 
 beforeEach(() => {
 	i18n.set('vi');
 	setAttendance.mockReset().mockResolvedValue({});
+	setAttendanceBatch.mockReset().mockResolvedValue({});
 });
 
 describe('AttendanceBoard', () => {
 	it('records a member present in one tap', async () => {
 		render(AttendanceBoard, { ms });
-		expect(screen.getByText('1/2 có mặt')).toBeTruthy();
+		expect(screen.getByText('1/3 có mặt')).toBeTruthy();
 		expect(screen.queryByRole('button', { name: 'Ghi nhận Lê Thị Thanh Mai có mặt' })).toBeNull();
 		await fireEvent.click(screen.getByRole('button', { name: 'Ghi nhận Trần Quang Huy có mặt' }));
 		expect(setAttendance).toHaveBeenCalledWith(4, 5, { status: 'present' });
@@ -46,5 +53,19 @@ describe('AttendanceBoard', () => {
 			deputy_name: 'Nguyễn Văn An',
 			deputy_title: 'Thứ trưởng'
 		});
+	});
+
+	it('marks everyone not checked in present at once, or absent with one reason', async () => {
+		render(AttendanceBoard, { ms });
+		await fireEvent.click(screen.getByRole('button', { name: 'Chọn 2 người chưa điểm danh' }));
+		await fireEvent.click(screen.getByRole('button', { name: 'Ghi nhận 2 người có mặt' }));
+		expect(setAttendanceBatch).toHaveBeenCalledWith(4, { members: [5, 7], status: 'present', reason: undefined });
+
+		await fireEvent.click(screen.getByRole('checkbox', { name: 'Chọn #7' }));
+		const absent = screen.getByRole('button', { name: 'Ghi nhận 1 người vắng' }) as HTMLButtonElement;
+		expect(absent.disabled).toBe(true);
+		await fireEvent.input(screen.getByLabelText('Lý do vắng'), { target: { value: 'Ốm' } });
+		await fireEvent.click(absent);
+		expect(setAttendanceBatch).toHaveBeenLastCalledWith(4, { members: [7], status: 'absent', reason: 'Ốm' });
 	});
 });

@@ -2,14 +2,18 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Vote } from '$lib/api/types';
 import { i18n } from '$lib/i18n/i18n.svelte';
+import { confirmer } from '$lib/confirm.svelte';
 import VoteBox from '../meeting/VoteBox.svelte';
 
 const castVote = vi.fn();
 const closeVote = vi.fn();
+const getTurnout = vi.fn();
 vi.mock('$lib/api/votes', () => ({
 	castVote: (...a: unknown[]) => castVote(...a),
-	closeVote: (...a: unknown[]) => closeVote(...a)
+	closeVote: (...a: unknown[]) => closeVote(...a),
+	getTurnout: (...a: unknown[]) => getTurnout(...a)
 }));
+vi.mock('$lib/members/directory.svelte', () => ({ directory: { name: (id: number) => `Thành viên ${id}` } }));
 
 const vote = (over: Partial<Vote> = {}): Vote => ({
 	id: 9,
@@ -19,7 +23,7 @@ const vote = (over: Partial<Vote> = {}): Vote => ({
 	options: [
 		{ key: 'agree', label: 'Tán thành' },
 		{ key: 'disagree', label: 'Không tán thành' },
-		{ key: 'abstain', label: 'Không biểu quyết' }
+		{ key: 'abstain', label: 'Bỏ phiếu trắng' }
 	],
 	secret: false,
 	status: 'open',
@@ -36,6 +40,8 @@ beforeEach(() => {
 	i18n.set('vi');
 	castVote.mockReset();
 	closeVote.mockReset();
+	getTurnout.mockReset();
+	confirmer.answer(false);
 });
 
 describe('VoteBox', () => {
@@ -61,6 +67,7 @@ describe('VoteBox', () => {
 
 	it('tells a member who is not entitled, and lets whoever runs the session close it', async () => {
 		i18n.set('en');
+		getTurnout.mockResolvedValue({ vote_id: 9, entitled: [5, 6, 7], voted: [5, 6, 7], not_voted: [] });
 		const { unmount } = render(VoteBox, { vote: vote({ secret: true }), memberId: 42, runs: false, oncast: () => {} });
 		expect(screen.getByText('You are not entitled to vote on this question.')).toBeTruthy();
 		unmount();
@@ -68,6 +75,24 @@ describe('VoteBox', () => {
 		expect(screen.queryByText('You are not entitled to vote on this question.')).toBeNull();
 		expect(screen.getByText('Secret vote')).toBeTruthy();
 		await fireEvent.click(screen.getByRole('button', { name: 'Close the vote' }));
-		expect(closeVote).toHaveBeenCalledWith(9);
+		await vi.waitFor(() => expect(closeVote).toHaveBeenCalledWith(9));
+		expect(confirmer.pending).toBeNull();
+	});
+
+	it('names who has not voted, and asks before closing without them', async () => {
+		getTurnout.mockResolvedValue({ vote_id: 9, entitled: [5, 6, 7], voted: [5], not_voted: [6, 7] });
+		render(VoteBox, { vote: vote(), memberId: 2, runs: true, oncast: () => {} });
+		await screen.findByRole('heading', { name: 'Chưa biểu quyết (2)' });
+		expect(screen.getByRole('heading', { name: 'Đã biểu quyết (1)' })).toBeTruthy();
+		expect(screen.getByText('Thành viên 5')).toBeTruthy();
+		await fireEvent.click(screen.getByRole('button', { name: 'Kết thúc biểu quyết' }));
+		await vi.waitFor(() => expect(confirmer.pending?.names).toEqual(['Thành viên 6', 'Thành viên 7']));
+		confirmer.answer(false);
+		await new Promise((r) => setTimeout(r));
+		expect(closeVote).not.toHaveBeenCalled();
+		await fireEvent.click(screen.getByRole('button', { name: 'Kết thúc biểu quyết' }));
+		await vi.waitFor(() => expect(confirmer.pending).not.toBeNull());
+		confirmer.answer(true);
+		await vi.waitFor(() => expect(closeVote).toHaveBeenCalledWith(9));
 	});
 });
