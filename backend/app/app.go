@@ -32,7 +32,7 @@ type App struct {
 	log     *slog.Logger
 	DB      *store.DB
 	Bus     bus.Bus
-	redis   *redis.Client
+	redis   redis.UniversalClient
 	Server  *ehttp.Server
 	Hub     *hub.Hub
 	signIns *store.SignInStore
@@ -89,13 +89,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 
 	// Redis (when configured) backs both the bus and the login rate limits.
 	var limiter auth.Limiter = ratelimit.NewLocal(cfg.LoginWindow)
-	if cfg.RedisURL != "" {
-		opt, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
+	if cfg.Redis != nil {
+		if a.redis, err = newRedis(cfg.Redis, "ecabinet-"+cfg.InstanceID); err != nil {
+			return nil, err
 		}
-		opt.ClientName = "ecabinet-" + cfg.InstanceID // names the instance in CLIENT LIST
-		a.redis = redis.NewClient(opt)
 		limiter = ratelimit.NewRedis(a.redis, cfg.RedisPrefix, cfg.LoginWindow)
 	}
 	a.signIns = store.NewSignInStore(a.DB)

@@ -18,10 +18,12 @@ import (
 
 // Config is the whole configuration of one server process.
 type Config struct {
-	Addr             string
-	DatabaseURL      string
-	DataDir          string
-	RedisURL         string
+	Addr        string
+	DatabaseURL string
+	DataDir     string
+	RedisURL    string
+	// Redis is REDIS_URL read; nil when it is empty.
+	Redis            *Redis
 	RedisPrefix      string
 	DemoPassword     string
 	Demo             bool
@@ -80,11 +82,16 @@ var Vars = []Var{
 		c.DataDir = v
 		return nonEmpty(v)
 	}},
-	{"REDIS_URL", "", "Redis URL (redis://…) shared by all instances; empty uses an in-process bus (one instance only).", func(c *Config, v string) error {
-		if v != "" && !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
-			return fmt.Errorf("want a redis:// URL or nothing")
+	{"REDIS_URL", "", "Redis shared by all instances: one server (redis://host:6379/0), Sentinels and a master name (redis+sentinel://host1:26379,host2:26379,host3:26379/mymaster) or Cluster nodes (redis+cluster://host1:6379,host2:6379); rediss… with TLS; empty uses an in-process bus (one instance only).", func(c *Config, v string) error {
+		c.RedisURL, c.Redis = v, nil
+		if v == "" {
+			return nil
 		}
-		c.RedisURL = v
+		r, err := ParseRedisURL(v)
+		if err != nil {
+			return err
+		}
+		c.Redis = r
 		return nil
 	}},
 	{"ECABINET_REDIS_PREFIX", "ecabinet", "Prefix of every Redis key and channel (lets deployments share a Redis).", func(c *Config, v string) error {

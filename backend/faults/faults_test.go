@@ -121,7 +121,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 		}(i, c)
 	}
 	time.Sleep(30 * time.Millisecond)
-	a.signal(syscall.SIGKILL)
+	a.Signal(syscall.SIGKILL)
 	close(killed)
 	wg.Wait()
 
@@ -212,7 +212,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	for range len(voters) / 3 {
 		<-ackCount
 	}
-	a.signal(syscall.SIGKILL)
+	a.Signal(syscall.SIGKILL)
 	wg.Wait()
 	for _, c := range clients {
 		c.BaseURL = b.url
@@ -258,72 +258,16 @@ func TestKillDuringVoteBurst(t *testing.T) {
 // Restart Redis during a live session: instances resubscribe and repair
 // what Redis lost from the log; a client follows every change, in order.
 func TestRedisRestartDuringSession(t *testing.T) {
-	redis := startRedis(t)
-	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.url()}
+	redis := testenv.StartRedis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.URL()}
 	a := startInstance(t, "a", demoEnv(shared))
 	b := startInstance(t, "b", shared)
-	ctx := context.Background()
 	sec := login(t, a.url, "secretary1")
-	var meetings []ecabinet.Meeting
-	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil || len(meetings) == 0 {
-		t.Fatalf("demo session: %v", err)
-	}
-	m := meetings[0]
-	scope := ecabinet.MeetingScope(m.ID)
-	member := login(t, b.url, "member05")
-	stream, err := member.Connect(ctx, client.StreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stream.Close()
-	if err := stream.Subscribe(scope); err != nil {
-		t.Fatal(err)
-	}
-	startSeq := int64(-1)
-	received := make(chan int64, 1000)
-	go func() {
-		_ = stream.Run(ctx, func(f *client.Frame) error {
-			switch f.Type {
-			case "snapshot":
-				if startSeq < 0 {
-					startSeq = f.Seq
-					received <- -f.Seq
-				}
-			case "event":
-				received <- f.Seq
-			}
-			return nil
-		})
-	}()
-	first := -<-received
+	m := demoMeeting(t, sec)
+	first, received := follow(t, login(t, b.url, "member05"), ecabinet.MeetingScope(m.ID))
 	const changes = 40
-	for i := 0; i < changes; i++ {
-		if i == 15 {
-			redis.restart()
-		}
-		status := "present"
-		if i%2 == 1 {
-			status = "expected"
-		}
-		path := fmt.Sprintf("/api/v1/meetings/%d/attendance/%d", m.ID, m.Invitees[i%len(m.Invitees)])
-		if err := sec.Do(ctx, "PUT", path, map[string]string{"status": status}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := first + changes
-	seen := first
-	deadline := time.After(30 * time.Second)
-	for seen < want {
-		select {
-		case s := <-received:
-			if s != seen+1 {
-				t.Fatalf("event #%d after #%d", s, seen)
-			}
-			seen = s
-		case <-deadline:
-			t.Fatalf("the client stopped at #%d of #%d after Redis restarted", seen, want)
-		}
-	}
+	markAttendance(t, sec, m, changes, 15, redis.Restart)
+	inOrder(t, "member05", received, first, first+changes, 30*time.Second)
 }
 
 // Stop PostgreSQL: the API answers 503 unavailable with Retry-After, and
@@ -352,7 +296,7 @@ func TestDatabaseOutage(t *testing.T) {
 	eventually(t, 30*time.Second, "the API did not recover", func() error {
 		return c.Do(ctx, "GET", "/api/v1/meetings", nil, nil)
 	})
-	waitReady(t, in.url, 10*time.Second, in.done)
+	waitReady(t, in.url, 10*time.Second, in.Done())
 }
 
 // An upload cut off half way leaves no document version behind, no chunk
