@@ -62,7 +62,7 @@ const (
 	tempMaxAge    = 6 * time.Hour
 )
 
-// New opens the store (and migrates it), connects the bus, seeds the demo
+// New opens the store (and migrates it, or checks its schema), connects the bus, seeds the demo
 // body when configured, and builds the HTTP server.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log}
@@ -73,11 +73,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}()
 	var err error
-	a.DB, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	if err := a.DB.Migrate(ctx); err != nil {
+	if a.DB, err = OpenStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	hasher := auth.NewHasher(cfg.HashConcurrency)

@@ -41,12 +41,17 @@ type Config struct {
 	LogLevel         string
 	InstanceID       string
 	DBMaxConns       int
-	WSQueue          int
-	SMTPURL          string
-	SMTPFrom         string
-	BallotBatch      bool
-	MFAKey           []byte
-	PprofAddr        string
+	// DBPoolMode is how PostgreSQL is reached: DBPoolSession (directly, or
+	// through a session pool) or DBPoolTransaction (a transaction pool).
+	DBPoolMode string
+	// Migrate: apply pending migrations at start; otherwise require them applied.
+	Migrate     bool
+	WSQueue     int
+	SMTPURL     string
+	SMTPFrom    string
+	BallotBatch bool
+	MFAKey      []byte
+	PprofAddr   string
 }
 
 // Var describes one environment variable.
@@ -245,6 +250,21 @@ var Vars = []Var{
 		c.DBMaxConns = n
 		return nil
 	}},
+	{"ECABINET_DB_POOL_MODE", DBPoolSession, "How PostgreSQL is reached: session (directly, or through a session pool) or transaction (PgBouncer's transaction pooling: no prepared statement or session state is kept across transactions; needs ECABINET_MIGRATE=false).", func(c *Config, v string) error {
+		if v != DBPoolSession && v != DBPoolTransaction {
+			return fmt.Errorf("want session or transaction")
+		}
+		c.DBPoolMode = v
+		return nil
+	}},
+	{"ECABINET_MIGRATE", "true", "Apply pending database migrations at start, under an advisory lock; false: refuse to start on a schema older than this release, and leave the migrations to ecabinet migrate.", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		c.Migrate = b
+		return nil
+	}},
 	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {
 		if v == "" {
 			return nil
@@ -280,8 +300,18 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SessionIdle <= 0 || c.SessionIdle > c.SessionLifetime {
 		return nil, fmt.Errorf("config: ECABINET_SESSION_IDLE must be positive and at most ECABINET_SESSION_LIFETIME")
 	}
+	if c.DBPoolMode == DBPoolTransaction && (c.DatabaseURL == "" || c.Migrate) {
+		return nil, fmt.Errorf("config: ECABINET_DB_POOL_MODE=transaction needs a DATABASE_URL and ECABINET_MIGRATE=false: " +
+			"migrations hold a session-level advisory lock, so run ecabinet migrate against PostgreSQL itself")
+	}
 	return c, nil
 }
+
+// How the server reaches PostgreSQL (ECABINET_DB_POOL_MODE).
+const (
+	DBPoolSession     = "session"
+	DBPoolTransaction = "transaction"
+)
 
 // secret names the variables whose values may hold passwords or keys: an
 // error about them does not repeat the value into the logs.

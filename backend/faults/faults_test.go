@@ -87,7 +87,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	a, b := twoInstances(t)
 
 	ctx := context.Background()
-	sec := login(t, b.url, "secretary1")
+	sec := login(t, b.URL, "secretary1")
 	var ballot ecabinet.Ballot
 	if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu chịu lỗi", Deadline: time.Now().Add(time.Hour),
 		Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
@@ -96,7 +96,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 		t.Fatal(err)
 	}
-	voters, clients := signInVoters(t, a.url)
+	voters, clients := signInVoters(t, a.URL)
 	body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
 	var acked sync.Map
 	var wg sync.WaitGroup
@@ -110,7 +110,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 			if i%2 == 1 {
 				<-killed
 			}
-			if _, err := untilAcknowledged(c, b.url, func() error {
+			if _, err := untilAcknowledged(c, b.URL, func() error {
 				return c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
 					"application/json", http.Header{"Idempotency-Key": {key}}, nil)
 			}); err != nil {
@@ -144,8 +144,8 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	a, b := twoInstances(t)
 
 	ctx := context.Background()
-	voters, clients := signInVoters(t, a.url)
-	sec, chair := login(t, b.url, "secretary1"), clients[0]
+	voters, clients := signInVoters(t, a.URL)
+	sec, chair := login(t, b.URL, "secretary1"), clients[0]
 	start := time.Now().Add(time.Hour).UTC()
 	var m ecabinet.Meeting
 	if err := sec.Do(ctx, "POST", "/api/v1/meetings", ecabinet.MeetingInput{Kind: ecabinet.KindExtraordinary, Title: "Phiên họp bất thường",
@@ -194,7 +194,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 			// Every tablet sends its vote twice (a retry after a lost answer
 			// looks the same); each send retries until acknowledged.
 			for send := 0; send < 2; send++ {
-				moved, err := untilAcknowledged(c, b.url, func() error { return cast(c, option, key) })
+				moved, err := untilAcknowledged(c, b.URL, func() error { return cast(c, option, key) })
 				if err != nil {
 					t.Errorf("voter %d, send %d: %v", i, send, err)
 					return
@@ -215,7 +215,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	a.Signal(syscall.SIGKILL)
 	wg.Wait()
 	for _, c := range clients {
-		c.BaseURL = b.url
+		c.BaseURL = b.URL
 	}
 	if rerouted.Load() == 0 {
 		t.Fatal("no vote was sent to the killed instance: the kill was not inside the burst")
@@ -262,9 +262,9 @@ func TestRedisRestartDuringSession(t *testing.T) {
 	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.URL()}
 	a := startInstance(t, "a", demoEnv(shared))
 	b := startInstance(t, "b", shared)
-	sec := login(t, a.url, "secretary1")
+	sec := login(t, a.URL, "secretary1")
 	m := demoMeeting(t, sec)
-	first, received := follow(t, login(t, b.url, "member05"), ecabinet.MeetingScope(m.ID))
+	first, received := follow(t, login(t, b.URL, "member05"), ecabinet.MeetingScope(m.ID))
 	const changes = 40
 	markAttendance(t, sec, m, changes, 15, redis.Restart)
 	inOrder(t, "member05", received, first, first+changes, 30*time.Second)
@@ -276,7 +276,7 @@ func TestDatabaseOutage(t *testing.T) {
 	pg := startPostgres(t)
 	in := startInstance(t, "a", demoEnv(map[string]string{"DATABASE_URL": pg.url()}))
 	ctx := context.Background()
-	c := login(t, in.url, "member05")
+	c := login(t, in.URL, "member05")
 	if err := c.Do(ctx, "GET", "/api/v1/meetings", nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -286,17 +286,17 @@ func TestDatabaseOutage(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 503 || ae.Code != "unavailable" || ae.RetryAfter <= 0 {
 		t.Fatalf("during the outage: %v", err)
 	}
-	if resp, err := http.Get(in.url + "/readyz"); err != nil || resp.StatusCode != 503 {
+	if resp, err := http.Get(in.URL + "/readyz"); err != nil || resp.StatusCode != 503 {
 		t.Fatalf("readyz during the outage: %v %v", resp, err)
 	}
-	if resp, err := http.Get(in.url + "/healthz"); err != nil || resp.StatusCode != 200 {
+	if resp, err := http.Get(in.URL + "/healthz"); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("the process must stay alive: %v %v", resp, err)
 	}
 	pg.start()
 	eventually(t, 30*time.Second, "the API did not recover", func() error {
 		return c.Do(ctx, "GET", "/api/v1/meetings", nil, nil)
 	})
-	waitReady(t, in.url, 10*time.Second, in.Done())
+	in.WaitReady(t, 10*time.Second)
 }
 
 // An upload cut off half way leaves no document version behind, no chunk
@@ -304,7 +304,7 @@ func TestDatabaseOutage(t *testing.T) {
 func TestInterruptedUpload(t *testing.T) {
 	in := startInstance(t, "a", demoEnv(nil))
 	ctx := context.Background()
-	sec := login(t, in.url, "secretary1")
+	sec := login(t, in.URL, "secretary1")
 	var meetings []ecabinet.Meeting
 	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil {
 		t.Fatal(err)
@@ -322,14 +322,14 @@ func TestInterruptedUpload(t *testing.T) {
 		return len(vs)
 	}
 	// Send the headers and half of a 4 MiB multipart body by hand, then hang up.
-	conn, err := net.Dial("tcp", strings.TrimPrefix(in.url, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(in.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", in.url, nil)
+	req, _ := http.NewRequest("POST", in.URL, nil)
 	cookies := sec.HTTP.Jar.Cookies(req.URL)
 	head := fmt.Sprintf("POST /api/v1/documents/%d/versions HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"+
-		"Content-Length: %d\r\nX-CSRF-Token: %s\r\nCookie: %s=%s\r\n\r\n", doc.ID, strings.TrimPrefix(in.url, "http://"), 4<<20,
+		"Content-Length: %d\r\nX-CSRF-Token: %s\r\nCookie: %s=%s\r\n\r\n", doc.ID, strings.TrimPrefix(in.URL, "http://"), 4<<20,
 		sec.CSRFToken(), cookies[0].Name, cookies[0].Value)
 	part := "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"
 	if _, err := io.WriteString(conn, head+part+strings.Repeat("x", 2<<20)); err != nil {
@@ -347,7 +347,7 @@ func TestInterruptedUpload(t *testing.T) {
 	// No temporary file is left either.
 	eventually(t, 10*time.Second, "an interrupted upload left a temporary file", func() error {
 		var left []string
-		_ = filepath.WalkDir(filepath.Join(in.data, "cache", "tmp"), func(p string, d fs.DirEntry, err error) error {
+		_ = filepath.WalkDir(filepath.Join(in.DataDir, "cache", "tmp"), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				left = append(left, p)
 			}

@@ -3,11 +3,9 @@ package faults
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -36,44 +34,12 @@ func TestMain(m *testing.M) {
 }
 
 // instance is a running server process.
-type instance struct {
-	*testenv.Proc
-	url  string
-	data string // ECABINET_DATA_DIR
-}
+type instance = testenv.Instance
 
 // startInstance runs the server with env and waits until it is ready.
 func startInstance(t *testing.T, name string, env map[string]string) *instance {
 	t.Helper()
-	port, data := testenv.FreePort(t), t.TempDir()
-	vars := []string{"ECABINET_ADDR=127.0.0.1:" + strconv.Itoa(port), "ECABINET_INSTANCE_ID=" + name,
-		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
-	for k, v := range env {
-		vars = append(vars, k+"="+v)
-	}
-	in := &instance{Proc: testenv.StartProc(t, vars, binary), url: fmt.Sprintf("http://127.0.0.1:%d", port), data: data}
-	waitReady(t, in.url, 60*time.Second, in.Done())
-	return in
-}
-
-func waitReady(t *testing.T, url string, within time.Duration, died <-chan struct{}) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		select {
-		case <-died:
-			t.Fatalf("%s died while starting", url)
-		default:
-		}
-		if resp, err := http.Get(url + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s not ready within %v", url, within)
+	return testenv.StartInstance(t, binary, name, env)
 }
 
 // privatePostgres runs a PostgreSQL cluster of the test's own (initdb as

@@ -25,15 +25,15 @@ func TestRedisSentinelFailover(t *testing.T) {
 	b := startInstance(t, "b", shared)
 	subscribed(t, set.Primary, "a", "b")
 
-	sec := login(t, a.url, "secretary1")
+	sec := login(t, a.URL, "secretary1")
 	m := demoMeeting(t, sec)
 	scope := ecabinet.MeetingScope(m.ID)
-	firstA, onA := follow(t, login(t, a.url, "member05"), scope)
-	firstB, onB := follow(t, login(t, b.url, "member06"), scope)
+	firstA, onA := follow(t, login(t, a.URL, "member05"), scope)
+	firstB, onB := follow(t, login(t, b.URL, "member06"), scope)
 
 	// Three failed logins before the failover, replicated to the replica.
 	for range 3 {
-		wrongPassword(t, a.url, "member20", 401)
+		wrongPassword(t, a.URL, "member20", 401)
 	}
 	eventually(t, 10*time.Second, "the replica does not hold the failure count", func() error {
 		n, err := set.Replica.Client().Get(context.Background(), "ecabinet:rl:login:user:member20").Result()
@@ -54,16 +54,16 @@ func TestRedisSentinelFailover(t *testing.T) {
 	markAttendance(t, sec, m, 5, -1, nil)
 	inOrder(t, "member06 on b", onB, firstB+changes, firstB+changes+5, 10*time.Second)
 	for _, in := range []*instance{a, b} {
-		waitReady(t, in.url, 10*time.Second, in.Done())
+		in.WaitReady(t, 10*time.Second)
 	}
 
 	// The count goes on from three on the new primary: two more failures
 	// reach the limit, and then even the right password waits.
 	for range 2 {
-		wrongPassword(t, b.url, "member20", 401)
+		wrongPassword(t, b.URL, "member20", 401)
 	}
 	var ae *client.Error
-	if _, err := client.New(a.url).Login(context.Background(), "member20", password); !errors.As(err, &ae) || ae.Status != 429 {
+	if _, err := client.New(a.URL).Login(context.Background(), "member20", password); !errors.As(err, &ae) || ae.Status != 429 {
 		t.Fatalf("the sixth attempt after five failures, three of them before the failover: %v", err)
 	}
 }

@@ -2,7 +2,7 @@
 //
 //	ecabinet            serve (configuration from the environment; see README)
 //	ecabinet serve      the same
-//	ecabinet migrate    apply database migrations and exit
+//	ecabinet migrate    apply database migrations and exit (see migrate.go)
 //	ecabinet ballot-verify <id>   check every signed answer of a ballot offline
 //	ecabinet audit verify         check the audit log's hash chain
 //	ecabinet backup <file>        copy the embedded SQLite database, while it runs
@@ -24,7 +24,6 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/app"
 	"github.com/ecabinet/ecabinet/backend/config"
-	"github.com/ecabinet/ecabinet/backend/store"
 )
 
 func main() {
@@ -70,15 +69,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 			return fmt.Errorf("ECABINET_ADDR=%s: %w", cfg.Addr, err)
 		}
 		return a.Run(ctx, ln)
-	case "migrate", "ballot-verify", "audit", "demo-year":
-		db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	case "migrate":
+		return migrate(ctx, cfg, log, stdout)
+	case "ballot-verify", "audit", "demo-year":
+		db, err := app.OpenStore(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		switch cmd {
 		case "ballot-verify":
 			return ballotVerify(ctx, db, args[1:], stdout)
