@@ -62,6 +62,10 @@ const (
 	tempMaxAge    = 6 * time.Hour
 )
 
+// A one-time password link is kept this long after it expired, so that
+// opening it says it expired (later: that it is not valid).
+const passwordLinksKept = 30 * 24 * time.Hour
+
 // New opens the store (and migrates it, or checks its schema), connects the bus, seeds the demo
 // body when configured, and builds the HTTP server.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
@@ -147,9 +151,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}
 
+	members := store.NewMemberService(a.DB)
 	a.Server = ehttp.New(ehttp.Options{
 		Auth:            authSvc,
-		Members:         store.NewMemberService(a.DB, hasher),
+		Members:         members,
+		Importer:        members,
+		Organizations:   store.NewOrganizationService(a.DB),
+		PasswordLinks:   store.NewPasswordLinkService(a.DB, hasher, cfg.PasswordLinkLifetime),
+		PublicURL:       cfg.PublicURL,
 		Bodies:          store.NewBodyService(a.DB),
 		Meetings:        meetings,
 		Agenda:          meetings,
@@ -333,6 +342,9 @@ func (a *App) janitor(ctx context.Context) {
 			}
 			if err := a.DB.DeleteOldKeys(now.Add(-24 * time.Hour)); err != nil {
 				a.log.Warn("old idempotency keys not removed", "err", err)
+			}
+			if err := a.DB.DeleteOldPasswordLinks(ctx, now.Add(-passwordLinksKept)); err != nil {
+				a.log.Warn("old password links not removed", "err", err)
 			}
 			if n, err := a.signIns.DeleteExpiredSignIns(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil {
 				a.log.Warn("expired sign-ins not removed", "err", err)

@@ -52,6 +52,10 @@ type Config struct {
 	BallotBatch bool
 	MFAKey      []byte
 	PprofAddr   string
+	// PublicURL is the app's address as people open it ("" when not set).
+	PublicURL string
+	// PasswordLinkLifetime is how long a one-time password link is valid.
+	PasswordLinkLifetime time.Duration
 }
 
 // Var describes one environment variable.
@@ -263,6 +267,25 @@ var Vars = []Var{
 			return fmt.Errorf("want true or false")
 		}
 		c.Migrate = b
+		return nil
+	}},
+	{"ECABINET_PUBLIC_URL", "", "Address at which people open the app (https://cabinet.example.gov.vn), for one-time password links; empty: the address of the admin's request (links made by ecabinet body create then give their path only).", func(c *Config, v string) error {
+		c.PublicURL = strings.TrimRight(v, "/")
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("want an address such as https://cabinet.example.gov.vn")
+		}
+		return nil
+	}},
+	{"ECABINET_PASSWORD_LINK_LIFETIME", "24h", "How long a one-time link that sets a member's password stays valid (10m to 720h).", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 10*time.Minute || d > 30*24*time.Hour {
+			return fmt.Errorf("want a duration from 10m to 720h")
+		}
+		c.PasswordLinkLifetime = d
 		return nil
 	}},
 	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {
