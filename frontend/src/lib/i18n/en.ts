@@ -1,3 +1,4 @@
+import { peopleEn } from './people.en';
 import type { Messages } from './vi';
 
 /** English strings; the compiler checks they match the Vietnamese keys. */
@@ -23,6 +24,7 @@ export const en: Messages = {
 		tasks: 'Tasks',
 		savings: 'Savings',
 		audit: 'Audit log',
+		organizations: 'Organisations',
 		account: 'Account'
 	},
 
@@ -95,8 +97,11 @@ export const en: Messages = {
 		tasksHint: 'Assigned tasks: deadlines, progress and statistics.',
 		savingsHint: 'Paper, cost and session time saved, each figure explained.',
 		auditHint: 'Sign-ins and important actions, read-only.',
+		organizationsHint: 'The list of organisations: one spelling for each.',
 		waitingAnswers: 'Answers waiting for the network'
 	},
+
+	people: peopleEn,
 
 	members: {
 		title: 'Members',

@@ -1,3 +1,5 @@
+import { peopleVi } from './people.vi';
+
 /**
  * Vietnamese strings: the default language and the reference shape of every
  * other dictionary (see Messages). Keys are grouped by screen.
@@ -24,6 +26,7 @@ export const vi = {
 		tasks: 'Nhiệm vụ',
 		savings: 'Tiết kiệm',
 		audit: 'Nhật ký hệ thống',
+		organizations: 'Cơ quan, đơn vị',
 		account: 'Tài khoản'
 	},
 
@@ -96,8 +99,11 @@ export const vi = {
 		tasksHint: 'Nhiệm vụ được giao: hạn hoàn thành, tiến độ và thống kê.',
 		savingsHint: 'Giấy, chi phí và thời gian họp tiết kiệm được, có cách tính từng số liệu.',
 		auditHint: 'Nhật ký đăng nhập và các thao tác quan trọng, chỉ đọc.',
+		organizationsHint: 'Danh sách cơ quan, đơn vị: mỗi cơ quan một cách viết.',
 		waitingAnswers: 'Ý kiến đang chờ gửi khi có mạng'
 	},
+
+	people: peopleVi,
 
 	members: {
 		title: 'Thành viên',
