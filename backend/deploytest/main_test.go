@@ -77,6 +77,15 @@ func script(t *testing.T, env []string, name string, args ...string) string {
 	return stdout.String()
 }
 
+// pairs lists m as environment entries (KEY=value).
+func pairs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
 // do calls the API and fails the test on an error.
 func do(t *testing.T, c *client.Client, method, path string, in, out any) {
 	t.Helper()

@@ -34,22 +34,14 @@ func TestThroughPgBouncer(t *testing.T) {
 		"DATABASE_URL": bouncer.URL(), "ECABINET_DB_POOL_MODE": "transaction", "ECABINET_MIGRATE": "false",
 		"REDIS_URL": testenv.RedisURL(), "ECABINET_REDIS_PREFIX": prefix, "ECABINET_DEMO_PASSWORD": poolPassword,
 	}
-	env := func(m map[string]string) []string {
-		var out []string
-		for k, v := range m {
-			out = append(out, k+"="+v)
-		}
-		return out
-	}
-
 	// Before the migrations: the server refuses to start and says why.
-	out, err := command(t, bin, env(pooled), "serve")
+	out, err := command(t, bin, pairs(pooled), "serve")
 	if err == nil || !strings.Contains(out, "ecabinet migrate") {
 		t.Fatalf("serve on an empty database: %v\n%s", err, out)
 	}
 	// Through the transaction pool the migrations are refused too: their
 	// advisory lock belongs to a session.
-	if out, err := command(t, bin, env(pooled), "migrate"); err == nil || !strings.Contains(out, "ECABINET_DB_POOL_MODE") {
+	if out, err := command(t, bin, pairs(pooled), "migrate"); err == nil || !strings.Contains(out, "ECABINET_DB_POOL_MODE") {
 		t.Fatalf("migrate through the transaction pool: %v\n%s", err, out)
 	}
 	if out, err := command(t, bin, []string{"DATABASE_URL=" + direct}, "migrate"); err != nil {
