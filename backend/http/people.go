@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"io"
 	"slices"
 	"strconv"
@@ -75,11 +74,7 @@ func (s *Server) importMembers(c *fiber.Ctx) error {
 			*dst = b
 		}
 	}
-	var r io.Reader = bytes.NewReader(nil)
-	if st := c.Context().RequestBodyStream(); st != nil {
-		r = st
-	}
-	data, err := io.ReadAll(io.LimitReader(r, importLimit+1))
+	data, err := readBody(c, importLimit)
 	if err != nil {
 		return ecabinet.Errorf(ecabinet.EINVALID, "import.empty")
 	}
