@@ -753,7 +753,14 @@ export const en: Messages = {
 			'vote.cast': 'Vote cast',
 			'vote.closed': 'Vote closed',
 			'ballot.answered': 'Ballot answered',
-			export: 'Export'
+			export: 'Export',
+			'body.created': 'Body created',
+			'body.active': 'Body deactivated or activated',
+			organization: 'Organisations changed',
+			'member.imported': 'Members imported from CSV',
+			'member.password_link': 'Password link made',
+			'member.password_set': 'Password set through a link',
+			'auth.unlocked': 'Sign-in unlocked'
 		} as Record<string, string>
 	},
 

@@ -752,7 +752,14 @@ export const vi = {
 			'vote.cast': 'Biểu quyết',
 			'vote.closed': 'Kết thúc biểu quyết',
 			'ballot.answered': 'Trả lời phiếu lấy ý kiến',
-			export: 'Xuất dữ liệu'
+			export: 'Xuất dữ liệu',
+			'body.created': 'Tạo cơ quan',
+			'body.active': 'Ngừng hoặc mở lại hoạt động của cơ quan',
+			organization: 'Thay đổi danh sách cơ quan, đơn vị',
+			'member.imported': 'Nhập thành viên từ CSV',
+			'member.password_link': 'Tạo liên kết đặt mật khẩu',
+			'member.password_set': 'Đặt mật khẩu qua liên kết',
+			'auth.unlocked': 'Mở khóa đăng nhập'
 		} as Record<string, string>
 	},
 
