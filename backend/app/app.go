@@ -66,8 +66,8 @@ const (
 // opening it says it expired (later: that it is not valid).
 const passwordLinksKept = 30 * 24 * time.Hour
 
-// New opens the store (and migrates it, or checks its schema), connects the bus, seeds the demo
-// body when configured, and builds the HTTP server.
+// New opens the store (and migrates it, or checks its schema), connects
+// the bus, seeds the demo body when configured, and builds the HTTP server.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log}
 	ok := false
