@@ -32,7 +32,7 @@ type App struct {
 	log     *slog.Logger
 	DB      *store.DB
 	Bus     bus.Bus
-	redis   *redis.Client
+	redis   redis.UniversalClient
 	Server  *ehttp.Server
 	Hub     *hub.Hub
 	signIns *store.SignInStore
@@ -62,8 +62,12 @@ const (
 	tempMaxAge    = 6 * time.Hour
 )
 
-// New opens the store (and migrates it), connects the bus, seeds the demo
-// body when configured, and builds the HTTP server.
+// A one-time password link is kept this long after it expired, so that
+// opening it says it expired (later: that it is not valid).
+const passwordLinksKept = 30 * 24 * time.Hour
+
+// New opens the store (and migrates it, or checks its schema), connects
+// the bus, seeds the demo body when configured, and builds the HTTP server.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log}
 	ok := false
@@ -73,11 +77,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}()
 	var err error
-	a.DB, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	if err := a.DB.Migrate(ctx); err != nil {
+	if a.DB, err = OpenStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	hasher := auth.NewHasher(cfg.HashConcurrency)
@@ -89,13 +89,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 
 	// Redis (when configured) backs both the bus and the login rate limits.
 	var limiter auth.Limiter = ratelimit.NewLocal(cfg.LoginWindow)
-	if cfg.RedisURL != "" {
-		opt, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
+	if cfg.Redis != nil {
+		if a.redis, err = newRedis(cfg.Redis, "ecabinet-"+cfg.InstanceID); err != nil {
+			return nil, err
 		}
-		opt.ClientName = "ecabinet-" + cfg.InstanceID // names the instance in CLIENT LIST
-		a.redis = redis.NewClient(opt)
 		limiter = ratelimit.NewRedis(a.redis, cfg.RedisPrefix, cfg.LoginWindow)
 	}
 	a.signIns = store.NewSignInStore(a.DB)
@@ -154,9 +151,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}
 
+	members := store.NewMemberService(a.DB)
 	a.Server = ehttp.New(ehttp.Options{
 		Auth:            authSvc,
-		Members:         store.NewMemberService(a.DB, hasher),
+		Members:         members,
+		Importer:        members,
+		Organizations:   store.NewOrganizationService(a.DB),
+		PasswordLinks:   store.NewPasswordLinkService(a.DB, hasher, cfg.PasswordLinkLifetime),
+		PublicURL:       cfg.PublicURL,
 		Bodies:          store.NewBodyService(a.DB),
 		Meetings:        meetings,
 		Agenda:          meetings,
@@ -340,6 +342,9 @@ func (a *App) janitor(ctx context.Context) {
 			}
 			if err := a.DB.DeleteOldKeys(now.Add(-24 * time.Hour)); err != nil {
 				a.log.Warn("old idempotency keys not removed", "err", err)
+			}
+			if err := a.DB.DeleteOldPasswordLinks(ctx, now.Add(-passwordLinksKept)); err != nil {
+				a.log.Warn("old password links not removed", "err", err)
 			}
 			if n, err := a.signIns.DeleteExpiredSignIns(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil {
 				a.log.Warn("expired sign-ins not removed", "err", err)

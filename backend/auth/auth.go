@@ -34,6 +34,7 @@ type Store interface {
 	DisableMFA(ctx context.Context, a ecabinet.Actor) error
 	Audit(ctx context.Context, rec ecabinet.AuditRecord) error
 	RedeemTicket(ctx context.Context, ticketHash string, now time.Time) (string, error)
+	Username(ctx context.Context, bodyID, memberID int64) (string, error)
 }
 
 // Limiter counts failed logins per key (ratelimit.Local or ratelimit.Redis).
@@ -124,16 +125,18 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 
 	cred, err := s.store.Credentials(ctx, username)
 	hash := s.dummy
-	if err == nil {
+	if err == nil && cred.PasswordHash != "" {
 		hash = cred.PasswordHash
-	} else if ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
+	} else if err != nil && ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
 		return nil, nil, "", err
 	}
 	ok, verr := s.hasher.Verify(ctx, password, hash)
 	if verr != nil {
 		return nil, nil, "", verr
 	}
-	if err != nil || !ok || !cred.Active {
+	// A member without a password (created by an admin or an import, who
+	// sets one through a one-time link) cannot sign in.
+	if err != nil || cred.PasswordHash == "" || !ok || !cred.Active {
 		s.fail(ctx, userKey, ipKey)
 		s.log.InfoContext(ctx, "login failed", "username", username, "ip", c.IP)
 		rec := ecabinet.AuditRecord{Action: ecabinet.AuditLoginFailed, Subject: username, IP: c.IP}

@@ -41,6 +41,7 @@ func TestHasher(t *testing.T) {
 
 // env is an auth service over a real SQLite store with a controllable clock.
 type env struct {
+	db      *store.DB
 	svc     *auth.Service
 	signIns *store.SignInStore
 	hasher  *auth.Hasher
@@ -66,7 +67,7 @@ func newEnv(t *testing.T, options ...func(*auth.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	e := &env{db: db, now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	mk := func(u string, r ecabinet.Role) *ecabinet.Member {
 		m, err := db.CreateMember(ctx, h, b.ID, ecabinet.MemberInput{Username: u, Password: "password-" + u, FullName: u, Role: r, Clearance: ecabinet.ClassNone, Active: true})
 		if err != nil {

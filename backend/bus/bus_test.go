@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,7 +71,10 @@ type pair struct {
 
 type factory func(t *testing.T) pair
 
-func factories() map[string]factory {
+// factories returns the buses under test; the Redis Cluster (three nodes
+// of the test's own) lives for the whole of t.
+func factories(t *testing.T) map[string]factory {
+	cluster := testenv.StartCluster(t)
 	return map[string]factory{
 		"local": func(t *testing.T) pair {
 			rec := newRecorder()
@@ -80,52 +84,78 @@ func factories() map[string]factory {
 		},
 		"redis": func(t *testing.T) pair {
 			client, prefix := testenv.Redis(t)
-			ctx := context.Background()
-			rec := newRecorder()
-			// The subscriber has a client of its own, named, so the test can
-			// kill exactly its connection.
 			opt := *client.Options()
-			opt.ClientName = prefix + "-sub"
-			subClient := redis.NewClient(&opt)
-			t.Cleanup(func() { _ = subClient.Close() })
-			sub, err := bus.NewRedis(ctx, subClient, prefix, rec.handlers(), slog.Default())
-			if err != nil {
-				t.Fatal(err)
-			}
-			pub, err := bus.NewRedis(ctx, client, prefix, bus.Handlers{}, slog.Default())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = sub.Close(); _ = pub.Close() })
-			kill := func(t *testing.T) {
-				// Kill the subscriber's connection, as a Redis restart would.
-				list, err := client.ClientList(ctx).Result()
-				if err != nil {
-					t.Fatal(err)
-				}
-				killed := 0
-				for _, line := range strings.Split(list, "\n") {
-					if !strings.Contains(line, " name="+opt.ClientName+" ") {
-						continue
-					}
-					id := strings.TrimPrefix(strings.Fields(line)[0], "id=")
-					if err := client.Do(ctx, "CLIENT", "KILL", "ID", id).Err(); err != nil {
-						t.Fatal(err)
-					}
-					killed++
-				}
-				if killed == 0 {
-					t.Fatal("no subscriber connection found to kill")
-				}
-			}
-			return pair{pub: pub, sub: sub, rec: rec, kill: kill}
+			return redisPair(t, prefix, func(name string) redis.UniversalClient {
+				o := opt
+				o.ClientName = name
+				return redis.NewClient(&o)
+			}, func(ctx context.Context, each func(*redis.Client) error) error { return each(client) })
+		},
+		"redis-cluster": func(t *testing.T) pair {
+			prefix := testenv.RandomName("ecabtest")
+			admin := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Addrs()})
+			t.Cleanup(func() { _ = admin.Close() })
+			return redisPair(t, prefix, func(name string) redis.UniversalClient {
+				return redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Addrs(), ClientName: name})
+			}, func(ctx context.Context, each func(*redis.Client) error) error {
+				return admin.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return each(c) })
+			})
 		},
 	}
 }
 
+// redisPair makes a publishing and a subscribing bus, each with a client of
+// its own from newClient; the subscriber's is named, so that kill can end
+// exactly its connections on every server forEach visits.
+func redisPair(t *testing.T, prefix string, newClient func(name string) redis.UniversalClient,
+	forEach func(context.Context, func(*redis.Client) error) error) pair {
+	ctx := context.Background()
+	rec := newRecorder()
+	subName := prefix + "-sub"
+	subClient, pubClient := newClient(subName), newClient(prefix+"-pub")
+	t.Cleanup(func() { _ = subClient.Close(); _ = pubClient.Close() })
+	sub, err := bus.NewRedis(ctx, subClient, prefix, rec.handlers(), slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := bus.NewRedis(ctx, pubClient, prefix, bus.Handlers{}, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sub.Close(); _ = pub.Close() })
+	kill := func(t *testing.T) {
+		// Kill the subscriber's connection, as a Redis restart would.
+		var killed atomic.Int32 // forEach may visit servers concurrently
+		err := forEach(ctx, func(c *redis.Client) error {
+			list, err := c.ClientList(ctx).Result()
+			if err != nil {
+				return err
+			}
+			for _, line := range strings.Split(list, "\n") {
+				if !strings.Contains(line, " name="+subName+" ") {
+					continue
+				}
+				id := strings.TrimPrefix(strings.Fields(line)[0], "id=")
+				if err := c.Do(ctx, "CLIENT", "KILL", "ID", id).Err(); err != nil {
+					return err
+				}
+				killed.Add(1)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if killed.Load() == 0 {
+			t.Fatal("no subscriber connection found to kill")
+		}
+	}
+	return pair{pub: pub, sub: sub, rec: rec, kill: kill}
+}
+
 // TestContract runs the same behaviour against every bus.
 func TestContract(t *testing.T) {
-	for name, f := range factories() {
+	for name, f := range factories(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Run("delivers subscribed channels in order", func(t *testing.T) {
 				p := f(t)
@@ -144,14 +174,30 @@ func TestContract(t *testing.T) {
 				if err := p.pub.Publish(ctx, "body.1", []byte("last")); err != nil {
 					t.Fatal(err)
 				}
+				// Order holds per channel: a Cluster delivers channels
+				// published on different nodes in either order.
+				p.rec.waitMessages(t, 101)
+				time.Sleep(100 * time.Millisecond) // let a wrong message arrive
 				got := p.rec.waitMessages(t, 101)
-				for i := 0; i < 100; i++ {
-					if want := fmt.Sprintf("meeting.1=%d", i); got[i] != want {
-						t.Fatalf("message %d = %q, want %q", i, got[i], want)
+				var meeting1 []string
+				last := false
+				for _, m := range got {
+					switch {
+					case strings.HasPrefix(m, "meeting.1="):
+						meeting1 = append(meeting1, m)
+					case m == "body.1=last":
+						last = true
+					default:
+						t.Fatalf("unexpected message %q", m)
 					}
 				}
-				if got[100] != "body.1=last" {
-					t.Fatalf("last message = %q; a message of an unsubscribed channel arrived or order broke", got[100])
+				for i := 0; i < 100; i++ {
+					if want := fmt.Sprintf("meeting.1=%d", i); meeting1[i] != want {
+						t.Fatalf("message %d of meeting.1 = %q, want %q (all: %v)", i, meeting1[i], want, got)
+					}
+				}
+				if len(meeting1) != 100 || !last {
+					t.Fatalf("got %v", got)
 				}
 			})
 			t.Run("unsubscribe stops delivery", func(t *testing.T) {

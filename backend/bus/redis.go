@@ -14,11 +14,13 @@ import (
 )
 
 // Redis is a bus over Redis pub/sub, shared by every instance that uses the
-// same Redis and prefix. go-redis reconnects and resubscribes by itself;
+// same Redis and prefix: one server, a primary that Sentinels fail over
+// (the client reconnects to the one they elect) or a Cluster (PUBLISH
+// reaches every node). go-redis reconnects and resubscribes by itself;
 // Redis tells the subscriber nothing of what was published meanwhile, so
 // after a reconnect OnResync runs and the caller repairs from the log.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient
 	prefix string
 	h      Handlers
 	log    *slog.Logger
@@ -36,7 +38,7 @@ const receiveTimeout = 10 * time.Second
 
 // NewRedis subscribes to a control channel (so a reconnect is always seen)
 // and starts delivering to h. Channel names are prefixed with prefix + ":".
-func NewRedis(ctx context.Context, client *redis.Client, prefix string, h Handlers, log *slog.Logger) (*Redis, error) {
+func NewRedis(ctx context.Context, client redis.UniversalClient, prefix string, h Handlers, log *slog.Logger) (*Redis, error) {
 	r := &Redis{client: client, prefix: prefix + ":", h: h, log: log.With("component", "bus")}
 	r.ps = client.Subscribe(ctx, r.prefix+"ctl")
 	// Wait for the confirmation so Publish after NewRedis is seen.
@@ -121,7 +123,15 @@ func (r *Redis) Publish(ctx context.Context, channel string, data []byte) error 
 	if r.closed.Load() {
 		return ErrClosed
 	}
-	return r.client.Publish(ctx, r.prefix+channel, data).Err()
+	cmd := redis.NewIntCmd(ctx, "publish", r.prefix+channel, data)
+	// PUBLISH names no key, so a Redis Cluster client sends it to any node,
+	// and messages of one channel published on two nodes reach a subscriber
+	// on a third in either order. Routing by the channel's slot publishes
+	// every message of a channel from the same node, so they arrive in the
+	// order they were published (one server ignores this).
+	cmd.SetFirstKeyPos(1)
+	_ = r.client.Process(ctx, cmd)
+	return cmd.Err()
 }
 
 // Subscribe starts delivery of channels.

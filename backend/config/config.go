@@ -18,10 +18,12 @@ import (
 
 // Config is the whole configuration of one server process.
 type Config struct {
-	Addr             string
-	DatabaseURL      string
-	DataDir          string
-	RedisURL         string
+	Addr        string
+	DatabaseURL string
+	DataDir     string
+	RedisURL    string
+	// Redis is REDIS_URL read; nil when it is empty.
+	Redis            *Redis
 	RedisPrefix      string
 	DemoPassword     string
 	Demo             bool
@@ -39,12 +41,21 @@ type Config struct {
 	LogLevel         string
 	InstanceID       string
 	DBMaxConns       int
-	WSQueue          int
-	SMTPURL          string
-	SMTPFrom         string
-	BallotBatch      bool
-	MFAKey           []byte
-	PprofAddr        string
+	// DBPoolMode is how PostgreSQL is reached: DBPoolSession (directly, or
+	// through a session pool) or DBPoolTransaction (a transaction pool).
+	DBPoolMode string
+	// Migrate: apply pending migrations at start; otherwise require them applied.
+	Migrate     bool
+	WSQueue     int
+	SMTPURL     string
+	SMTPFrom    string
+	BallotBatch bool
+	MFAKey      []byte
+	PprofAddr   string
+	// PublicURL is the app's address as people open it ("" when not set).
+	PublicURL string
+	// PasswordLinkLifetime is how long a one-time password link is valid.
+	PasswordLinkLifetime time.Duration
 }
 
 // Var describes one environment variable.
@@ -80,11 +91,16 @@ var Vars = []Var{
 		c.DataDir = v
 		return nonEmpty(v)
 	}},
-	{"REDIS_URL", "", "Redis URL (redis://…) shared by all instances; empty uses an in-process bus (one instance only).", func(c *Config, v string) error {
-		if v != "" && !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
-			return fmt.Errorf("want a redis:// URL or nothing")
+	{"REDIS_URL", "", "Redis shared by all instances: one server (redis://host:6379/0), Sentinels and a master name (redis+sentinel://host1:26379,host2:26379,host3:26379/mymaster) or Cluster nodes (redis+cluster://host1:6379,host2:6379); rediss… with TLS; empty uses an in-process bus (one instance only).", func(c *Config, v string) error {
+		c.RedisURL, c.Redis = v, nil
+		if v == "" {
+			return nil
 		}
-		c.RedisURL = v
+		r, err := ParseRedisURL(v)
+		if err != nil {
+			return err
+		}
+		c.Redis = r
 		return nil
 	}},
 	{"ECABINET_REDIS_PREFIX", "ecabinet", "Prefix of every Redis key and channel (lets deployments share a Redis).", func(c *Config, v string) error {
@@ -238,6 +254,40 @@ var Vars = []Var{
 		c.DBMaxConns = n
 		return nil
 	}},
+	{"ECABINET_DB_POOL_MODE", DBPoolSession, "How PostgreSQL is reached: session (directly, or through a session pool) or transaction (PgBouncer's transaction pooling: no prepared statement or session state is kept across transactions; needs ECABINET_MIGRATE=false).", func(c *Config, v string) error {
+		if v != DBPoolSession && v != DBPoolTransaction {
+			return fmt.Errorf("want session or transaction")
+		}
+		c.DBPoolMode = v
+		return nil
+	}},
+	{"ECABINET_MIGRATE", "true", "Apply pending database migrations at start, under an advisory lock; false: refuse to start on a schema older than this release, and leave the migrations to ecabinet migrate.", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		c.Migrate = b
+		return nil
+	}},
+	{"ECABINET_PUBLIC_URL", "", "Address at which people open the app (https://cabinet.example.gov.vn), for one-time password links; empty: the address of the admin's request (links made by ecabinet body create then give their path only).", func(c *Config, v string) error {
+		c.PublicURL = strings.TrimRight(v, "/")
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("want an address such as https://cabinet.example.gov.vn")
+		}
+		return nil
+	}},
+	{"ECABINET_PASSWORD_LINK_LIFETIME", "24h", "How long a one-time link that sets a member's password stays valid (10m to 720h).", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 10*time.Minute || d > 30*24*time.Hour {
+			return fmt.Errorf("want a duration from 10m to 720h")
+		}
+		c.PasswordLinkLifetime = d
+		return nil
+	}},
 	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {
 		if v == "" {
 			return nil
@@ -273,8 +323,18 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SessionIdle <= 0 || c.SessionIdle > c.SessionLifetime {
 		return nil, fmt.Errorf("config: ECABINET_SESSION_IDLE must be positive and at most ECABINET_SESSION_LIFETIME")
 	}
+	if c.DBPoolMode == DBPoolTransaction && (c.DatabaseURL == "" || c.Migrate) {
+		return nil, fmt.Errorf("config: ECABINET_DB_POOL_MODE=transaction needs a DATABASE_URL and ECABINET_MIGRATE=false: " +
+			"migrations hold a session-level advisory lock, so run ecabinet migrate against PostgreSQL itself")
+	}
 	return c, nil
 }
+
+// How the server reaches PostgreSQL (ECABINET_DB_POOL_MODE).
+const (
+	DBPoolSession     = "session"
+	DBPoolTransaction = "transaction"
+)
 
 // secret names the variables whose values may hold passwords or keys: an
 // error about them does not repeat the value into the logs.

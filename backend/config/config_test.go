@@ -109,3 +109,27 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// Behind a transaction pool the server does not migrate: the migrations'
+// advisory lock belongs to a session.
+func TestPoolModeAndMigrations(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || !c.Migrate || c.DBPoolMode != config.DBPoolSession {
+		t.Fatalf("defaults: migrate %v, pool mode %q, %v", c.Migrate, c.DBPoolMode, err)
+	}
+	pg := "postgres://u@pgbouncer:6432/ecabinet"
+	for _, vars := range []map[string]string{
+		{"ECABINET_DB_POOL_MODE": "statement"},
+		{"ECABINET_MIGRATE": "sometimes"},
+		{"ECABINET_DB_POOL_MODE": "transaction", "DATABASE_URL": pg},
+		{"ECABINET_DB_POOL_MODE": "transaction", "ECABINET_MIGRATE": "false"},
+	} {
+		if _, err := config.Load(env(vars)); err == nil {
+			t.Errorf("%v accepted", vars)
+		}
+	}
+	c, err = config.Load(env(map[string]string{"ECABINET_DB_POOL_MODE": "transaction", "DATABASE_URL": pg, "ECABINET_MIGRATE": "false"}))
+	if err != nil || c.Migrate || c.DBPoolMode != config.DBPoolTransaction {
+		t.Fatalf("transaction pool: %+v %v", c, err)
+	}
+}

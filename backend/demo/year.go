@@ -171,6 +171,10 @@ func (y *year) setUp(ctx context.Context, opt YearOptions) error {
 	if err != nil {
 		return err
 	}
+	// The provinces that lead tasks join the body's organisations.
+	if err := y.db.EnsureOrganizations(ctx, y.body.ID, provinces...); err != nil {
+		return err
+	}
 	y.loc = y.body.Settings.Location()
 	end := opt.End.In(y.loc)
 	y.to = end.UTC()
@@ -187,7 +191,7 @@ func (y *year) setUp(ctx context.Context, opt YearOptions) error {
 		if err != nil {
 			continue // inactive
 		}
-		m, err := store.NewMemberService(y.db, nil).FindMember(ecabinet.NewContextWithActor(ctx, a), a.MemberID)
+		m, err := store.NewMemberService(y.db).FindMember(ecabinet.NewContextWithActor(ctx, a), a.MemberID)
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ func TestBackupAndRestore(t *testing.T) {
 	for _, b := range apptest.Backends {
 		t.Run(b.Name, func(t *testing.T) {
 			if b.Postgres {
-				requireTool(t, "pg_dump", "pg_restore", "psql")
+				testenv.RequireProgram(t, "pg_dump", "pg_restore", "psql")
 			}
 			bin := serverBinary(t)
 			e := apptest.Start(t, b, nil)
@@ -113,7 +113,7 @@ func TestBackupAndRestore(t *testing.T) {
 // tablets to resume; they come back by snapshot at the restored position
 // and follow from there.
 func TestRestoreUnderRunningInstance(t *testing.T) {
-	requireTool(t, "pg_dump", "pg_restore", "psql")
+	testenv.RequireProgram(t, "pg_dump", "pg_restore", "psql")
 	bin := serverBinary(t)
 	e := apptest.Start(t, apptest.Backend{Name: "postgres+redis", Postgres: true}, nil)
 	sec := login(t, e.URL, "secretary1", apptest.Password)

@@ -70,7 +70,7 @@ func (f *follower) status() (last int64, resumes, problems []string) {
 // one instance gets SIGTERM, its streams reconnect through nginx to the
 // others and resume by replay, with no gap, while changes go on.
 func TestClusterBehindNginx(t *testing.T) {
-	requireTool(t, "nginx")
+	testenv.RequireProgram(t, "nginx")
 	dbURL := testenv.Postgres(t)
 	_, prefix := testenv.Redis(t)
 	dir := t.TempDir()

@@ -14,7 +14,6 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/client"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
-	"github.com/ecabinet/ecabinet/backend/testenv"
 )
 
 // root is the repository root (tests run in backend/deploytest).
@@ -78,21 +77,13 @@ func script(t *testing.T, env []string, name string, args ...string) string {
 	return stdout.String()
 }
 
-// requireTool fails in CI, and skips elsewhere, when a program is missing.
-func requireTool(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		if _, err := exec.LookPath(name); err == nil {
-			continue
-		}
-		if _, err := os.Stat("/usr/sbin/" + name); err == nil {
-			continue
-		}
-		if testenv.InCI() {
-			t.Fatalf("%s is required in CI (.ci/run installs it) but is not installed", name)
-		}
-		t.Skipf("%s is not installed (apt-get install it); skipped outside CI", name)
+// pairs lists m as environment entries (KEY=value).
+func pairs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
 	}
+	return out
 }
 
 // do calls the API and fails the test on an error.

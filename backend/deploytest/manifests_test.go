@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/config"
+	"github.com/ecabinet/ecabinet/backend/testenv"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -213,16 +214,27 @@ func TestKubernetesManifests(t *testing.T) {
 		t.Error("the ingress routes to another Service")
 	}
 
+	// The migrations run apart, before the rollout, straight to PostgreSQL.
+	if env["ECABINET_MIGRATE"] != "false" {
+		t.Error("the pods migrate at start: ECABINET_MIGRATE=false leaves it to the migration Job")
+	}
 	job := readYAML(t, filepath.Join(dir, "migrate-job.yaml"))[0]
-	if got := get(job, "spec", "template", "spec", "containers", 0, "args", 0); got != "migrate" {
+	jc := get(job, "spec", "template", "spec", "containers", 0)
+	if got := get(jc, "args", 0); got != "migrate" {
 		t.Errorf("the migration Job runs %v", got)
+	}
+	if get(jc, "image") != get(c, "image") {
+		t.Errorf("the migration Job runs %v, the pods %v", get(jc, "image"), get(c, "image"))
+	}
+	if secret := get(jc, "envFrom", 0, "secretRef", "name"); secret == nil || secret == get(c, "envFrom", 1, "secretRef", "name") {
+		t.Error("the migration Job needs a Secret of its own: a DATABASE_URL to PostgreSQL itself, not through a transaction pool")
 	}
 }
 
 func TestComposeFile(t *testing.T) {
 	d := readYAML(t, filepath.Join(root, "deploy", "compose", "compose.yaml"))[0]
 	services := d["services"].(doc)
-	for _, s := range []string{"app1", "app2", "app3", "nginx", "postgres", "redis"} {
+	for _, s := range []string{"migrate", "app1", "app2", "app3", "nginx", "postgres", "redis"} {
 		if services[s] == nil {
 			t.Fatalf("no service %s", s)
 		}
@@ -250,6 +262,13 @@ func TestComposeFile(t *testing.T) {
 		if s["read_only"] != true || get(s, "depends_on", "postgres", "condition") != "service_healthy" {
 			t.Errorf("%s: read-only, after a healthy PostgreSQL", name)
 		}
+		if env["ECABINET_MIGRATE"] != "false" || get(s, "depends_on", "migrate", "condition") != "service_completed_successfully" {
+			t.Errorf("%s: migrates itself, or starts before the migrate service has succeeded", name)
+		}
+	}
+	migrate := services["migrate"].(doc)
+	if get(migrate, "command", 0) != "migrate" || !strings.Contains(fmt.Sprint(get(migrate, "environment", "DATABASE_URL")), "@postgres:5432/") {
+		t.Errorf("the migrate service: %v", migrate)
 	}
 	if demos > 1 {
 		t.Errorf("the demo is seeded by %d instances; one is enough", demos)
@@ -268,7 +287,7 @@ func TestComposeFile(t *testing.T) {
 // nginx accepts the production config (with a throwaway certificate) and
 // the compose one (with the instances' names on loopback).
 func TestNginxConfigs(t *testing.T) {
-	requireTool(t, "nginx")
+	testenv.RequireProgram(t, "nginx")
 	nginx, err := exec.LookPath("nginx")
 	if err != nil {
 		nginx = "/usr/sbin/nginx"

@@ -26,6 +26,14 @@ const (
 	AuditVoteClosed     = "vote.closed"
 	AuditBallotAnswer   = "ballot.answered"
 	AuditExport         = "export"
+
+	AuditBodyCreated      = "body.created"    // by the operator's command
+	AuditBodyActive       = "body.active"     // deactivated or activated again, by the operator's command
+	AuditOrganization     = "organization"    // created, renamed or deleted
+	AuditMembersImported  = "member.imported" // a CSV import, with its counts
+	AuditPasswordLink     = "member.password_link"
+	AuditPasswordSet      = "member.password_set" // through a one-time link
+	AuditLoginLimitLifted = "auth.unlocked"
 )
 
 // AuditEntry is one record of the tamper-evident audit log. Each entry's

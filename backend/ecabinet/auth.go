@@ -76,4 +76,25 @@ type AuthService interface {
 	// Check reports whether the sign-in with this token hash is still valid,
 	// without extending it. Errors: unauthenticated, unavailable.
 	Check(ctx context.Context, tokenHash string) error
+	// LoginLimit says how many failed logins a member of the actor's body
+	// has within the window, and whether further attempts are refused
+	// (admin). Errors: forbidden, not_found, unavailable.
+	LoginLimit(ctx context.Context, memberID int64) (*LoginLimit, error)
+	// Unlock forgets a member's failed logins so they may sign in again at
+	// once (admin; audited). The limit per address is not touched.
+	// Errors: forbidden, not_found, unavailable.
+	Unlock(ctx context.Context, memberID int64) error
+	// ClearFailures forgets the failed logins of username: its member has
+	// just set a new password through a one-time link.
+	ClearFailures(ctx context.Context, username string) error
+}
+
+// LoginLimit is how a member's failed logins stand against the limit per
+// username.
+type LoginLimit struct {
+	Failures int  `json:"failures"`
+	Max      int  `json:"max"`
+	Locked   bool `json:"locked"`
+	// RetryAfter is the seconds until the window ends and the count with it.
+	RetryAfter int `json:"retry_after"`
 }

@@ -2,6 +2,7 @@ package ecabinet
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -9,12 +10,15 @@ import (
 // provincial People's Committee. One deployment hosts several bodies; each
 // has its own members, rules and data, isolated from the others.
 type Body struct {
-	ID        int64        `json:"id"`
-	Slug      string       `json:"slug"`
-	Name      string       `json:"name"`
-	Settings  BodySettings `json:"settings"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       int64        `json:"id"`
+	Slug     string       `json:"slug"`
+	Name     string       `json:"name"`
+	Settings BodySettings `json:"settings"`
+	// Active: an operator may deactivate a body (ecabinet body deactivate);
+	// its members then cannot sign in.
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Pass rules: whose majority a decision needs.
@@ -167,4 +171,30 @@ type BodyService interface {
 	// UpdateBodySettings replaces the settings of the actor's body (admin only).
 	// Errors: invalid, forbidden, not_found.
 	UpdateBodySettings(ctx context.Context, id int64, s BodySettings) (*Body, error)
+}
+
+// BodyInput is what an operator gives to create a body.
+type BodyInput struct {
+	// Slug names the body in commands and URLs: lower-case letters, digits
+	// and hyphens, such as "ubnd-lao-cai".
+	Slug     string
+	Name     string
+	Settings BodySettings
+}
+
+// Validate normalises and checks the input. Errors: invalid.
+func (in *BodyInput) Validate() error {
+	in.Slug, in.Name = strings.TrimSpace(in.Slug), strings.TrimSpace(in.Name)
+	if len(in.Slug) < 2 || len(in.Slug) > 63 || strings.HasPrefix(in.Slug, "-") || strings.HasSuffix(in.Slug, "-") {
+		return FieldError("slug", "body.slug")
+	}
+	for _, r := range in.Slug {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return FieldError("slug", "body.slug")
+		}
+	}
+	if err := requireText("name", in.Name, 200); err != nil {
+		return err
+	}
+	return in.Settings.Validate()
 }

@@ -30,6 +30,7 @@ const (
 	ENOTENTITLED     = "not_entitled"    // the member may not vote in this poll
 	EIDEMPOTENCY     = "idempotency_key_reused"
 	EMFAREQUIRED     = "mfa_required" // the password was right; a second factor is needed
+	EGONE            = "gone"         // it existed but is no more: a used or expired one-time link
 )
 
 // Error is the one error type of the domain. Code is stable and machine

@@ -115,54 +115,75 @@ func (m *Member) SignInsEndWith(in MemberInput) bool {
 	return !in.Active || in.Password != "" || m.Role != in.Role || m.Clearance != in.Clearance
 }
 
-// Validate checks the input. creating requires a password.
-func (in *MemberInput) Validate(creating bool) error {
+// Validate normalises the input and returns its first problem.
+func (in *MemberInput) Validate() error {
+	if p := in.Problems(); len(p) > 0 {
+		return p[0]
+	}
+	return nil
+}
+
+// Problems normalises the input and returns every problem, one per field,
+// in the order of the fields. A password is checked when there is one; a
+// member without one sets it through a one-time link.
+func (in *MemberInput) Problems() []*Error {
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.FullName = strings.TrimSpace(in.FullName)
 	in.Title = strings.TrimSpace(in.Title)
-	in.Organization = strings.TrimSpace(in.Organization)
-	if err := requireText("username", in.Username, 64); err != nil {
+	in.Organization = strings.Join(strings.Fields(in.Organization), " ")
+	in.Email = strings.TrimSpace(in.Email)
+	var out []*Error
+	add := func(err error) {
+		if err != nil {
+			out = append(out, AsError(err))
+		}
+	}
+	add(validUsername(in.Username))
+	add(requireText("full_name", in.FullName, 200))
+	add(optionalText("title", in.Title, 300))
+	add(optionalText("organization", in.Organization, 300))
+	if in.Email != "" {
+		if _, err := mail.ParseAddress(in.Email); err != nil || len(in.Email) > 254 || strings.ContainsAny(in.Email, "<> ") {
+			add(FieldError("email", "field.enum", "email"))
+		}
+	}
+	if in.Precedence < 0 || in.Precedence > 10000 {
+		add(FieldError("precedence", "field.range", "precedence"))
+	}
+	if !in.Role.Valid() {
+		add(FieldError("role", "field.enum", "role"))
+	}
+	if !in.Clearance.Valid() {
+		add(FieldError("clearance", "field.enum", "clearance"))
+	}
+	if in.Voting && in.Role.Valid() && in.Role != RoleChair && in.Role != RoleMember {
+		add(FieldError("voting", "member.voting_role"))
+	}
+	if in.Password != "" {
+		add(ValidPassword(in.Password))
+	}
+	return out
+}
+
+func validUsername(u string) error {
+	if err := requireText("username", u, 64); err != nil {
 		return err
 	}
-	for _, r := range in.Username {
+	for _, r := range u {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
 			return FieldError("username", "field.enum", "username")
 		}
 	}
-	if err := requireText("full_name", in.FullName, 200); err != nil {
-		return err
+	return nil
+}
+
+// ValidPassword checks a new password's length. Errors: invalid.
+func ValidPassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return FieldError("password", "password.weak", MinPasswordLength)
 	}
-	if err := optionalText("title", in.Title, 300); err != nil {
-		return err
-	}
-	if err := optionalText("organization", in.Organization, 300); err != nil {
-		return err
-	}
-	in.Email = strings.TrimSpace(in.Email)
-	if in.Email != "" {
-		if _, err := mail.ParseAddress(in.Email); err != nil || len(in.Email) > 254 || strings.ContainsAny(in.Email, "<> ") {
-			return FieldError("email", "field.enum", "email")
-		}
-	}
-	if in.Precedence < 0 || in.Precedence > 10000 {
-		return FieldError("precedence", "field.range", "precedence")
-	}
-	if !in.Role.Valid() {
-		return FieldError("role", "field.enum", "role")
-	}
-	if !in.Clearance.Valid() {
-		return FieldError("clearance", "field.enum", "clearance")
-	}
-	if in.Voting && in.Role != RoleChair && in.Role != RoleMember {
-		return FieldError("voting", "field.enum", "voting")
-	}
-	if creating || in.Password != "" {
-		if utf8.RuneCountInString(in.Password) < MinPasswordLength {
-			return FieldError("password", "password.weak", MinPasswordLength)
-		}
-		if len(in.Password) > 1024 {
-			return FieldError("password", "field.too_long", "password", 1024)
-		}
+	if len(p) > 1024 {
+		return FieldError("password", "field.too_long", "password", 1024)
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	a, b := twoInstances(t)
 
 	ctx := context.Background()
-	sec := login(t, b.url, "secretary1")
+	sec := login(t, b.URL, "secretary1")
 	var ballot ecabinet.Ballot
 	if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu chịu lỗi", Deadline: time.Now().Add(time.Hour),
 		Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
@@ -97,7 +97,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 		t.Fatal(err)
 	}
-	voters, clients := signInVoters(t, a.url)
+	voters, clients := signInVoters(t, a.URL)
 	body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
 	var acked sync.Map
 	var wg sync.WaitGroup
@@ -111,7 +111,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 			if i%2 == 1 {
 				<-killed
 			}
-			if _, err := untilAcknowledged(c, b.url, func() error {
+			if _, err := untilAcknowledged(c, b.URL, func() error {
 				return c.DoRequest(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/answers", ballot.ID), strings.NewReader(body),
 					"application/json", http.Header{"Idempotency-Key": {key}}, nil)
 			}); err != nil {
@@ -122,7 +122,7 @@ func TestKillDuringBallotBurst(t *testing.T) {
 		}(i, c)
 	}
 	time.Sleep(30 * time.Millisecond)
-	a.signal(syscall.SIGKILL)
+	a.Signal(syscall.SIGKILL)
 	close(killed)
 	wg.Wait()
 
@@ -145,8 +145,8 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	a, b := twoInstances(t)
 
 	ctx := context.Background()
-	voters, clients := signInVoters(t, a.url)
-	sec, chair := login(t, b.url, "secretary1"), clients[0]
+	voters, clients := signInVoters(t, a.URL)
+	sec, chair := login(t, b.URL, "secretary1"), clients[0]
 	start := time.Now().Add(time.Hour).UTC()
 	var m ecabinet.Meeting
 	if err := sec.Do(ctx, "POST", "/api/v1/meetings", ecabinet.MeetingInput{Kind: ecabinet.KindExtraordinary, Title: "Phiên họp bất thường",
@@ -195,7 +195,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 			// Every tablet sends its vote twice (a retry after a lost answer
 			// looks the same); each send retries until acknowledged.
 			for send := 0; send < 2; send++ {
-				moved, err := untilAcknowledged(c, b.url, func() error { return cast(c, option, key) })
+				moved, err := untilAcknowledged(c, b.URL, func() error { return cast(c, option, key) })
 				if err != nil {
 					t.Errorf("voter %d, send %d: %v", i, send, err)
 					return
@@ -213,10 +213,10 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	for range len(voters) / 3 {
 		<-ackCount
 	}
-	a.signal(syscall.SIGKILL)
+	a.Signal(syscall.SIGKILL)
 	wg.Wait()
 	for _, c := range clients {
-		c.BaseURL = b.url
+		c.BaseURL = b.URL
 	}
 	if rerouted.Load() == 0 {
 		t.Fatal("no vote was sent to the killed instance: the kill was not inside the burst")
@@ -259,72 +259,16 @@ func TestKillDuringVoteBurst(t *testing.T) {
 // Restart Redis during a live session: instances resubscribe and repair
 // what Redis lost from the log; a client follows every change, in order.
 func TestRedisRestartDuringSession(t *testing.T) {
-	redis := startRedis(t)
-	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.url()}
+	redis := testenv.StartRedis(t)
+	shared := map[string]string{"DATABASE_URL": testenv.Postgres(t), "REDIS_URL": redis.URL()}
 	a := startInstance(t, "a", demoEnv(shared))
 	b := startInstance(t, "b", shared)
-	ctx := context.Background()
-	sec := login(t, a.url, "secretary1")
-	var meetings []ecabinet.Meeting
-	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil || len(meetings) == 0 {
-		t.Fatalf("demo session: %v", err)
-	}
-	m := meetings[0]
-	scope := ecabinet.MeetingScope(m.ID)
-	member := login(t, b.url, "member05")
-	stream, err := member.Connect(ctx, client.StreamOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stream.Close()
-	if err := stream.Subscribe(scope); err != nil {
-		t.Fatal(err)
-	}
-	startSeq := int64(-1)
-	received := make(chan int64, 1000)
-	go func() {
-		_ = stream.Run(ctx, func(f *client.Frame) error {
-			switch f.Type {
-			case "snapshot":
-				if startSeq < 0 {
-					startSeq = f.Seq
-					received <- -f.Seq
-				}
-			case "event":
-				received <- f.Seq
-			}
-			return nil
-		})
-	}()
-	first := -<-received
+	sec := login(t, a.URL, "secretary1")
+	m := demoMeeting(t, sec)
+	first, received := follow(t, login(t, b.URL, "member05"), ecabinet.MeetingScope(m.ID))
 	const changes = 40
-	for i := 0; i < changes; i++ {
-		if i == 15 {
-			redis.restart()
-		}
-		status := "present"
-		if i%2 == 1 {
-			status = "expected"
-		}
-		path := fmt.Sprintf("/api/v1/meetings/%d/attendance/%d", m.ID, m.Invitees[i%len(m.Invitees)])
-		if err := sec.Do(ctx, "PUT", path, map[string]string{"status": status}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := first + changes
-	seen := first
-	deadline := time.After(30 * time.Second)
-	for seen < want {
-		select {
-		case s := <-received:
-			if s != seen+1 {
-				t.Fatalf("event #%d after #%d", s, seen)
-			}
-			seen = s
-		case <-deadline:
-			t.Fatalf("the client stopped at #%d of #%d after Redis restarted", seen, want)
-		}
-	}
+	markAttendance(t, sec, m, changes, 15, redis.Restart)
+	inOrder(t, "member05", received, first, first+changes, 30*time.Second)
 }
 
 // Stop PostgreSQL: the API answers 503 unavailable with Retry-After, and
@@ -333,7 +277,7 @@ func TestDatabaseOutage(t *testing.T) {
 	pg := startPostgres(t)
 	in := startInstance(t, "a", demoEnv(map[string]string{"DATABASE_URL": pg.url()}))
 	ctx := context.Background()
-	c := login(t, in.url, "member05")
+	c := login(t, in.URL, "member05")
 	if err := c.Do(ctx, "GET", "/api/v1/meetings", nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -343,17 +287,17 @@ func TestDatabaseOutage(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 503 || ae.Code != "unavailable" || ae.RetryAfter <= 0 {
 		t.Fatalf("during the outage: %v", err)
 	}
-	if resp, err := http.Get(in.url + "/readyz"); err != nil || resp.StatusCode != 503 {
+	if resp, err := http.Get(in.URL + "/readyz"); err != nil || resp.StatusCode != 503 {
 		t.Fatalf("readyz during the outage: %v %v", resp, err)
 	}
-	if resp, err := http.Get(in.url + "/healthz"); err != nil || resp.StatusCode != 200 {
+	if resp, err := http.Get(in.URL + "/healthz"); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("the process must stay alive: %v %v", resp, err)
 	}
 	pg.start()
 	eventually(t, 30*time.Second, "the API did not recover", func() error {
 		return c.Do(ctx, "GET", "/api/v1/meetings", nil, nil)
 	})
-	waitReady(t, in.url, 10*time.Second, in.done)
+	in.WaitReady(t, 10*time.Second)
 }
 
 // An upload cut off half way leaves no document version behind, no chunk
@@ -361,7 +305,7 @@ func TestDatabaseOutage(t *testing.T) {
 func TestInterruptedUpload(t *testing.T) {
 	in := startInstance(t, "a", demoEnv(nil))
 	ctx := context.Background()
-	sec := login(t, in.url, "secretary1")
+	sec := login(t, in.URL, "secretary1")
 	var meetings []ecabinet.Meeting
 	if err := sec.Do(ctx, "GET", "/api/v1/meetings", nil, &meetings); err != nil {
 		t.Fatal(err)
@@ -379,14 +323,14 @@ func TestInterruptedUpload(t *testing.T) {
 		return len(vs)
 	}
 	// Send the headers and half of a 4 MiB multipart body by hand, then hang up.
-	conn, err := net.Dial("tcp", strings.TrimPrefix(in.url, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(in.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", in.url, nil)
+	req, _ := http.NewRequest("POST", in.URL, nil)
 	cookies := sec.HTTP.Jar.Cookies(req.URL)
 	head := fmt.Sprintf("POST /api/v1/documents/%d/versions HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"+
-		"Content-Length: %d\r\nX-CSRF-Token: %s\r\nCookie: %s=%s\r\n\r\n", doc.ID, strings.TrimPrefix(in.url, "http://"), 4<<20,
+		"Content-Length: %d\r\nX-CSRF-Token: %s\r\nCookie: %s=%s\r\n\r\n", doc.ID, strings.TrimPrefix(in.URL, "http://"), 4<<20,
 		sec.CSRFToken(), cookies[0].Name, cookies[0].Value)
 	part := "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"
 	if _, err := io.WriteString(conn, head+part+strings.Repeat("x", 2<<20)); err != nil {
@@ -404,7 +348,7 @@ func TestInterruptedUpload(t *testing.T) {
 	// No temporary file is left either.
 	eventually(t, 10*time.Second, "an interrupted upload left a temporary file", func() error {
 		var left []string
-		_ = filepath.WalkDir(filepath.Join(in.data, "cache", "tmp"), func(p string, d fs.DirEntry, err error) error {
+		_ = filepath.WalkDir(filepath.Join(in.DataDir, "cache", "tmp"), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				left = append(left, p)
 			}
@@ -432,7 +376,7 @@ func TestKillBetweenAnswerAndPush(t *testing.T) {
 			}
 			in := startInstance(t, "a", env)
 			ctx := context.Background()
-			sec := login(t, in.url, "secretary1")
+			sec := login(t, in.URL, "secretary1")
 			me, err := sec.Me(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -445,7 +389,7 @@ func TestKillBetweenAnswerAndPush(t *testing.T) {
 			if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 				t.Fatal(err)
 			}
-			_, voters := signInVoters(t, in.url)
+			_, voters := signInVoters(t, in.URL)
 			scope := ecabinet.BodyScope(me.Body.ID)
 			before := streamHead(t, sec, scope)
 			body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":"agree"}]}`, ballot.Questions[0].ID)
@@ -461,11 +405,11 @@ func TestKillBetweenAnswerAndPush(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			in.signal(syscall.SIGKILL)
-			<-in.done
+			in.Signal(syscall.SIGKILL)
+			<-in.Done()
 
-			again := restartInstance(t, in, env)
-			sec = login(t, again.url, "secretary1")
+			again := in.Restart(t, binary, "again", env)
+			sec = login(t, again.URL, "secretary1")
 			stream, err := sec.Connect(ctx, client.StreamOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -525,7 +469,7 @@ func streamHead(t *testing.T, c *client.Client, scope ecabinet.Scope) ecabinet.P
 func TestKillDuringConcurrentAnswers(t *testing.T) {
 	a, b := twoInstances(t)
 	ctx := context.Background()
-	admin := login(t, b.url, "admin")
+	admin := login(t, b.URL, "admin")
 	me, err := admin.Me(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -535,7 +479,7 @@ func TestKillDuringConcurrentAnswers(t *testing.T) {
 	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
 		t.Fatal(err)
 	}
-	sec := login(t, b.url, "secretary1")
+	sec := login(t, b.URL, "secretary1")
 	var ballot ecabinet.Ballot
 	if err := sec.Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Phiếu ba lần gửi", Deadline: time.Now().Add(time.Hour),
 		Questions: []string{"Đồng ý?"}}, &ballot); err != nil {
@@ -544,7 +488,7 @@ func TestKillDuringConcurrentAnswers(t *testing.T) {
 	if err := sec.Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 		t.Fatal(err)
 	}
-	voters, clients := signInVoters(t, a.url)
+	voters, clients := signInVoters(t, a.URL)
 	choices := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionOther}
 	var mu sync.Mutex
 	acked := map[int][]string{} // voter → choices acknowledged
@@ -557,11 +501,11 @@ func TestKillDuringConcurrentAnswers(t *testing.T) {
 				defer wg.Done()
 				cc := *c // each request its own copy: a retry moves it to the other instance
 				if (i+k)%2 == 1 {
-					cc.BaseURL = b.url
+					cc.BaseURL = b.URL
 				}
-				other := b.url
-				if cc.BaseURL == b.url {
-					other = a.url
+				other := b.URL
+				if cc.BaseURL == b.URL {
+					other = a.URL
 				}
 				body := fmt.Sprintf(`{"answers":[{"question_id":%d,"choice":%q,"comment":"ý kiến %d"}]}`, ballot.Questions[0].ID, choice, k)
 				_, err := untilAcknowledged(&cc, other, func() error {
@@ -585,7 +529,7 @@ func TestKillDuringConcurrentAnswers(t *testing.T) {
 	for range len(voters) / 3 {
 		<-ackCount
 	}
-	a.signal(syscall.SIGKILL)
+	a.Signal(syscall.SIGKILL)
 	wg.Wait()
 
 	var report ecabinet.BallotReport
@@ -600,7 +544,7 @@ func TestKillDuringConcurrentAnswers(t *testing.T) {
 	}
 	ackTotal, mismatches := 0, 0
 	for i, c := range clients {
-		c.BaseURL = b.url
+		c.BaseURL = b.URL
 		m, err := c.Me(ctx)
 		if err != nil {
 			t.Fatal(err)

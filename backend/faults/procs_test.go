@@ -1,18 +1,11 @@
 package faults
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,171 +33,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// freePort returns a loopback port nobody listens on.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// proc is a child process whose output is kept for the test's log.
-type proc struct {
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func start(t *testing.T, env []string, name string, args ...string) *proc {
-	t.Helper()
-	p := &proc{cmd: exec.Command(name, args...), out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		p.kill()
-		if t.Failed() {
-			t.Logf("output of %s:\n%s", name, tail(p.out.String(), 4000))
-		}
-	})
-	return p
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "…" + s[len(s)-n:]
-	}
-	return s
-}
-
-func (p *proc) signal(sig syscall.Signal) { _ = p.cmd.Process.Signal(sig) }
-
-func (p *proc) kill() {
-	select {
-	case <-p.done:
-	default:
-		p.signal(syscall.SIGKILL)
-		<-p.done
-	}
-}
-
 // instance is a running server process.
-type instance struct {
-	*proc
-	url  string
-	data string // ECABINET_DATA_DIR
-}
+type instance = testenv.Instance
 
 // startInstance runs the server with env and waits until it is ready.
 func startInstance(t *testing.T, name string, env map[string]string) *instance {
 	t.Helper()
-	port, data := freePort(t), t.TempDir()
-	vars := []string{"ECABINET_ADDR=127.0.0.1:" + strconv.Itoa(port), "ECABINET_INSTANCE_ID=" + name,
-		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
-	for k, v := range env {
-		vars = append(vars, k+"="+v)
-	}
-	in := &instance{proc: start(t, vars, binary), url: fmt.Sprintf("http://127.0.0.1:%d", port), data: data}
-	waitReady(t, in.url, 60*time.Second, in.done)
-	return in
-}
-
-// restartInstance starts a new process in place of in (killed or
-// stopped): same address, same data directory, env as given.
-func restartInstance(t *testing.T, in *instance, env map[string]string) *instance {
-	t.Helper()
-	vars := []string{"ECABINET_ADDR=" + strings.TrimPrefix(in.url, "http://"), "ECABINET_INSTANCE_ID=again",
-		"ECABINET_DATA_DIR=" + in.data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
-	for k, v := range env {
-		vars = append(vars, k+"="+v)
-	}
-	again := &instance{proc: start(t, vars, binary), url: in.url, data: in.data}
-	waitReady(t, again.url, 60*time.Second, again.done)
-	return again
-}
-
-func waitReady(t *testing.T, url string, within time.Duration, died <-chan struct{}) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		select {
-		case <-died:
-			t.Fatalf("%s died while starting", url)
-		default:
-		}
-		if resp, err := http.Get(url + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s not ready within %v", url, within)
-}
-
-// privateRedis runs a Redis of the test's own, so restarting it disturbs
-// no other test.
-type privateRedis struct {
-	t    *testing.T
-	port int
-	dir  string
-	p    *proc
-}
-
-func startRedis(t *testing.T) *privateRedis {
-	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		unavailable(t, "redis-server", err)
-	}
-	r := &privateRedis{t: t, port: freePort(t), dir: t.TempDir()}
-	r.start()
-	return r
-}
-
-func (r *privateRedis) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
-
-func (r *privateRedis) start() {
-	r.p = start(r.t, nil, "redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--save", "",
-		"--appendonly", "no", "--dir", r.dir)
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", r.port)); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	r.t.Fatal("private redis did not start")
-}
-
-// restart kills Redis (everything in it is gone) and starts it again.
-func (r *privateRedis) restart() {
-	r.p.kill()
-	r.start()
+	return testenv.StartInstance(t, binary, name, env)
 }
 
 // privatePostgres runs a PostgreSQL cluster of the test's own (initdb as
@@ -222,7 +57,7 @@ func startPostgres(t *testing.T) *privatePostgres {
 	if len(matches) == 0 {
 		unavailable(t, "PostgreSQL server binaries", fmt.Errorf("no /usr/lib/postgresql/*/bin/initdb"))
 	}
-	pg := &privatePostgres{t: t, bin: filepath.Dir(matches[len(matches)-1]), port: freePort(t)}
+	pg := &privatePostgres{t: t, bin: filepath.Dir(matches[len(matches)-1]), port: testenv.FreePort(t)}
 	base, err := os.MkdirTemp("", "ecabinet-pg-")
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/apptest"
 	"github.com/ecabinet/ecabinet/backend/client"
+	"github.com/ecabinet/ecabinet/backend/demo"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	ehttp "github.com/ecabinet/ecabinet/backend/http"
 	"github.com/ecabinet/ecabinet/backend/report"
@@ -122,6 +123,11 @@ func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 		t.Fatal(err)
 	}
 
+	org, err := store.NewOrganizationService(db).CreateOrganization(e.As(t, "admin"), ecabinet.OrganizationInput{Name: "Ban " + marker})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	der, _ := x509.MarshalPKIXPublicKey(pub)
 	dev, err := store.NewDeviceService(db).RegisterDevice(e.As(t, "member01"), ecabinet.DeviceInput{Name: "iPad", Algorithm: "Ed25519", PublicKey: base64.StdEncoding.EncodeToString(der)})
@@ -135,7 +141,7 @@ func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 		"votes/:id": s(v.ID), "cast/:member": s(id("member02")),
 		"ballots/:id": s(b.ID), "answers/:member": s(id("member03")),
 		"documents/:id": s(d.ID), "versions/:version": s(d.Current.ID), "copies/:copy": s(cp.ID), "notes/:page": "1",
-		"members/:id": s(id("member20")), "devices/:id": s(dev.ID), "tasks/:id": s(task.ID),
+		"members/:id": s(id("member20")), "devices/:id": s(dev.ID), "tasks/:id": s(task.ID), "organizations/:id": s(org.ID),
 	}}
 }
 
@@ -164,7 +170,11 @@ type caller struct {
 func callers(t *testing.T, e *apptest.Env) []*caller {
 	ctx := context.Background()
 	db := e.App.DB
-	_, err := store.NewMemberService(db, hasher).CreateMember(e.As(t, "admin"), ecabinet.MemberInput{Username: "khach.moi", Password: apptest.Password,
+	body, err := db.FindBodyBySlug(ctx, demo.BodySlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CreateMember(ctx, hasher, body.ID, ecabinet.MemberInput{Username: "khach.moi", Password: apptest.Password,
 		FullName: "Khách mời", Role: ecabinet.RoleGuest, Clearance: ecabinet.ClassNone, Active: true})
 	if err != nil {
 		t.Fatal(err)

@@ -41,12 +41,10 @@ func newSession(t *testing.T, e *apptest.Env) *session {
 		t.Fatal(err)
 	}
 	for _, m := range []ecabinet.MemberInput{
-		{Username: "vanthu.mat", Password: apptest.Password, FullName: "Đỗ Thị Văn Thư", Role: ecabinet.RoleSecretary, Clearance: ecabinet.ClassTopSecret, Active: true},
-		{Username: "khach01", Password: apptest.Password, FullName: "Khách Mời Một", Role: ecabinet.RoleGuest, Clearance: ecabinet.ClassNone, Active: true},
+		{Username: "vanthu.mat", FullName: "Đỗ Thị Văn Thư", Role: ecabinet.RoleSecretary, Clearance: ecabinet.ClassTopSecret, Active: true},
+		{Username: "khach01", FullName: "Khách Mời Một", Role: ecabinet.RoleGuest, Clearance: ecabinet.ClassNone, Active: true},
 	} {
-		if err := admin.Do(ctx, "POST", "/api/v1/members", m, nil); err != nil {
-			t.Fatal(err)
-		}
+		addMember(t, admin, m, apptest.Password)
 	}
 	s := &session{e: e, sec: e.Login(t, "vanthu.mat"), members: map[string]*ecabinet.Member{}}
 	var ms []*ecabinet.Member

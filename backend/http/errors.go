@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	ecabinet.EPOLLCLOSED:      fiber.StatusConflict,
 	ecabinet.EDOUBLEVOTE:      fiber.StatusConflict,
 	ecabinet.EIDEMPOTENCY:     fiber.StatusConflict,
+	ecabinet.EGONE:            fiber.StatusGone,
 	ecabinet.ETOOLARGE:        fiber.StatusRequestEntityTooLarge,
 	ecabinet.EUNPROCESSABLE:   fiber.StatusUnprocessableEntity,
 	ecabinet.ERATELIMITED:     fiber.StatusTooManyRequests,

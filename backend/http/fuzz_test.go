@@ -32,7 +32,7 @@ func FuzzDecodeRequests(f *testing.F) {
 		if err := decodeBytes(body, &m); err != nil {
 			check(err)
 		} else {
-			check(m.Validate(true))
+			check(m.Validate())
 		}
 		var mi ecabinet.MeetingInput
 		if err := decodeBytes(body, &mi); err != nil {

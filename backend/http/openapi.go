@@ -172,6 +172,9 @@ func (s *Server) openapiDocument() map[string]any {
 		if r.in != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": b.schema(reflect.TypeOf(r.in))}}}
 		}
+		if r.rawIn != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{r.rawIn: map[string]any{"schema": map[string]any{"type": "string"}}}}
+		}
 		if r.form != "" {
 			file := map[string]any{"type": "object", "required": []string{r.form},
 				"properties": map[string]any{r.form: map[string]any{"type": "string", "format": "binary"}}}

@@ -42,15 +42,21 @@ func lang(c *fiber.Ctx) string {
 // decode reads the JSON request body into v strictly: one object, no unknown
 // fields, right types, at most jsonBodyLimit bytes. The error names the field.
 func decode(c *fiber.Ctx, v any) error {
-	var r io.Reader = bytes.NewReader(nil)
-	if s := c.Context().RequestBodyStream(); s != nil {
-		r = s
-	}
-	body, err := io.ReadAll(io.LimitReader(r, jsonBodyLimit+1))
+	body, err := readBody(c, jsonBodyLimit)
 	if err != nil {
 		return ecabinet.Errorf(ecabinet.EINVALID, "json.malformed")
 	}
 	return decodeBytes(body, v)
+}
+
+// readBody reads the streamed request body, up to limit+1 bytes: longer
+// than limit means too large.
+func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
+	var r io.Reader = bytes.NewReader(nil)
+	if s := c.Context().RequestBodyStream(); s != nil {
+		r = s
+	}
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 // decodeBytes is decode's parser, also used by the WebSocket reader.

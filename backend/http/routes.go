@@ -1,6 +1,8 @@
 package http
 
 import (
+	"strings"
+
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/gofiber/fiber/v2"
 )
@@ -18,6 +20,7 @@ type route struct {
 	status  int     // success status; 0 means 200
 	query   []param // query parameters
 	raw     string  // non-JSON success content type, such as text/csv
+	rawIn   string  // non-JSON request body content type, such as text/csv
 	form    string  // the file field of a multipart/form-data request body
 	// enrol: allowed to a sign-in that must first enrol a second factor.
 	enrol   bool
@@ -55,12 +58,35 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/body", access: signedIn, tag: "body", summary: "The caller's body with its rules", out: ecabinet.Body{}, handler: s.getBody},
 		{method: "PUT", path: "/api/v1/body/settings", access: adminOnly, tag: "body", summary: "Replace the body's rules", in: ecabinet.BodySettings{}, out: ecabinet.Body{}, handler: s.putBodySettings},
 		{method: "GET", path: "/api/v1/members", access: signedIn, tag: "members", summary: "Members of the caller's body", out: []*ecabinet.Member{}, handler: s.listMembers},
-		{method: "POST", path: "/api/v1/members", access: adminOnly, tag: "members", summary: "Add a member", in: ecabinet.MemberInput{}, out: ecabinet.Member{}, status: 201, handler: s.createMember},
+		{method: "POST", path: "/api/v1/members", access: adminOnly, tag: "members", summary: "Add a member, without a password (make them a one-time link)", in: ecabinet.MemberInput{}, out: ecabinet.Member{}, status: 201, handler: s.createMember},
+		// Before /members/:id, which would take export.csv for an id.
+		{method: "POST", path: "/api/v1/members/import", access: adminOnly, tag: "members",
+			summary: "Import members from CSV (" + strings.Join(ecabinet.MembersCSVHeader, ",") + "): a dry run by default; dry_run=false writes, only when every line is valid",
+			query:   []param{{"dry_run", "boolean", "true (default): report per line what would be done, write nothing"}, {"create_organizations", "boolean", "add organisations not in the list instead of refusing the line"}},
+			rawIn:   "text/csv", out: ecabinet.ImportReport{}, handler: s.importMembers},
+		{method: "GET", path: "/api/v1/members/export.csv", access: adminOnly, tag: "members", summary: "Every member as CSV, in the import's format", raw: "text/csv", handler: s.exportMembers},
 		{method: "GET", path: "/api/v1/members/:id", access: signedIn, tag: "members", summary: "One member", out: ecabinet.Member{}, handler: s.getMember},
-		{method: "PUT", path: "/api/v1/members/:id", access: adminOnly, tag: "members", summary: "Change a member (role, clearance, voting right, active, password)", in: ecabinet.MemberInput{}, out: ecabinet.Member{}, handler: s.updateMember},
+		{method: "PUT", path: "/api/v1/members/:id", access: adminOnly, tag: "members", summary: "Change a member (role, clearance, voting right, active; not the password)", in: ecabinet.MemberInput{}, out: ecabinet.Member{}, handler: s.updateMember},
 		{method: "GET", path: "/api/v1/audit", access: adminOnly, tag: "members", summary: "The body's audit log, oldest first, after an entry id",
 			query: []param{{"after", "integer", "return entries after this id"}, {"limit", "integer", "at most this many (1 to 1000, default 200)"}}, out: []*ecabinet.AuditEntry{}, handler: s.auditLog},
 		{method: "DELETE", path: "/api/v1/members/:id/sessions", access: adminOnly, tag: "members", summary: "End every sign-in of a member", out: endedBody{}, handler: s.endMemberSessions},
+		{method: "POST", path: "/api/v1/members/:id/password-link", access: adminOnly, tag: "members",
+			summary: "A one-time link for the member to set their own password (earlier links stop working)", out: ecabinet.PasswordLink{}, status: 201, handler: withID(s.issuePasswordLink)},
+		{method: "GET", path: "/api/v1/members/:id/login-limit", access: adminOnly, tag: "members", summary: "The member's failed logins against the limit", out: ecabinet.LoginLimit{}, handler: withID(s.loginLimit)},
+		{method: "DELETE", path: "/api/v1/members/:id/login-limit", access: adminOnly, tag: "members", summary: "Forget the member's failed logins (unlock)", handler: withID(s.unlockMember)},
+		{method: "POST", path: "/api/v1/password-links/inspect", access: anyone, tag: "auth", summary: "Whose password a one-time link sets (404 unknown, 410 used or expired)",
+			in: linkRequest{}, out: ecabinet.PasswordLinkInfo{}, handler: s.inspectPasswordLink},
+		{method: "POST", path: "/api/v1/password-links/use", access: anyone, tag: "auth", summary: "Set the password with a one-time link, which is then spent",
+			in: setPasswordRequest{}, out: passwordSetResponse{}, handler: s.usePasswordLink},
+
+		// Organisations (ministries, provinces) the body keeps as a list.
+		{method: "GET", path: "/api/v1/organizations", access: signedIn, tag: "organizations", summary: "The body's organisations, with the members and tasks naming each",
+			out: []*ecabinet.Organization{}, handler: s.listOrganizations},
+		{method: "POST", path: "/api/v1/organizations", access: adminOnly, tag: "organizations", summary: "Add an organisation (409 when a spelling of it is listed)",
+			in: ecabinet.OrganizationInput{}, out: ecabinet.Organization{}, status: 201, handler: s.createOrganization},
+		{method: "PUT", path: "/api/v1/organizations/:id", access: adminOnly, tag: "organizations", summary: "Rename an organisation everywhere it is named",
+			in: ecabinet.OrganizationInput{}, out: ecabinet.Organization{}, handler: withID(s.renameOrganization)},
+		{method: "DELETE", path: "/api/v1/organizations/:id", access: adminOnly, tag: "organizations", summary: "Delete an organisation nobody names", handler: withID(s.deleteOrganization)},
 
 		// Sessions (phiên họp).
 		{method: "GET", path: "/api/v1/meetings", access: signedIn, tag: "meetings", summary: "Sessions the caller may see, latest first",

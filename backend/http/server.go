@@ -49,6 +49,12 @@ type Options struct {
 	Ledger        ecabinet.LedgerService
 	Conclusions   ecabinet.ConclusionService
 	Tasks         ecabinet.TaskService
+	Organizations ecabinet.OrganizationService
+	Importer      ecabinet.MemberImporter
+	PasswordLinks ecabinet.PasswordLinkService
+	// PublicURL is the app's address for one-time links ("": the
+	// address of the admin's request).
+	PublicURL string
 
 	// UploadLimit is the largest document upload, in bytes; TempDir holds
 	// uploads while they are received.

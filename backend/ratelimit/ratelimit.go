@@ -77,13 +77,13 @@ func (l *Local) sweep(now time.Time) {
 
 // Redis counts in Redis, so every instance sees the same counts.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient
 	prefix string
 	window time.Duration
 }
 
 // NewRedis returns a limiter keeping its counters under prefix in client.
-func NewRedis(client *redis.Client, prefix string, window time.Duration) *Redis {
+func NewRedis(client redis.UniversalClient, prefix string, window time.Duration) *Redis {
 	return &Redis{client: client, prefix: prefix + ":rl:", window: window}
 }
 

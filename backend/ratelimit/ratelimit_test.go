@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/ratelimit"
 	"github.com/ecabinet/ecabinet/backend/testenv"
+	"github.com/redis/go-redis/v9"
 )
 
 type limiter interface {
@@ -24,6 +25,12 @@ func TestContract(t *testing.T) {
 		"redis": func(t *testing.T) (limiter, limiter) {
 			c, prefix := testenv.Redis(t)
 			return ratelimit.NewRedis(c, prefix, window), ratelimit.NewRedis(c, prefix, window)
+		},
+		"redis-cluster": func(t *testing.T) (limiter, limiter) {
+			nodes := testenv.StartCluster(t).Addrs()
+			a, b := redis.NewClusterClient(&redis.ClusterOptions{Addrs: nodes}), redis.NewClusterClient(&redis.ClusterOptions{Addrs: nodes})
+			t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+			return ratelimit.NewRedis(a, "ecabinet", window), ratelimit.NewRedis(b, "ecabinet", window)
 		},
 	}
 	for name, mk := range makers {

@@ -39,7 +39,7 @@ func TestAuditChain(t *testing.T) {
 		admin := f.as(ecabinet.RoleAdmin)
 		mem := f.members[ecabinet.RoleMember]
 		in := ecabinet.MemberInput{Username: mem.Username, FullName: mem.FullName, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassSecret, Voting: true, Active: true}
-		if _, err := store.NewMemberService(db, hasher).UpdateMember(admin, mem.ID, in); err != nil {
+		if _, err := store.NewMemberService(db).UpdateMember(admin, mem.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		n, brk, err := db.VerifyAudit(ctx)

@@ -15,6 +15,7 @@ type bodyRow struct {
 	Slug      string
 	Name      string
 	Settings  string
+	Active    bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -27,7 +28,7 @@ func (r *bodyRow) domain() (*ecabinet.Body, error) {
 	if err := json.Unmarshal([]byte(r.Settings), &s); err != nil {
 		return nil, err
 	}
-	return &ecabinet.Body{ID: r.ID, Slug: r.Slug, Name: r.Name, Settings: s, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
+	return &ecabinet.Body{ID: r.ID, Slug: r.Slug, Name: r.Name, Settings: s, Active: r.Active, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
 }
 
 // BodyService implements ecabinet.BodyService.
@@ -95,9 +96,12 @@ func (db *DB) CreateBody(ctx context.Context, slug, name string, settings ecabin
 	if err != nil {
 		return nil, err
 	}
-	now := db.Now()
-	row := bodyRow{Slug: slug, Name: name, Settings: string(raw), CreatedAt: now, UpdatedAt: now}
-	if err := db.read(ctx).Create(&row).Error; err != nil {
+	return insertBody(db.read(ctx), db.Now(), slug, name, raw)
+}
+
+func insertBody(q *gorm.DB, now time.Time, slug, name string, settings []byte) (*ecabinet.Body, error) {
+	row := bodyRow{Slug: slug, Name: name, Settings: string(settings), Active: true, CreatedAt: now, UpdatedAt: now}
+	if err := q.Create(&row).Error; err != nil {
 		return nil, translate(err)
 	}
 	return row.domain()

@@ -50,6 +50,8 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -73,7 +75,14 @@ type Config struct {
 	DataDir string
 	// MaxOpenConns bounds the PostgreSQL pool (default 20).
 	MaxOpenConns int
-	Logger       *slog.Logger
+	// TransactionPooling: PostgreSQL is reached through a pooler that may
+	// give each transaction (and each statement outside one) another server
+	// connection, as PgBouncer's transaction pooling does. Statements are
+	// then never prepared by name (pgx caches their descriptions instead,
+	// and sends each with the unnamed statement in one round trip), and
+	// Migrate is refused (its advisory lock belongs to a session).
+	TransactionPooling bool
+	Logger             *slog.Logger
 }
 
 // DB is an open database with its dialect.
@@ -82,6 +91,8 @@ type DB struct {
 	sql     *sql.DB
 	dialect string
 	log     *slog.Logger
+	// txPooling: see Config.TransactionPooling.
+	txPooling bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// committed wakes the relay after a transaction that wrote events.
@@ -100,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	db := &DB{log: log, Now: func() time.Time { return time.Now().UTC() }, committed: make(chan struct{}, 1)}
+	db := &DB{log: log, Now: func() time.Time { return time.Now().UTC() }, committed: make(chan struct{}, 1), txPooling: cfg.TransactionPooling}
 	var err error
 	switch {
 	case cfg.URL == "":
@@ -116,7 +127,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.gorm, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(dir, "ecabinet.db"))), gcfg)
 	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
 		db.dialect = Postgres
-		db.gorm, err = gorm.Open(postgres.Open(cfg.URL), gcfg)
+		var pcfg *pgx.ConnConfig
+		if pcfg, err = pgx.ParseConfig(cfg.URL); err != nil {
+			return nil, fmt.Errorf("store: DATABASE_URL: %w", err)
+		}
+		if cfg.TransactionPooling {
+			pcfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		}
+		db.gorm, err = gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pcfg)}), gcfg)
 	default:
 		return nil, errors.New("store: DATABASE_URL must be a postgres:// URL or empty")
 	}
@@ -186,6 +204,10 @@ func (db *DB) Ping(ctx context.Context) error {
 // recorded in the goose_db_version table. Concurrent instances on PostgreSQL
 // serialise on an advisory lock.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.txPooling {
+		return errors.New("store: migrations hold a session-level advisory lock, which a transaction pool " +
+			"(ECABINET_DB_POOL_MODE=transaction) cannot keep: run ecabinet migrate with DATABASE_URL naming PostgreSQL itself")
+	}
 	p, err := db.migrations()
 	if err != nil {
 		return err

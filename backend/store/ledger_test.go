@@ -221,7 +221,7 @@ func TestBallotLedgerAndReport(t *testing.T) {
 
 		// So does a change of clearance (electronic copies of classified
 		// documents count the invitees cleared for them); a new title does not.
-		members, mem := store.NewMemberService(db, hasher), f.members[ecabinet.RoleMember]
+		members, mem := store.NewMemberService(db), f.members[ecabinet.RoleMember]
 		in := ecabinet.MemberInput{Username: mem.Username, FullName: mem.FullName, Title: "Bộ trưởng", Role: ecabinet.RoleMember,
 			Clearance: ecabinet.ClassNone, Voting: true, Active: true}
 		before := len(ledgerEvents(t, db, f.body.ID))

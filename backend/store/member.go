@@ -43,18 +43,17 @@ type PasswordHasher interface {
 	Hash(ctx context.Context, password string) (string, error)
 }
 
-// MemberService implements ecabinet.MemberService.
-type MemberService struct {
-	db     *DB
-	hasher PasswordHasher
-}
+// MemberService implements ecabinet.MemberService and
+// ecabinet.MemberImporter (member_import.go).
+type MemberService struct{ db *DB }
 
-// NewMemberService returns a MemberService that hashes passwords with h.
-func NewMemberService(db *DB, h PasswordHasher) *MemberService {
-	return &MemberService{db: db, hasher: h}
-}
+// NewMemberService returns a MemberService over db.
+func NewMemberService(db *DB) *MemberService { return &MemberService{db: db} }
 
-var _ ecabinet.MemberService = (*MemberService)(nil)
+var (
+	_ ecabinet.MemberService  = (*MemberService)(nil)
+	_ ecabinet.MemberImporter = (*MemberService)(nil)
+)
 
 // memberOrder lists the chair first, then voting members, then the others.
 const memberOrder = "CASE role WHEN 'chair' THEN 0 WHEN 'member' THEN 1 WHEN 'secretary' THEN 2 WHEN 'admin' THEN 3 ELSE 4 END, precedence, id"
@@ -85,21 +84,50 @@ func (s *MemberService) ListMembers(ctx context.Context) ([]*ecabinet.Member, er
 	return out, nil
 }
 
-// CreateMember adds a member to the actor's body. Admin only.
+// CreateMember adds a member to the actor's body, without a password (an
+// admin then makes them a one-time link). Admin only.
 func (s *MemberService) CreateMember(ctx context.Context, in ecabinet.MemberInput) (*ecabinet.Member, error) {
 	a, err := requireRole(ctx, ecabinet.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(true); err != nil {
+	if err := validByAdmin(&in); err != nil {
 		return nil, err
 	}
-	m, err := s.db.createMember(ctx, s.hasher, a.BodyID, in)
+	var out *ecabinet.Member
+	err = s.db.write(ctx, func(tx *Tx) error {
+		idx, err := loadOrgs(tx.DB, a.BodyID)
+		if err != nil {
+			return err
+		}
+		if in.Organization, err = idx.resolve("organization", in.Organization); err != nil {
+			return err
+		}
+		out, err = createdByAdmin(ctx, tx, a, in, "")
+		return err
+	})
+	return out, err
+}
+
+// validByAdmin checks what an admin sends: no password (members set their
+// own through a one-time link), and every rule of the input.
+func validByAdmin(in *ecabinet.MemberInput) error {
+	if in.Password != "" {
+		return ecabinet.FieldError("password", "member.password_by_link")
+	}
+	return in.Validate()
+}
+
+// createdByAdmin inserts a member into the actor's body with hash as its
+// password ("" for none) and audits it.
+func createdByAdmin(ctx context.Context, tx *Tx, a ecabinet.Actor, in ecabinet.MemberInput, hash string) (*ecabinet.Member, error) {
+	m, err := insertMember(tx.DB, tx.db.Now(), a.BodyID, in, hash)
 	if err != nil {
 		return nil, err
 	}
-	return m, s.db.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberCreated,
+	tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberCreated,
 		Subject: ecabinet.Subject("member", m.ID), Detail: map[string]any{"username": m.Username, "role": m.Role, "clearance": m.Clearance, "voting": m.Voting}})
+	return m, nil
 }
 
 // UpdateMember changes a member of the actor's body. Admin only. An admin
@@ -109,17 +137,11 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(false); err != nil {
+	if err := validByAdmin(&in); err != nil {
 		return nil, err
 	}
 	if id == a.MemberID && (in.Role != ecabinet.RoleAdmin || !in.Active) {
 		return nil, ecabinet.FieldError("role", "member.self_demote")
-	}
-	var hash string
-	if in.Password != "" {
-		if hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
-			return nil, err
-		}
 	}
 	var out *ecabinet.Member
 	err = s.db.write(ctx, func(tx *Tx) error {
@@ -127,43 +149,56 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.
 		if err != nil {
 			return err
 		}
-		upd := map[string]any{
-			"username": in.Username, "full_name": in.FullName, "title": in.Title, "organization": in.Organization,
-			"email": in.Email, "precedence": in.Precedence, "role": string(in.Role), "clearance": string(in.Clearance), "voting": in.Voting, "active": in.Active,
-			"updated_at": s.db.Now(),
-		}
-		if hash != "" {
-			upd["password_hash"] = hash
-		}
-		if err := tx.Model(&memberRow{}).Where("id = ? AND body_id = ?", id, a.BodyID).Updates(upd).Error; err != nil {
-			return usernameConflict(err)
-		}
-		if before.SignInsEndWith(in) {
-			// A deactivated member, a new password, or a new role or
-			// clearance ends every sign-in: the member signs in again
-			// with what they may now see (open sockets keep who they were
-			// at the handshake, so they close too).
-			if err := tx.Where("member_id = ?", id).Delete(&signInRow{}).Error; err != nil {
-				return err
-			}
-		}
-		if out, err = s.db.findMember(ctx, tx.DB, a.BodyID, id); err != nil {
+		idx, err := loadOrgs(tx.DB, a.BodyID)
+		if err != nil {
 			return err
 		}
-		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberChanged,
-			Subject: ecabinet.Subject("member", id), Detail: memberChanges(before, out, hash != "")})
-		if before.Clearance != out.Clearance {
-			// Electronic copies of classified documents count the invitees
-			// cleared for them: the paper figures may have changed.
-			return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+		if in.Organization, err = idx.resolve("organization", in.Organization); err != nil {
+			return err
 		}
-		return nil
+		out, err = s.updated(ctx, tx, a, before, in)
+		return err
 	})
 	return out, err
 }
 
+// updated writes in over the member before (its password aside) and audits
+// what changed; a new role or clearance, or a deactivation, ends the
+// member's sign-ins.
+func (s *MemberService) updated(ctx context.Context, tx *Tx, a ecabinet.Actor, before *ecabinet.Member, in ecabinet.MemberInput) (*ecabinet.Member, error) {
+	upd := map[string]any{
+		"username": in.Username, "full_name": in.FullName, "title": in.Title, "organization": in.Organization,
+		"email": in.Email, "precedence": in.Precedence, "role": string(in.Role), "clearance": string(in.Clearance), "voting": in.Voting, "active": in.Active,
+		"updated_at": s.db.Now(),
+	}
+	if err := tx.Model(&memberRow{}).Where("id = ? AND body_id = ?", before.ID, a.BodyID).Updates(upd).Error; err != nil {
+		return nil, usernameConflict(err)
+	}
+	if before.SignInsEndWith(in) {
+		// A deactivated member, or a new role or clearance, ends every
+		// sign-in: the member signs in again with what they may now see
+		// (open sockets keep who they were at the handshake, so they
+		// close too).
+		if err := tx.Where("member_id = ?", before.ID).Delete(&signInRow{}).Error; err != nil {
+			return nil, err
+		}
+	}
+	out, err := s.db.findMember(ctx, tx.DB, a.BodyID, before.ID)
+	if err != nil {
+		return nil, err
+	}
+	tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMemberChanged,
+		Subject: ecabinet.Subject("member", before.ID), Detail: memberChanges(before, out)})
+	if before.Clearance != out.Clearance {
+		// Electronic copies of classified documents count the invitees
+		// cleared for them: the paper figures may have changed.
+		return out, emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+	}
+	return out, nil
+}
+
 // memberChanges lists what an update changed that matters for security.
-func memberChanges(before, after *ecabinet.Member, password bool) map[string]any {
+func memberChanges(before, after *ecabinet.Member) map[string]any {
 	d := map[string]any{}
 	pair := func(k string, a, b any) {
 		if a != b {
@@ -175,37 +210,61 @@ func memberChanges(before, after *ecabinet.Member, password bool) map[string]any
 	pair("voting", before.Voting, after.Voting)
 	pair("active", before.Active, after.Active)
 	pair("username", before.Username, after.Username)
-	if password {
-		d["password"] = "changed"
-	}
 	return d
 }
 
-// createMember inserts a member into body; seeding uses it without an actor.
-func (db *DB) createMember(ctx context.Context, h PasswordHasher, bodyID int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
-	hash, err := h.Hash(ctx, in.Password)
-	if err != nil {
-		return nil, err
-	}
-	now := db.Now()
+// insertMember inserts a member into body with the password hash ("" for
+// none: sign-in is impossible until a one-time link sets one).
+func insertMember(q *gorm.DB, now time.Time, bodyID int64, in ecabinet.MemberInput, hash string) (*ecabinet.Member, error) {
 	row := memberRow{
 		BodyID: bodyID, Username: in.Username, PasswordHash: hash, FullName: in.FullName, Title: in.Title,
 		Organization: in.Organization, Email: in.Email, Precedence: in.Precedence, Role: string(in.Role), Clearance: string(in.Clearance),
 		Voting: in.Voting, Active: in.Active, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := db.read(ctx).Create(&row).Error; err != nil {
+	if err := q.Create(&row).Error; err != nil {
 		return nil, usernameConflict(translate(err))
 	}
 	return row.domain(), nil
 }
 
-// CreateMember adds a member to a body without an actor: seeding and the
-// operator command use it. Errors: invalid, conflict.
+// CreateMember adds a member to a body without an actor: seeding, tests
+// and the operator's commands use it. The password is optional; the
+// organisation joins the body's list when it is not there. Errors:
+// invalid, conflict.
 func (db *DB) CreateMember(ctx context.Context, h PasswordHasher, bodyID int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
-	if err := in.Validate(true); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return db.createMember(ctx, h, bodyID, in)
+	var hash string
+	if in.Password != "" {
+		var err error
+		if hash, err = h.Hash(ctx, in.Password); err != nil {
+			return nil, err
+		}
+	}
+	var out *ecabinet.Member
+	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		out, err = createWithOrg(tx.DB, db.Now(), bodyID, in, hash)
+		return err
+	})
+	return out, err
+}
+
+// createWithOrg inserts a member, adding its organisation to the body's
+// list when a spelling of it is not there.
+func createWithOrg(q *gorm.DB, now time.Time, bodyID int64, in ecabinet.MemberInput, hash string) (*ecabinet.Member, error) {
+	if err := lockOrgs(q, bodyID); err != nil {
+		return nil, err
+	}
+	idx, err := loadOrgs(q, bodyID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Organization, _, err = addOrg(q, idx, bodyID, in.Organization); err != nil {
+		return nil, err
+	}
+	return insertMember(q, now, bodyID, in, hash)
 }
 
 func usernameConflict(err error) error {

@@ -66,6 +66,8 @@ func (s *SignInStore) Credentials(ctx context.Context, username string) (*Creden
 		return nil, err
 	}
 	c.MFARequired = body.Settings.MFARequired && (c.Role == ecabinet.RoleAdmin || c.Role == ecabinet.RoleSecretary)
+	// A member of a deactivated body signs in no more than a deactivated member.
+	c.Active = c.Active && body.Active
 	return c, nil
 }
 
@@ -107,8 +109,9 @@ func (s *SignInStore) SignIn(ctx context.Context, tokenHash string) (ecabinet.Ac
 		Active     bool
 	}
 	err := s.db.read(ctx).Table("auth_sessions AS s").
-		Select("s.member_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, m.body_id, m.username, m.full_name, m.role, m.clearance, m.voting, m.active").
-		Joins("JOIN members m ON m.id = s.member_id").
+		Select("s.member_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, m.body_id, m.username, m.full_name, m.role, m.clearance, m.voting, "+
+			"m.active AND b.active AS active").
+		Joins("JOIN members m ON m.id = s.member_id").Joins("JOIN bodies b ON b.id = m.body_id").
 		Where("s.id = ?", tokenHash).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ecabinet.Actor{}, nil, false, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
@@ -260,4 +263,13 @@ func (s *SignInStore) DisableMFA(ctx context.Context, a ecabinet.Actor) error {
 		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditMFADisabled, Subject: ecabinet.Subject("member", a.MemberID)})
 		return nil
 	})
+}
+
+// Username returns the username of a member of body. Errors: not_found.
+func (s *SignInStore) Username(ctx context.Context, bodyID, memberID int64) (string, error) {
+	m, err := s.db.findMember(ctx, s.db.read(ctx), bodyID, memberID)
+	if err != nil {
+		return "", err
+	}
+	return m.Username, nil
 }

@@ -196,6 +196,22 @@ func checkSource(tx *gorm.DB, a ecabinet.Actor, in ecabinet.TaskInput) error {
 // setFields applies the editable fields of in to r: lead (and the
 // organisation credited), co-operating units, due date and deadline.
 func (s *TaskService) setFields(tx *gorm.DB, a ecabinet.Actor, r *taskRow, in ecabinet.TaskInput) error {
+	// Organisations are named as the body's list spells them.
+	orgs, err := loadOrgs(tx, a.BodyID)
+	if err != nil {
+		return err
+	}
+	if in.LeadOrg, err = orgs.resolve("lead_org", in.LeadOrg); err != nil {
+		return err
+	}
+	for i, u := range in.CoUnits {
+		if in.CoUnits[i], err = orgs.resolve("co_units", u); err != nil {
+			return err
+		}
+		if in.CoUnits[i] == in.LeadOrg || slices.Contains(in.CoUnits[:i], in.CoUnits[i]) {
+			return ecabinet.FieldError("co_units", "field.duplicate", "co_units")
+		}
+	}
 	if in.LeadMemberID != nil {
 		lead, err := s.db.findMember(tx.Statement.Context, tx, a.BodyID, *in.LeadMemberID)
 		if ecabinet.ErrorCode(err) == ecabinet.ENOTFOUND || (err == nil && !lead.Active) {

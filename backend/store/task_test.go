@@ -58,6 +58,10 @@ func newTaskEnv(t *testing.T, db *store.DB) *taskEnv {
 		}
 		e.people[p.name] = m
 	}
+	// Organisations without an account of their own lead tasks too.
+	if err := db.EnsureOrganizations(ctx, e.body.ID, "Bộ Tư pháp", "Bộ Công Thương", "Ủy ban nhân dân tỉnh Điện Biên"); err != nil {
+		t.Fatal(err)
+	}
 	in := meetingInput()
 	in.Invitees = []int64{e.people["chair"].ID, e.people["mof"].ID, e.people["moh"].ID, e.people["guest"].ID}
 	if e.meeting, err = e.meetings.CreateMeeting(e.as("sec"), in); err != nil {

@@ -362,7 +362,7 @@ func columns(t *testing.T, db *store.DB, table string) []string {
 func TestVoteTurnout(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 4, 5) // the 4 members and the chair present
-		votes := store.NewVoteService(db, nil)
+		votes := store.NewVoteService(db)
 		v, err := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Bầu?", Secret: true})
 		if err != nil {
 			t.Fatal(err)

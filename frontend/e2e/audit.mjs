@@ -1,4 +1,5 @@
 // In-page accessibility audits run by the browser tests.
+import assert from 'node:assert/strict';
 
 /**
  * Controls smaller than 44×44 px. A checkbox or radio button counts with its
@@ -128,4 +129,12 @@ export function cutOffContent(page) {
 		}
 		return out;
 	});
+}
+
+/** Fails the test when the page has a target under 44 px, a control without a label, text under AA contrast, or scrolls sideways. */
+export async function assertAccessible(page, label) {
+	assert.deepEqual(await smallTargets(page), [], `${label}: touch targets under 44 px`);
+	assert.deepEqual(await unlabelledControls(page), [], `${label}: controls without a label`);
+	assert.deepEqual(await lowContrastText(page), [], `${label}: text under AA contrast`);
+	assert.equal(await overflowsSideways(page), false, `${label}: scrolls sideways`);
 }

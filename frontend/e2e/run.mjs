@@ -1,7 +1,9 @@
 // `npm run e2e`: builds the app and the Go server (or uses $ECABINET_BIN),
 // starts the server on a free 127.0.0.1 port with a fresh data directory
 // (embedded SQLite and demo data), waits for /readyz, runs the browser tests
-// in e2e/tests/ with node:test, and always stops the server.
+// in e2e/tests/ with node:test (E2E_ECABINET_BIN and E2E_DATA_DIR let them
+// run the operator's commands on the same database), and always stops the
+// server.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -76,11 +78,12 @@ try {
 	}
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
+	const dataDir = join(work, 'data');
 	server = spawn(bin, ['serve'], {
 		env: {
 			...process.env,
 			ECABINET_ADDR: `127.0.0.1:${port}`,
-			ECABINET_DATA_DIR: join(work, 'data'),
+			ECABINET_DATA_DIR: dataDir,
 			ECABINET_LOG_LEVEL: process.env.ECABINET_LOG_LEVEL ?? 'warn'
 		},
 		stdio: ['ignore', 'inherit', 'inherit']
@@ -94,7 +97,8 @@ try {
 	const tests = spawnSync(
 		process.execPath,
 		['--test', '--test-concurrency=1', '--test-reporter=spec', ...grep, ...files],
-		{ cwd: frontend, stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: base } }
+		// The binary and its data directory, for tests that run the operator's commands.
+		{ cwd: frontend, stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: base, E2E_ECABINET_BIN: bin, E2E_DATA_DIR: dataDir } }
 	);
 	status = tests.status ?? 1;
 } catch (err) {

@@ -34,7 +34,7 @@ func TestAuditVerify(t *testing.T) {
 		return ""
 	}
 	var out bytes.Buffer
-	if err := run([]string{"audit", "verify"}, env, &out, &bytes.Buffer{}); err != nil || !strings.Contains(out.String(), "intact: 4 entries") {
+	if err := run([]string{"audit", "verify"}, env, nil, &out, &bytes.Buffer{}); err != nil || !strings.Contains(out.String(), "intact: 4 entries") {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, q := range []string{"DROP TRIGGER audit_log_no_update", "UPDATE audit_log SET ip = '10.6.6.6' WHERE id = 2"} {
@@ -43,7 +43,7 @@ func TestAuditVerify(t *testing.T) {
 		}
 	}
 	out.Reset()
-	err = run([]string{"audit", "verify"}, env, &out, &bytes.Buffer{})
+	err = run([]string{"audit", "verify"}, env, nil, &out, &bytes.Buffer{})
 	if err == nil || !strings.Contains(out.String(), "BROKEN at entry 2") {
 		t.Fatalf("tampering not reported: %v\n%s", err, out.String())
 	}

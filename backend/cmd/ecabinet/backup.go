@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ecabinet/ecabinet/backend/app"
 	"github.com/ecabinet/ecabinet/backend/config"
 	"github.com/ecabinet/ecabinet/backend/store"
 )
@@ -25,7 +26,7 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg *config.C
 		if len(args) != 0 {
 			return errors.New("usage: ecabinet new-epochs")
 		}
-		db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+		db, err := store.Open(ctx, app.StoreConfig(cfg, log))
 		if err != nil {
 			return err
 		}

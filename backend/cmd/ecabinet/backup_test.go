@@ -17,18 +17,18 @@ func TestBackupCommands(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := run([]string{"backup", file}, env(dataDir), &out, &out); err == nil || !strings.Contains(err.Error(), "no database") {
+	if err := run([]string{"backup", file}, env(dataDir), nil, &out, &out); err == nil || !strings.Contains(err.Error(), "no database") {
 		t.Fatalf("backup of nothing: %v", err)
 	}
 	for _, args := range [][]string{{"migrate"}, {"backup", file}} {
-		if err := run(args, env(dataDir), &out, &out); err != nil {
+		if err := run(args, env(dataDir), nil, &out, &out); err != nil {
 			t.Fatalf("%s: %v", args, err)
 		}
 	}
-	if err := run([]string{"restore", file}, env(restoreDir), &out, &out); err != nil {
+	if err := run([]string{"restore", file}, env(restoreDir), nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	if err := run([]string{"new-epochs"}, env(restoreDir), &out, &out); err != nil {
+	if err := run([]string{"new-epochs"}, env(restoreDir), nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"backed up", "restored", "0 event streams have a new epoch"} {
@@ -40,11 +40,11 @@ func TestBackupCommands(t *testing.T) {
 		return map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}[k]
 	}
 	for _, cmd := range []string{"backup", "restore"} {
-		if err := run([]string{cmd, file}, pg, &out, &out); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		if err := run([]string{cmd, file}, pg, nil, &out, &out); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 			t.Fatalf("%s on PostgreSQL: %v", cmd, err)
 		}
 	}
-	if err := run([]string{"restore"}, env(restoreDir), &out, &out); err == nil || !strings.Contains(err.Error(), "usage") {
+	if err := run([]string{"restore"}, env(restoreDir), nil, &out, &out); err == nil || !strings.Contains(err.Error(), "usage") {
 		t.Fatalf("restore without a file: %v", err)
 	}
 }

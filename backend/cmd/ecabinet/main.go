@@ -2,7 +2,9 @@
 //
 //	ecabinet            serve (configuration from the environment; see README)
 //	ecabinet serve      the same
-//	ecabinet migrate    apply database migrations and exit
+//	ecabinet migrate    apply database migrations and exit (see migrate.go)
+//	ecabinet body create|list|deactivate|activate   the bodies and their first admins (see body.go)
+//	ecabinet members import|export                    members as CSV, for an admin (see members.go)
 //	ecabinet ballot-verify <id>   check every signed answer of a ballot offline
 //	ecabinet audit verify         check the audit log's hash chain
 //	ecabinet backup <file>        copy the embedded SQLite database, while it runs
@@ -24,17 +26,16 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/app"
 	"github.com/ecabinet/ecabinet/backend/config"
-	"github.com/ecabinet/ecabinet/backend/store"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ecabinet:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
@@ -70,16 +71,19 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 			return fmt.Errorf("ECABINET_ADDR=%s: %w", cfg.Addr, err)
 		}
 		return a.Run(ctx, ln)
-	case "migrate", "ballot-verify", "audit", "demo-year":
-		db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	case "migrate":
+		return migrate(ctx, cfg, log, stdout)
+	case "ballot-verify", "audit", "demo-year", "body", "members":
+		db, err := app.OpenStore(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		switch cmd {
+		case "body":
+			return bodyCommand(ctx, cfg, db, args[1:], stdin, stdout)
+		case "members":
+			return membersCommand(ctx, db, args[1:], stdout)
 		case "ballot-verify":
 			return ballotVerify(ctx, db, args[1:], stdout)
 		case "audit":
@@ -91,7 +95,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case "backup", "restore", "new-epochs":
 		return backupCommand(ctx, cmd, args[1:], cfg, log, stdout)
 	}
-	return fmt.Errorf("unknown command %q (want serve, migrate, ballot-verify, audit, demo-year, backup, restore, new-epochs or config)", cmd)
+	return fmt.Errorf("unknown command %q (want serve, migrate, body, members, ballot-verify, audit, demo-year, backup, restore, new-epochs or config)", cmd)
 }
 
 func newLogger(w io.Writer, level, instance string) *slog.Logger {

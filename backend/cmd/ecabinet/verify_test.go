@@ -72,7 +72,7 @@ func TestBallotVerify(t *testing.T) {
 		return ""
 	}
 	var out bytes.Buffer
-	if err := run([]string{"ballot-verify", strconv.FormatInt(b.ID, 10)}, env, &out, &bytes.Buffer{}); err != nil {
+	if err := run([]string{"ballot-verify", strconv.FormatInt(b.ID, 10)}, env, nil, &out, &bytes.Buffer{}); err != nil {
 		t.Fatalf("verify: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "1 signed answers checked, 0 failed") {
@@ -83,7 +83,7 @@ func TestBallotVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	err = run([]string{"ballot-verify", strconv.FormatInt(b.ID, 10)}, env, &out, &bytes.Buffer{})
+	err = run([]string{"ballot-verify", strconv.FormatInt(b.ID, 10)}, env, nil, &out, &bytes.Buffer{})
 	if err == nil || !strings.Contains(out.String(), "differs from what was signed") {
 		t.Fatalf("tampering not caught: %v\n%s", err, out.String())
 	}

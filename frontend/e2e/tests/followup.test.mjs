@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { lowContrastText, overflowsSideways, smallTargets, unlabelledControls } from '../audit.mjs';
+import { assertAccessible } from '../audit.mjs';
 import { apiAs, assertNoViolations, confirmInApp, newSession, ok, openBrowser, refuseBrowserDialogs, screenshot, signIn } from '../browser.mjs';
 import { closedMeeting, liveMeeting, openBallot } from '../fixtures.mjs';
 
@@ -22,13 +22,6 @@ before(async () => {
 });
 after(async () => b?.close());
 
-async function audit(page, label) {
-	assert.deepEqual(await smallTargets(page), [], `${label}: touch targets under 44 px`);
-	assert.deepEqual(await unlabelledControls(page), [], `${label}: controls without a label`);
-	assert.deepEqual(await lowContrastText(page), [], `${label}: text under AA contrast`);
-	assert.equal(await overflowsSideways(page), false, `${label}: scrolls sideways`);
-}
-
 let taskId;
 test('the secretariat drafts and publishes the conclusion notice of a closed session', async () => {
 	await sec.goto(`/meetings/${fx.meeting.id}`);
@@ -45,7 +38,7 @@ test('the secretariat drafts and publishes the conclusion notice of a closed ses
 	await sec.getByRole('button', { name: 'Ban hành thông báo' }).click();
 	await confirmInApp(sec, 'Ban hành thông báo kết luận?', 'Ban hành thông báo');
 	await sec.getByTestId('conclusion').getByText('Đã ban hành').waitFor();
-	await audit(sec, 'conclusion');
+	await assertAccessible(sec, 'conclusion');
 	await screenshot(sec, 'conclusion');
 	const published = await ok(await member('GET', `/meetings/${fx.meeting.id}/conclusion`));
 	assert.equal(published.number, '301/TB-VPCP');
@@ -77,7 +70,7 @@ test('the secretariat assigns a task from an item of the notice', async () => {
 	await sec.getByLabel('Hạn hoàn thành').fill('2026-12-15');
 	// The source and the agenda item come from the link.
 	assert.match(await sec.getByLabel('Giao theo').inputValue(), /^conclusion:\d+$/);
-	await audit(sec, 'task form');
+	await assertAccessible(sec, 'task form');
 	await screenshot(sec, 'task-new');
 	await sec.getByRole('button', { name: 'Giao nhiệm vụ' }).click();
 	await sec.waitForURL(/\/tasks\/\d+$/);
@@ -99,7 +92,7 @@ test('the lead reports the task done; the statistics follow live', async () => {
 	await onTime.waitFor();
 	const before = await ok(await fx.sec('GET', '/tasks/stats'));
 	assert.equal(await onTime.textContent(), before.total.done_on_time.toLocaleString('vi-VN'));
-	await audit(sec, 'tasks');
+	await assertAccessible(sec, 'tasks');
 	await screenshot(sec, 'tasks');
 
 	await lead.goto(`/tasks/${taskId}`);
@@ -109,7 +102,7 @@ test('the lead reports the task done; the statistics follow live', async () => {
 	await lead.getByRole('button', { name: 'Gửi báo cáo' }).click();
 	await lead.getByText('Hoàn thành đúng hạn', { exact: true }).first().waitFor();
 	await lead.getByTestId('task-report').first().waitFor();
-	await audit(lead, 'task');
+	await assertAccessible(lead, 'task');
 	await screenshot(lead, 'task');
 
 	const after = await ok(await fx.sec('GET', '/tasks/stats'));
@@ -123,7 +116,7 @@ test('the lead reports the task done; the statistics follow live', async () => {
 	await sec.getByRole('img', { name: /^Nhiệm vụ theo cơ quan chủ trì/ }).waitFor();
 	await sec.getByRole('img', { name: /^Nhiệm vụ theo tháng giao/ }).waitFor();
 	assert.match(await sec.getByTestId('stats-table').locator('tfoot').textContent(), new RegExp(`${after.total.assigned}`));
-	await audit(sec, 'task statistics');
+	await assertAccessible(sec, 'task statistics');
 	await screenshot(sec, 'task-stats');
 });
 
@@ -140,7 +133,7 @@ test('the savings dashboard shows this body’s figures, each explained', async 
 	// The goal is named in the legend, not written over the bars.
 	await sec.getByRole('figure', { name: /Tỷ lệ rút ngắn so với mục tiêu/ }).getByRole('listitem').filter({ hasText: 'Mục tiêu 30%' }).waitFor();
 	assert.equal(await sec.locator('svg text').filter({ hasText: 'Mục tiêu' }).count(), 0);
-	await audit(sec, 'savings');
+	await assertAccessible(sec, 'savings');
 	await screenshot(sec, 'savings');
 
 	await sec.getByTestId('ledger-meetings').locator(`a[href="/savings/meetings/${fx.meeting.id}"]`).click();
@@ -148,7 +141,7 @@ test('the savings dashboard shows this body’s figures, each explained', async 
 	const ledger = await ok(await fx.sec('GET', `/ledger/meetings/${fx.meeting.id}`));
 	assert.match(await sec.getByTestId('ledger-summary').textContent(), new RegExp(ledger.paper.pages_avoided.toLocaleString('vi-VN').replaceAll('.', '\\.')));
 	await sec.getByTestId('ledger-items').waitFor();
-	await audit(sec, 'savings detail');
+	await assertAccessible(sec, 'savings detail');
 	await screenshot(sec, 'savings-session');
 });
 
@@ -183,7 +176,7 @@ test('a paper answer recorded by the secretariat appears in the result', async (
 	assert.equal(result.questions[0].agree, 1);
 	const report = await ok(await fx.sec('GET', `/ballots/${ballot.id}/report`));
 	assert.ok(report.rows.some((r) => r.member_id === who.id && r.paper_reason && r.choice === 'agree'));
-	await audit(sec, 'ballot with a paper answer');
+	await assertAccessible(sec, 'ballot with a paper answer');
 });
 
 test('the audit log lists the admin’s sign-in', async () => {
@@ -196,7 +189,7 @@ test('the audit log lists the admin’s sign-in', async () => {
 	await login.waitFor();
 	await login.locator('summary').click();
 	await login.getByText('auth.login').waitFor();
-	await audit(page, 'audit');
+	await assertAccessible(page, 'audit');
 	await screenshot(page, 'audit');
 });
 

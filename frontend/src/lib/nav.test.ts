@@ -17,6 +17,7 @@ describe('navigation', () => {
 			'/tasks',
 			'/savings',
 			'/members',
+			'/organizations',
 			'/audit',
 			'/settings',
 			'/account'

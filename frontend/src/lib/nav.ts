@@ -1,7 +1,18 @@
 import { ROLES, type Role } from '$lib/api/types';
 import type { Messages } from '$lib/i18n/vi';
 
-export type IconName = 'home' | 'meetings' | 'ballots' | 'conclusions' | 'tasks' | 'savings' | 'members' | 'audit' | 'settings' | 'account';
+export type IconName =
+	| 'home'
+	| 'meetings'
+	| 'ballots'
+	| 'conclusions'
+	| 'tasks'
+	| 'savings'
+	| 'members'
+	| 'organizations'
+	| 'audit'
+	| 'settings'
+	| 'account';
 
 type Hint = Extract<keyof Messages['home'], `${string}Hint`>;
 
@@ -27,6 +38,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ href: '/tasks', label: 'tasks', hint: 'tasksHint', icon: 'tasks', roles: ROLES },
 	{ href: '/savings', label: 'savings', hint: 'savingsHint', icon: 'savings', roles: PRESIDING },
 	{ href: '/members', label: 'members', hint: 'membersHint', icon: 'members', roles: ROLES },
+	// The admin keeps the list of organisations that members and tasks name.
+	{ href: '/organizations', label: 'organizations', hint: 'organizationsHint', icon: 'organizations', roles: ['admin'] },
 	{ href: '/audit', label: 'audit', hint: 'auditHint', icon: 'audit', roles: ['admin'] },
 	// The body's rules: the admin edits them; the chair and the secretariat run meetings by them.
 	{ href: '/settings', label: 'settings', hint: 'settingsHint', icon: 'settings', roles: PRESIDING },

@@ -19,6 +19,8 @@ export interface ApiClientOptions {
 export interface RequestOptions {
 	/** JSON body; not allowed on GET. */
 	body?: unknown;
+	/** A body that is not JSON (a CSV file), with its content type. */
+	raw?: { data: string; contentType: string };
 	/**
 	 * A 401 is an expected answer (wrong password, no sign-in yet) rather
 	 * than an ended sign-in: do not call onUnauthenticated.
@@ -72,6 +74,9 @@ export class ApiClient {
 		if (opts.body !== undefined) {
 			headers['Content-Type'] = 'application/json';
 			body = JSON.stringify(opts.body);
+		} else if (opts.raw) {
+			headers['Content-Type'] = opts.raw.contentType;
+			body = opts.raw.data;
 		}
 		// One controller for the caller's signal and the timeout (AbortSignal.any
 		// is too recent for the tablets in service).

@@ -14,6 +14,7 @@ export interface Member {
 	full_name: string;
 	title: string;
 	organization: string;
+	email: string;
 	precedence: number;
 	role: Role;
 	clearance: Classification;
@@ -61,6 +62,8 @@ export interface Body {
 	slug: string;
 	name: string;
 	settings: BodySettings;
+	/** False once the operator deactivated the body. */
+	active: boolean;
 	created_at: string;
 	updated_at: string;
 }

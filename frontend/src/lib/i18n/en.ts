@@ -1,3 +1,4 @@
+import { peopleEn } from './people.en';
 import type { Messages } from './vi';
 
 /** English strings; the compiler checks they match the Vietnamese keys. */
@@ -25,6 +26,7 @@ export const en: Messages = {
 		tasks: 'Tasks',
 		savings: 'Savings',
 		audit: 'Audit log',
+		organizations: 'Organisations',
 		account: 'Account'
 	},
 
@@ -97,8 +99,11 @@ export const en: Messages = {
 		tasksHint: 'Assigned tasks: deadlines, progress and statistics.',
 		savingsHint: 'Paper, cost and session time saved, each figure explained.',
 		auditHint: 'Sign-ins and important actions, read-only.',
+		organizationsHint: 'The list of organisations: one spelling for each.',
 		waitingAnswers: 'Answers waiting for the network'
 	},
+
+	people: peopleEn,
 
 	members: {
 		title: 'Members',
@@ -795,7 +800,14 @@ export const en: Messages = {
 			'vote.cast': 'Vote cast',
 			'vote.closed': 'Vote closed',
 			'ballot.answered': 'Ballot answered',
-			export: 'Export'
+			export: 'Export',
+			'body.created': 'Body created',
+			'body.active': 'Body deactivated or activated',
+			organization: 'Organisations changed',
+			'member.imported': 'Members imported from CSV',
+			'member.password_link': 'Password link made',
+			'member.password_set': 'Password set through a link',
+			'auth.unlocked': 'Sign-in unlocked'
 		} as Record<string, string>
 	},
 

@@ -1,3 +1,5 @@
+import { peopleVi } from './people.vi';
+
 /**
  * Vietnamese strings: the default language and the reference shape of every
  * other dictionary (see Messages). Keys are grouped by screen.
@@ -26,6 +28,7 @@ export const vi = {
 		tasks: 'Nhiệm vụ',
 		savings: 'Tiết kiệm',
 		audit: 'Nhật ký hệ thống',
+		organizations: 'Cơ quan, đơn vị',
 		account: 'Tài khoản'
 	},
 
@@ -98,8 +101,11 @@ export const vi = {
 		tasksHint: 'Nhiệm vụ được giao: hạn hoàn thành, tiến độ và thống kê.',
 		savingsHint: 'Giấy, chi phí và thời gian họp tiết kiệm được, có cách tính từng số liệu.',
 		auditHint: 'Nhật ký đăng nhập và các thao tác quan trọng, chỉ đọc.',
+		organizationsHint: 'Danh sách cơ quan, đơn vị: mỗi cơ quan một cách viết.',
 		waitingAnswers: 'Ý kiến đang chờ gửi khi có mạng'
 	},
+
+	people: peopleVi,
 
 	members: {
 		title: 'Thành viên',
@@ -793,7 +799,14 @@ export const vi = {
 			'vote.cast': 'Biểu quyết',
 			'vote.closed': 'Kết thúc biểu quyết',
 			'ballot.answered': 'Trả lời phiếu lấy ý kiến',
-			export: 'Xuất dữ liệu'
+			export: 'Xuất dữ liệu',
+			'body.created': 'Tạo cơ quan',
+			'body.active': 'Ngừng hoặc mở lại hoạt động của cơ quan',
+			organization: 'Thay đổi danh sách cơ quan, đơn vị',
+			'member.imported': 'Nhập thành viên từ CSV',
+			'member.password_link': 'Tạo liên kết đặt mật khẩu',
+			'member.password_set': 'Đặt mật khẩu qua liên kết',
+			'auth.unlocked': 'Mở khóa đăng nhập'
 		} as Record<string, string>
 	},
 

@@ -9,6 +9,7 @@ const member = (id: number, full_name: string, title: string, organization: stri
 	full_name,
 	title,
 	organization,
+	email: '',
 	precedence: id,
 	role,
 	clearance: 'none',

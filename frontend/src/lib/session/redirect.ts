@@ -1,6 +1,9 @@
 /** The sign-in screen. */
 export const LOGIN_PATH = '/login';
 
+/** Where a one-time link sets a member's password: open signed in or not. */
+export const PASSWORD_PATH = '/password';
+
 /** The sign-in address that brings the member back to url afterwards. */
 export function loginHref(url: URL): string {
 	const back = url.pathname + url.search;

@@ -11,6 +11,7 @@ const m = (id: number, full_name: string, title: string, role: Member['role'], a
 	full_name,
 	title,
 	organization: 'Chính phủ',
+	email: '',
 	precedence: id,
 	role,
 	clearance: 'none',

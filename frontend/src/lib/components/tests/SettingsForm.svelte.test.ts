@@ -29,7 +29,7 @@ const settings: BodySettings = {
 	speaking_minutes: 5,
 	timezone: 'Asia/Ho_Chi_Minh'
 };
-const body: Body = { id: 1, slug: 'gov', name: 'Chính phủ', settings, created_at: '', updated_at: '' };
+const body: Body = { id: 1, slug: 'gov', name: 'Chính phủ', settings, active: true, created_at: '', updated_at: '' };
 
 beforeEach(() => i18n.set('vi'));
 

@@ -1,0 +1,95 @@
+/** Vietnamese strings of the people screens: password links, the CSV import, organisations. */
+export const peopleVi = {
+	password: {
+		title: 'Đặt mật khẩu',
+		checking: 'Đang kiểm tra liên kết…',
+		intro: (name: string, body: string) => `${name}, hãy đặt mật khẩu cho tài khoản của bạn tại ${body}.`,
+		username: 'Tên đăng nhập',
+		newPassword: 'Mật khẩu mới',
+		confirm: 'Nhập lại mật khẩu mới',
+		hint: (n: number) => `Ít nhất ${n} ký tự. Chỉ bạn biết mật khẩu này, quản trị viên cũng không.`,
+		mismatch: 'Hai lần nhập mật khẩu không khớp.',
+		tooShort: (n: number) => `Mật khẩu phải có ít nhất ${n} ký tự.`,
+		validUntil: (t: string) => `Liên kết chỉ dùng được một lần, đến ${t}.`,
+		submit: 'Đặt mật khẩu và đăng nhập',
+		submitting: 'Đang lưu…',
+		missing: 'Địa chỉ này thiếu mã liên kết. Hãy mở đúng liên kết quản trị viên gửi cho bạn.',
+		unusable: 'Không dùng được liên kết này',
+		nothingChanged: 'Mật khẩu của bạn không thay đổi.',
+		toLogin: 'Đến trang đăng nhập'
+	},
+	import: {
+		title: 'Nhập thành viên từ tệp CSV',
+		intro: 'Tệp CSV mã UTF-8, phân cách bằng dấu phẩy, dòng đầu là tiêu đề:',
+		rules: 'Vai trò: admin, secretary, chair, member, guest. Độ mật: none, confidential, secret, top_secret. Quyền biểu quyết: có/không. Thành viên đã có được cập nhật theo tên đăng nhập; thành viên không có trong tệp giữ nguyên.',
+		file: 'Tệp CSV',
+		createOrganizations: 'Thêm vào danh sách những cơ quan, đơn vị chưa có',
+		check: 'Kiểm tra',
+		checking: 'Đang kiểm tra…',
+		apply: 'Nhập vào hệ thống',
+		applying: 'Đang nhập…',
+		summary: (c: number, u: number, same: number, bad: number) =>
+			`${c} thêm mới · ${u} cập nhật · ${same} không đổi · ${bad} dòng lỗi`,
+		invalid: 'Tệp có dòng lỗi nên chưa nhập gì. Sửa tệp rồi kiểm tra lại.',
+		nothingToDo: 'Tệp không thay đổi gì.',
+		done: (c: number, u: number) => `Đã nhập: ${c} thêm mới, ${u} cập nhật.`,
+		doneNote: 'Thành viên mới chưa có mật khẩu: tạo liên kết đặt mật khẩu cho từng người trong danh sách thành viên.',
+		newOrganizations: (names: string) => `Cơ quan, đơn vị được thêm vào danh sách: ${names}.`,
+		line: 'Dòng',
+		username: 'Tên đăng nhập',
+		action: 'Xử lý',
+		detail: 'Chi tiết',
+		actions: { create: 'Thêm mới', update: 'Cập nhật', unchanged: 'Không đổi', invalid: 'Lỗi' },
+		changed: (fields: string) => `thay đổi: ${fields}`,
+		newOrganization: (name: string) => `thêm cơ quan “${name}”`,
+		fields: {
+			username: 'tên đăng nhập',
+			full_name: 'họ tên',
+			title: 'chức vụ',
+			organization: 'cơ quan',
+			role: 'vai trò',
+			clearance: 'độ mật',
+			voting: 'quyền biểu quyết',
+			email: 'e-mail'
+		} as Record<string, string>,
+		back: 'Về danh sách thành viên'
+	},
+	access: {
+		heading: (name: string) => `Tài khoản của ${name}`,
+		open: 'Tài khoản',
+		close: 'Đóng',
+		link: 'Tạo liên kết đặt mật khẩu',
+		linkMade: (t: string) =>
+			`Gửi liên kết này cho chính thành viên (dùng một lần, đến ${t}). Liên kết tạo trước đó không còn dùng được; mật khẩu hiện tại vẫn dùng được đến khi thành viên đặt mật khẩu mới.`,
+		linkLabel: 'Liên kết đặt mật khẩu',
+		copy: 'Sao chép',
+		copied: 'Đã sao chép.',
+		limit: 'Xem khóa đăng nhập',
+		notLocked: (n: number, max: number) => `${n}/${max} lần đăng nhập sai gần đây: không bị khóa.`,
+		locked: (n: number, minutes: number) => `Đang bị khóa sau ${n} lần đăng nhập sai, còn khoảng ${minutes} phút.`,
+		unlock: 'Mở khóa đăng nhập',
+		unlocked: 'Đã mở khóa: thành viên đăng nhập được ngay.'
+	},
+	organizations: {
+		title: 'Cơ quan, đơn vị',
+		intro: 'Thành viên, đơn vị chủ trì và phối hợp thực hiện nhiệm vụ và các thống kê dùng tên trong danh sách này, để mỗi cơ quan chỉ có một cách viết.',
+		name: 'Tên',
+		members: 'Thành viên',
+		tasks: 'Nhiệm vụ',
+		newName: 'Tên cơ quan, đơn vị mới',
+		add: 'Thêm',
+		rename: 'Đổi tên',
+		renameLabel: (name: string) => `Tên mới của ${name}`,
+		save: 'Lưu',
+		cancel: 'Hủy',
+		delete: 'Xóa',
+		deleteLabel: (name: string) => `Xóa ${name}`,
+		renameNote: 'Đổi tên áp dụng cho mọi thành viên và nhiệm vụ đang dùng tên cũ.',
+		empty: 'Chưa có cơ quan, đơn vị nào.'
+	},
+	membersAdmin: {
+		import: 'Nhập từ CSV',
+		export: 'Xuất CSV',
+		organizations: 'Cơ quan, đơn vị'
+	}
+};
