@@ -28,16 +28,7 @@ const (
 )
 
 func tooLarge(limit int64) error {
-	size := fmt.Sprintf("%d bytes", limit)
-	switch {
-	case limit%(1<<30) == 0:
-		size = fmt.Sprintf("%d GiB", limit>>30)
-	case limit%(1<<20) == 0:
-		size = fmt.Sprintf("%d MiB", limit>>20)
-	case limit%(1<<10) == 0:
-		size = fmt.Sprintf("%d KiB", limit>>10)
-	}
-	return &ecabinet.Error{Code: ecabinet.ETOOLARGE, Key: "document.too_large", Field: uploadField, Args: []any{size}}
+	return &ecabinet.Error{Code: ecabinet.ETOOLARGE, Key: "document.too_large", Field: uploadField, Args: []any{ecabinet.FormatSize(limit)}}
 }
 
 // progressReader extends the connection's read deadline on every read, so

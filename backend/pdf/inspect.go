@@ -47,11 +47,12 @@ type Info struct {
 var header = regexp.MustCompile(`^%PDF-([12]\.[0-9])`)
 
 // Inspect checks that r (size bytes) is a complete, unencrypted PDF that
-// pdfcpu validates in relaxed mode, and counts its pages. Errors: ErrEmpty,
-// ErrNotPDF (no PDF header: an image, an office file), ErrEncrypted,
-// ErrCorrupt (truncated, broken cross-reference or objects, invalid
-// structure), or the context's error.
-func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err error) {
+// pdfcpu validates in relaxed mode, within lim, and counts its pages. Every
+// stream is decoded once, in bounded memory, to count what it decodes to.
+// Errors: ErrEmpty, ErrNotPDF (no PDF header: an image, an office file),
+// ErrEncrypted, ErrCorrupt (truncated, broken cross-reference or objects,
+// invalid structure), a *LimitError (ErrLimit), or the context's error.
+func Inspect(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (info Info, err error) {
 	if size <= 0 {
 		return Info{}, ErrEmpty
 	}
@@ -63,7 +64,7 @@ func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err err
 			info, err = Info{}, ctx.Err()
 		}
 	}()
-	f := &file{ctx: ctx, r: r, size: size}
+	f := &file{ctx: ctx, r: r, size: size, limits: lim}
 	head, err := f.readAt(0, 16)
 	if err != nil {
 		return Info{}, err
@@ -83,12 +84,22 @@ func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err err
 	if _, ok := f.trailer.Find("Encrypt"); ok {
 		return Info{}, ErrEncrypted
 	}
+	declared, err := f.declaredPages()
+	if err != nil {
+		return Info{}, err
+	}
+	if err := lim.checkPages(declared); err != nil {
+		return Info{}, err
+	}
 	thin, err := f.thinCopy()
 	if err != nil {
 		return Info{}, err
 	}
 	pages, err := validate(thin)
 	if err != nil {
+		return Info{}, err
+	}
+	if err := lim.checkPages(pages); err != nil {
 		return Info{}, err
 	}
 	return Info{Pages: pages, Version: f.version}, nil
@@ -193,6 +204,9 @@ func (f *file) thinCopy() ([]byte, error) {
 			}
 			if typ := o.dict.Type(); typ != nil && (*typ == "XRef" || *typ == "ObjStm") {
 				continue // structure, replaced by the copy's own
+			}
+			if err := f.countDecoded(o, n); err != nil {
+				return nil, err
 			}
 			if err := t.stream(f, o, n); err != nil {
 				return nil, err

@@ -16,7 +16,7 @@ import (
 )
 
 func inspect(b []byte) (pdf.Info, error) {
-	return pdf.Inspect(context.Background(), bytes.NewReader(b), int64(len(b)))
+	return pdf.Inspect(context.Background(), bytes.NewReader(b), int64(len(b)), pdf.Limits{})
 }
 
 func TestInspectAcceptsValidDocuments(t *testing.T) {
@@ -89,7 +89,7 @@ func TestInspectMemoryIsBoundedByStructure(t *testing.T) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	info, err := pdf.Inspect(context.Background(), f, size)
+	info, err := pdf.Inspect(context.Background(), f, size, pdf.Limits{})
 	runtime.ReadMemStats(&after)
 	_ = f.Close()
 	if err != nil || info.Pages != 4 {
@@ -106,7 +106,7 @@ func TestInspectHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	doc := pdftest.Valid(2)
-	if _, err := pdf.Inspect(ctx, bytes.NewReader(doc), int64(len(doc))); !errors.Is(err, context.Canceled) {
+	if _, err := pdf.Inspect(ctx, bytes.NewReader(doc), int64(len(doc)), pdf.Limits{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled inspection: %v", err)
 	}
 }

@@ -43,6 +43,8 @@ type file struct {
 	entries []entry
 	trailer types.Dict // the newest trailer: Root, Info, ID, Encrypt
 	stm     *objStream // the last object stream decoded
+	limits  Limits
+	decoded int64 // what the streams counted so far decode to
 }
 
 func corrupt(format string, args ...any) error {

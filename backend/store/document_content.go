@@ -46,6 +46,19 @@ func uploadable(d *documentRow, o docOwner, body *ecabinet.Body) error {
 
 // pdfError turns a refusal of the PDF checker into the error the uploader sees.
 func pdfError(err error) error {
+	var lim *pdf.LimitError
+	if errors.As(err, &lim) {
+		e := &ecabinet.Error{Code: ecabinet.EUNPROCESSABLE, Field: "file"}
+		switch lim.Limit {
+		case pdf.LimitPages:
+			e.Key, e.Args = "document.too_many_pages", []any{lim.Pages, lim.Max}
+		case pdf.LimitStream:
+			e.Key, e.Args = "document.stream_too_large", []any{ecabinet.FormatSize(lim.Max)}
+		default:
+			e.Key, e.Args = "document.decoded_too_large", []any{ecabinet.FormatSize(lim.Max)}
+		}
+		return e
+	}
 	switch {
 	case errors.Is(err, pdf.ErrEmpty):
 		return &ecabinet.Error{Code: ecabinet.EUNPROCESSABLE, Key: "document.empty", Field: "file"}
@@ -66,13 +79,13 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		return nil, err
 	}
 	// Refuse what the rules refuse before reading the file.
+	var body *ecabinet.Body
 	check := func(tx *gorm.DB, lock bool) (*documentRow, docOwner, error) {
 		d, o, err := loadDocument(tx, a, documentID, lock)
 		if err != nil {
 			return nil, o, err
 		}
-		body, err := s.db.findBody(ctx, tx, a.BodyID)
-		if err != nil {
+		if body, err = s.db.findBody(ctx, tx, a.BodyID); err != nil {
 			return nil, o, err
 		}
 		return d, o, uploadable(d, o, body)
@@ -80,7 +93,8 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 	if err := s.db.read(ctx).Transaction(func(tx *gorm.DB) error { _, _, err := check(tx, false); return err }, s.db.snapshotTx()); err != nil {
 		return nil, translate(err)
 	}
-	info, err := pdf.Inspect(ctx, up.Content, up.Size)
+	pages, stream, decoded := body.Settings.DocumentLimits()
+	info, err := pdf.Inspect(ctx, up.Content, up.Size, pdf.Limits{MaxPages: pages, MaxStreamDecoded: stream, MaxDecoded: decoded})
 	if err != nil {
 		s.db.log.InfoContext(ctx, "upload refused", "document_id", documentID, "size", up.Size, "reason", err)
 		return nil, pdfError(err)
