@@ -25,12 +25,15 @@ var bombs = sync.OnceValues(func() (inflation, pages []byte) {
 })
 
 // A decompression bomb and a page bomb are refused at upload with 422 and
-// a message naming the body's limit, and leave nothing behind.
+// a message naming the body's limit, and leave nothing behind. (The stream
+// limit is lowered to 16 MiB: inflating the default 128 MiB before the
+// refusal takes a minute under the race detector.)
 func TestUploadRefusesBombs(t *testing.T) {
 	inflation, pages := bombs()
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		s := newSession(t, e)
 		s.sec.Lang = "en"
+		setDocumentLimits(t, e, func(st *ecabinet.BodySettings) { st.DocumentMaxStreamMiB = 16 })
 		d := s.create(t, "Hồ sơ dự án Luật", ecabinet.ClassNone, 0)
 		stored := rows(t, e, "SELECT COUNT(*) FROM document_versions")
 		for _, tc := range []struct {
@@ -38,7 +41,7 @@ func TestUploadRefusesBombs(t *testing.T) {
 			doc  []byte
 			want string
 		}{
-			{"inflation.pdf", inflation, ecabinet.Translate("en", "document.stream_too_large", "128 MiB")},
+			{"inflation.pdf", inflation, ecabinet.Translate("en", "document.stream_too_large", "16 MiB")},
 			{"pages.pdf", pages, ecabinet.Translate("en", "document.too_many_pages", 20000, 10000)},
 		} {
 			_, err := s.upload(t, s.sec, d, tc.name, tc.doc)
@@ -72,18 +75,7 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 		s.sec.Lang = "en"
 		admin := e.Login(t, "admin")
 		ctx := context.Background()
-		set := func(f func(*ecabinet.BodySettings)) {
-			t.Helper()
-			me, err := admin.Me(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			settings := me.Body.Settings
-			f(&settings)
-			if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
+		set := func(f func(*ecabinet.BodySettings)) { t.Helper(); setDocumentLimits(t, e, f) }
 		d := s.create(t, "Báo cáo", ecabinet.ClassNone, 0)
 		set(func(st *ecabinet.BodySettings) { st.DocumentMaxPages = 3 })
 		_, err := s.upload(t, s.sec, d, "four.pdf", pdftest.Valid(4))
@@ -107,4 +99,20 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 			t.Fatalf("a document limit below the stream limit: %+v", ae)
 		}
 	})
+}
+
+// setDocumentLimits changes the body's settings as its admin.
+func setDocumentLimits(t *testing.T, e *apptest.Env, f func(*ecabinet.BodySettings)) {
+	t.Helper()
+	ctx := context.Background()
+	admin := e.Login(t, "admin")
+	me, err := admin.Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := me.Body.Settings
+	f(&settings)
+	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -98,7 +98,8 @@ func (c *Cache) make(ctx context.Context, path, text string, fill func(ctx conte
 	if err := fill(ctx, src); err != nil {
 		return err
 	}
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
+	info, err := src.Stat()
+	if err != nil {
 		return err
 	}
 	out, err := os.CreateTemp(c.tmp, "out-*.pdf")
@@ -111,7 +112,7 @@ func (c *Cache) make(ctx context.Context, path, text string, fill func(ctx conte
 			_ = os.Remove(out.Name())
 		}
 	}()
-	if err := Stamp(src, out, text); err != nil {
+	if err := Stamp(ctx, src, info.Size(), out, text); err != nil {
 		return err
 	}
 	if err := out.Close(); err != nil {

@@ -115,7 +115,7 @@ func TestStampDrawsTextOnEveryPage(t *testing.T) {
 	const stamp = "Nguyễn Minh Đức — 21/11/2026 09:30 (UTC+07:00)"
 	orig := pdftest.Valid(3)
 	var out bytes.Buffer
-	if err := pdf.Stamp(bytes.NewReader(orig), &out, stamp); err != nil {
+	if err := pdf.Stamp(context.Background(), bytes.NewReader(orig), int64(len(orig)), &out, stamp); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Equal(out.Bytes(), orig) {
@@ -147,7 +147,7 @@ func TestStampDrawsTextOnEveryPage(t *testing.T) {
 func TestStampDocumentEmbeddingTheSameFont(t *testing.T) {
 	for _, font := range []string{"DejaVuSans", "DejaVuSans-Bold"} {
 		var out bytes.Buffer
-		if err := pdf.Stamp(bytes.NewReader(pdftest.EmbeddedFont(font)), &out, "Lê Thu Hà — 01/12/2026 08:00"); err != nil {
+		if err := pdf.Stamp(context.Background(), bytes.NewReader(pdftest.EmbeddedFont(font)), int64(len(pdftest.EmbeddedFont(font))), &out, "Lê Thu Hà — 01/12/2026 08:00"); err != nil {
 			t.Fatalf("%s: %v", font, err)
 		}
 		pages, err := pdftest.Text(out.Bytes())
