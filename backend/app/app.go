@@ -51,8 +51,9 @@ type App struct {
 	cache  *pdf.Cache
 }
 
-// Stamped copies of documents are made at most this many at a time: each
-// holds its document in memory while it is stamped.
+// Stamped copies of documents are made at most this many at a time, one
+// slot kept for short documents (see pdf.Cache): stamping copies a
+// document object by object, in memory of its structure, not its size.
 const stampConcurrency = 2
 
 // A stamped copy is kept this long after it was made (then made again, with

@@ -245,9 +245,9 @@ func (s *DocumentService) Open(ctx context.Context, documentID, versionID int64)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("v%d/m%d", v.ID, a.MemberID)
-	text := stampText(a.FullName, s.db.Now(), body.Settings.Location())
-	path, err := s.cache.Stamped(ctx, key, text, func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, &v, w) })
+	path, err := s.cache.Stamped(ctx, pdf.Job{Key: fmt.Sprintf("v%d/m%d", v.ID, a.MemberID), Reader: a.MemberID,
+		Text: stampText(a.FullName, s.db.Now(), body.Settings.Location()), Size: v.Size, Pages: v.Pages,
+		Fill: func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, &v, w) }})
 	if err != nil {
 		return nil, err
 	}
