@@ -134,7 +134,7 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		if err := o.emit(tx, out); err != nil {
 			return err
 		}
-		return o.emitLedger(tx) // distributed at upload once published or opened
+		return o.emitLedger(tx, ecabinet.Classification(d.Classification)) // distributed at upload once published or opened
 	})
 	return out, err
 }

@@ -155,7 +155,7 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.
 		if before.Clearance != out.Clearance {
 			// Electronic copies of classified documents count the invitees
 			// cleared for them: the paper figures may have changed.
-			return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+			return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0, ecabinet.ClassNone)
 		}
 		return nil
 	})

@@ -542,7 +542,7 @@ export const en: Messages = {
 			paper_copies: 'Numbered paper copies printed',
 			ballot_sent_and_returned: 'Forms sent and returned'
 		},
-		redacted: 'A document above your clearance',
+		aboveClearance: 'Documents above your clearance count in the totals (as they stood at the start of the day) but have no line.',
 		version: (n: number) => `version ${n}`,
 		perCopy: (n: string) => `${n} pages a copy`,
 		copiesOf: (recipients: number, reserve: number, multiplier: number) => `(${recipients} recipients + ${reserve} reserve) × ${multiplier}`,
@@ -732,6 +732,7 @@ export const en: Messages = {
 		empty: 'No entry.',
 		range: (a: number, b: number) => `Entries #${a} – #${b}`,
 		nobody: '—',
+		redacted: 'A document above your clearance',
 		hash: 'Hash',
 		actions: {
 			'auth.login': 'Signed in',

@@ -539,7 +539,8 @@ export const vi = {
 			paper_copies: 'In bản giấy đánh số',
 			ballot_sent_and_returned: 'Phiếu gửi đi và nhận về'
 		},
-		redacted: 'Tài liệu có độ mật cao hơn mức bạn được xem',
+		aboveClearance:
+			'Tài liệu có độ mật cao hơn mức bạn được xem được tính vào tổng số (theo số liệu đầu ngày) nhưng không có dòng riêng.',
 		version: (n: number) => `phiên bản ${n}`,
 		perCopy: (n: string) => `${n} trang/bản`,
 		copiesOf: (recipients: number, reserve: number, multiplier: number) =>
@@ -730,6 +731,7 @@ export const vi = {
 		empty: 'Không có bản ghi.',
 		range: (a: number, b: number) => `Bản ghi #${a} – #${b}`,
 		nobody: '—',
+		redacted: 'Tài liệu có độ mật cao hơn mức bạn được xem',
 		hash: 'Mã băm',
 		actions: {
 			'auth.login': 'Đăng nhập',
