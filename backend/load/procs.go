@@ -181,9 +181,13 @@ func processCPU(pid int) (time.Duration, error) {
 }
 
 // RSS is the process's resident memory in bytes (VmRSS).
-func (s *Server) RSS() (int64, error) { return processRSS(s.Pid()) }
+func (s *Server) RSS() (int64, error) { return processMemory(s.Pid(), "VmRSS:") }
 
-func processRSS(pid int) (int64, error) {
+// PeakRSS is the most resident memory the process has had, in bytes (VmHWM).
+func (s *Server) PeakRSS() (int64, error) { return processMemory(s.Pid(), "VmHWM:") }
+
+// processMemory reads a memory field ("VmRSS:") of /proc/<pid>/status.
+func processMemory(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -191,12 +195,12 @@ func processRSS(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 // Goroutines returns the server's goroutine count: go_goroutines of
