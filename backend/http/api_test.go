@@ -156,20 +156,22 @@ func TestBadInputChangesNothing(t *testing.T) {
 		valid := `{"username":"khach01","password":"mat-khau-du-dai","full_name":"Khách mời","title":"","organization":"","precedence":0,"role":"guest","clearance":"none","voting":false,"active":true}`
 		cases := []struct {
 			name, body, field string
+			status            int
+			code              string
 		}{
-			{"malformed", `{"username":`, "body"},
-			{"empty", ``, "body"},
-			{"unknown field", strings.Replace(valid, `"active":true`, `"active":true,"admin":true`, 1), "admin"},
-			{"wrong type", strings.Replace(valid, `"voting":false`, `"voting":"no"`, 1), "voting"},
-			{"trailing data", valid + `{}`, "body"},
-			{"oversized", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, "body"},
-			{"rule broken", strings.Replace(valid, `"role":"guest"`, `"role":"emperor"`, 1), "role"},
-			{"weak password", strings.Replace(valid, `mat-khau-du-dai`, `123`, 1), "password"},
+			{"malformed", `{"username":`, "body", 400, "invalid"},
+			{"empty", ``, "body", 400, "invalid"},
+			{"unknown field", strings.Replace(valid, `"active":true`, `"active":true,"admin":true`, 1), "admin", 400, "invalid"},
+			{"wrong type", strings.Replace(valid, `"voting":false`, `"voting":"no"`, 1), "voting", 400, "invalid"},
+			{"trailing data", valid + `{}`, "body", 400, "invalid"},
+			{"oversized", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, "body", 413, "too_large"},
+			{"rule broken", strings.Replace(valid, `"role":"guest"`, `"role":"emperor"`, 1), "role", 400, "invalid"},
+			{"weak password", strings.Replace(valid, `mat-khau-du-dai`, `123`, 1), "password", 400, "invalid"},
 		}
 		for _, tc := range cases {
 			status, body := raw(t, admin, "POST", "/api/v1/members", tc.body, nil)
-			if status != 400 || body["code"] != "invalid" || body["field"] != tc.field || body["message"] == "" {
-				t.Fatalf("%s: %d %v, want 400 invalid field %s", tc.name, status, body, tc.field)
+			if status != tc.status || body["code"] != tc.code || body["field"] != tc.field || body["message"] == "" {
+				t.Fatalf("%s: %d %v, want %d %s field %s", tc.name, status, body, tc.status, tc.code, tc.field)
 			}
 		}
 		if got := count(); got != before {

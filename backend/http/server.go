@@ -107,7 +107,8 @@ func New(opts Options) *Server {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.app = fiber.New(cfg)
-	s.app.Use(s.recoverer, s.observe)
+	s.app.Server().HeaderReceived = s.headerReceived
+	s.app.Use(s.recoverer, s.observe, s.refuseOversize)
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
 		s.app.Add(r.method, r.path, s.authorize(r), r.handler)
@@ -124,7 +125,7 @@ func New(opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on ln until Shutdown.
-func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
+func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(lingerListener{ln}) }
 
 // Drain turns readiness to 503 so load balancers stop sending traffic.
 func (s *Server) Drain() { s.draining.Store(true) }
@@ -170,7 +171,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if cl := c.Request().Header.ContentLength(); cl > jsonBodyLimit || cl == -1 {
 		// A streamed body may be left partly unread (refused, too large):
 		// the connection cannot carry another request after it.
-		c.Context().SetConnectionClose()
+		closeAfter(c)
 	}
 	status := c.Response().StatusCode()
 	route, _ := c.Locals("route").(string)
