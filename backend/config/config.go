@@ -122,7 +122,7 @@ var Vars = []Var{
 	}},
 	{"ECABINET_SESSION_IDLE", "30m", "A sign-in unused this long ends.", duration(func(c *Config) *time.Duration { return &c.SessionIdle })},
 	{"ECABINET_SESSION_LIFETIME", "12h", "A sign-in ends this long after login, used or not.", duration(func(c *Config) *time.Duration { return &c.SessionLifetime })},
-	{"ECABINET_LOGIN_MAX_FAILURES", "5", "Failed logins per username within the window before further attempts get 429 (20× that per client address).", func(c *Config, v string) error {
+	{"ECABINET_LOGIN_MAX_FAILURES", "5", "Failed logins per username within the window before further attempts for it get 429; past 20× that from one client address, attempts from it are checked one at a time and their failures answered after 2 s (a right password still signs in).", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			return fmt.Errorf("want an integer from 1 to 1000")
