@@ -45,6 +45,7 @@ type Config struct {
 	BallotBatch      bool
 	MFAKey           []byte
 	PprofAddr        string
+	MetricsAddr      string
 }
 
 // Var describes one environment variable.
@@ -236,6 +237,17 @@ var Vars = []Var{
 			return fmt.Errorf("want an integer from 1 to 1000")
 		}
 		c.DBMaxConns = n
+		return nil
+	}},
+	{"ECABINET_METRICS_ADDR", "127.0.0.1:9464", "Address (host:port) of the Prometheus listener (/metrics), apart from the API; off serves none. Its counters describe the traffic (routes, sockets, filtered events): open it to the monitoring network only.", func(c *Config, v string) error {
+		if v == "off" {
+			c.MetricsAddr = ""
+			return nil
+		}
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return fmt.Errorf("want host:port or off")
+		}
+		c.MetricsAddr = v
 		return nil
 	}},
 	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {

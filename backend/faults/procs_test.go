@@ -122,7 +122,7 @@ func startInstance(t *testing.T, name string, env map[string]string) *instance {
 	t.Helper()
 	port, data := freePort(t), t.TempDir()
 	vars := []string{"ECABINET_ADDR=127.0.0.1:" + strconv.Itoa(port), "ECABINET_INSTANCE_ID=" + name,
-		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
+		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4", "ECABINET_METRICS_ADDR=off"}
 	for k, v := range env {
 		vars = append(vars, k+"="+v)
 	}

@@ -311,13 +311,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 func TestOperations(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		get := func(path string) (int, string) {
-			resp, err := http.Get(e.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return resp.StatusCode, string(b)
+			return fetch(t, e.URL+path)
 		}
 		if s, b := get("/healthz"); s != 200 || !strings.Contains(b, "ok") {
 			t.Fatalf("healthz %d %s", s, b)
@@ -326,7 +320,11 @@ func TestOperations(t *testing.T) {
 			t.Fatalf("readyz %d %s", s, b)
 		}
 		get("/api/v1/me")
-		s, b := get("/metrics")
+		// The metrics are served on their own address only, not to whoever reaches the API.
+		if s, b := get("/metrics"); s != 404 || strings.Contains(b, "go_goroutines") {
+			t.Fatalf("/metrics on the API's address: %d %.100s", s, b)
+		}
+		s, b := fetch(t, e.MetricsURL+"/metrics")
 		for _, want := range []string{`ecabinet_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="401"`, "go_goroutines", `go_sql_max_open_connections{db_name="ecabinet"}`} {
 			if s != 200 || !strings.Contains(b, want) {
 				t.Fatalf("metrics lack %s", want)
@@ -346,6 +344,18 @@ func TestOperations(t *testing.T) {
 			t.Fatalf("unavailable answer: %+v", ae)
 		}
 	})
+}
+
+// fetch GETs url and returns the status and body.
+func fetch(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 // With the body requiring it, a secretary must enrol a second factor before

@@ -57,7 +57,8 @@ type Options struct {
 
 	// Ready lists the dependencies /readyz checks, by name.
 	Ready map[string]Pinger
-	// Registry receives the server's metrics; it is served at /metrics.
+	// Registry receives the server's metrics (served apart from the API:
+	// ECABINET_METRICS_ADDR).
 	Registry *prometheus.Registry
 
 	AllowedOrigins  []string
@@ -182,7 +183,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	method := strings.Clone(c.Method()) // Fiber's string points into a reused buffer; metrics keep it
 	s.metrics.observe(method, route, status, elapsed)
 	level := slog.LevelInfo
-	if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+	if route == "/healthz" || route == "/readyz" {
 		level = slog.LevelDebug
 	}
 	attrs := []any{"request_id", rid, "method", method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000, "ip", c.IP()}

@@ -82,7 +82,7 @@ func (r *runner) start() *instance {
 		log.Fatal(err)
 	}
 	srv, err := load.StartServer(context.Background(), "ecabinet", r.bin, false, []string{"ECABINET_DATA_DIR=" + dir,
-		"ECABINET_DEMO=true", "ECABINET_DEMO_PASSWORD=" + password, "ECABINET_LOG_LEVEL=warn", "ECABINET_METRICS_ADDR=off"})
+		"ECABINET_DEMO=true", "ECABINET_DEMO_PASSWORD=" + password, "ECABINET_LOG_LEVEL=warn"})
 	if err != nil {
 		log.Fatal(err)
 	}
