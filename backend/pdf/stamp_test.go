@@ -58,38 +58,45 @@ func TestStampKeepsEveryKindOfDocument(t *testing.T) {
 	}
 }
 
-// Stamping never decodes the document's content: the page whose stream
-// inflates to 300 MB is stamped in a few MiB. (pdfcpu, which stamped
-// before, held the document and its inflated content in memory.)
+// Stamping never decodes the document's content and copies its data as it
+// is: the page whose stream inflates to 300 MB, and 64 MiB of images, are
+// stamped in a few MiB (most of it the stamp's font). pdfcpu, which
+// stamped before, held the document and its inflated content in memory.
 func TestStampMemoryIsBoundedByStructure(t *testing.T) {
-	src, size := inflationBomb()
-	out, err := os.Create(filepath.Join(t.TempDir(), "out.pdf"))
-	if err != nil {
+	var large bytes.Buffer
+	if _, err := pdftest.WriteLarge(&large, 4, 64<<20); err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	err = pdf.Stamp(context.Background(), src, size, out, stampText)
-	runtime.ReadMemStats(&after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	allocated := after.TotalAlloc - before.TotalAlloc
-	t.Logf("stamping a %d KiB page inflating to 300 MB allocated %.1f MiB", size>>10, float64(allocated)/(1<<20))
-	if allocated > 32<<20 {
-		t.Fatalf("stamping allocated %d bytes", allocated)
-	}
-	if _, err := out.Seek(0, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
-	info, err := out.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := pdf.Inspect(context.Background(), out, info.Size(), pdf.Limits{}); err != nil || got.Pages != 1 {
-		t.Fatalf("the stamped bomb: %+v %v", got, err)
+	bomb, bombSize := inflationBomb()
+	for name, doc := range map[string]struct {
+		r    io.ReaderAt
+		size int64
+	}{"a page inflating to 300 MB": {bomb, bombSize}, "64 MiB of images": {bytes.NewReader(large.Bytes()), int64(large.Len())}} {
+		out, err := os.Create(filepath.Join(t.TempDir(), "out.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		err = pdf.Stamp(context.Background(), doc.r, doc.size, out, stampText)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allocated := after.TotalAlloc - before.TotalAlloc
+		t.Logf("stamping %s (%d KiB) allocated %.1f MiB", name, doc.size>>10, float64(allocated)/(1<<20))
+		if allocated > 32<<20 {
+			t.Fatalf("stamping %s allocated %d bytes", name, allocated)
+		}
+		info, err := out.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := pdf.Inspect(context.Background(), out, info.Size(), pdf.Limits{}); err != nil || got.Pages < 1 {
+			t.Fatalf("the stamped copy of %s: %+v %v", name, got, err)
+		}
+		_ = out.Close()
 	}
 }
 
