@@ -153,12 +153,16 @@ export const vi = {
 			sheet_weight_mg: 'Khối lượng một tờ A4 (mg)',
 			ballot_pages: 'Số trang của một phiếu giấy',
 			target_time_saving_pc: 'Mục tiêu rút ngắn thời gian họp (%)',
+			document_max_pages: 'Số trang tối đa của một tài liệu',
+			document_max_stream_mib: 'Dung lượng giải nén tối đa của một luồng dữ liệu (MiB)',
+			document_max_decoded_mib: 'Dung lượng giải nén tối đa của một tài liệu (MiB)',
 			timezone: 'Múi giờ'
 		},
 		hints: {
 			quorum: 'Tỷ lệ thành viên có mặt tối thiểu để phiên họp được tiến hành; mặc định 2/3.',
 			ballot_reminder_minutes: 'Ví dụ: 1440, 120 (một ngày và hai giờ trước hạn).',
 			timezone: 'Tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh.',
+			document_limits: 'Tệp PDF vượt một giới hạn bị từ chối khi tải lên; giới hạn bảo vệ máy chủ và máy tính bảng của người đọc.',
 			task_reminders: 'Số 0: không gửi nhắc nhở.'
 		},
 		passRules: {

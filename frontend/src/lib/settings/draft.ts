@@ -10,7 +10,10 @@ export const INTEGER_FIELDS = [
 	'ballot_pages',
 	'target_time_saving_pc',
 	'task_reminder_days_before',
-	'task_reminder_days_after'
+	'task_reminder_days_after',
+	'document_max_pages',
+	'document_max_stream_mib',
+	'document_max_decoded_mib'
 ] as const;
 
 export type IntegerField = (typeof INTEGER_FIELDS)[number];
