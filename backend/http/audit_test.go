@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/apptest"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
-	"github.com/ecabinet/ecabinet/backend/pdf/pdftest"
 )
 
 // An admin cleared for nothing reads that a member opened a document, but
@@ -19,14 +18,8 @@ func TestAuditRedactsDocumentsAboveTheReader(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		s := newSession(t, e)
-		secret := s.create(t, "Phương án bảo đảm an ninh", ecabinet.ClassSecret, 0)
-		open := s.create(t, "Báo cáo tình hình kinh tế", ecabinet.ClassNone, 0)
-		for _, d := range []**ecabinet.Document{&secret, &open} {
-			var err error
-			if *d, err = s.upload(t, s.sec, *d, "tai-lieu.pdf", pdftest.Valid(2)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		secret := s.uploaded(t, "Phương án bảo đảm an ninh", ecabinet.ClassSecret)
+		open := s.uploaded(t, "Báo cáo tình hình kinh tế", ecabinet.ClassNone)
 		s.publish(t)
 		reader := e.Login(t, "member01") // cleared for secret
 		for _, d := range []*ecabinet.Document{secret, open} {

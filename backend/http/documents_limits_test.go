@@ -33,7 +33,7 @@ func TestUploadRefusesBombs(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		s := newSession(t, e)
 		s.sec.Lang = "en"
-		setDocumentLimits(t, e, func(st *ecabinet.BodySettings) { st.DocumentMaxStreamMiB = 16 })
+		changeSettings(t, e, func(st *ecabinet.BodySettings) { st.DocumentMaxStreamMiB = 16 })
 		d := s.create(t, "Hồ sơ dự án Luật", ecabinet.ClassNone, 0)
 		stored := rows(t, e, "SELECT COUNT(*) FROM document_versions")
 		for _, tc := range []struct {
@@ -75,7 +75,7 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 		s.sec.Lang = "en"
 		admin := e.Login(t, "admin")
 		ctx := context.Background()
-		set := func(f func(*ecabinet.BodySettings)) { t.Helper(); setDocumentLimits(t, e, f) }
+		set := func(f func(*ecabinet.BodySettings)) { t.Helper(); changeSettings(t, e, f) }
 		d := s.create(t, "Báo cáo", ecabinet.ClassNone, 0)
 		set(func(st *ecabinet.BodySettings) { st.DocumentMaxPages = 3 })
 		_, err := s.upload(t, s.sec, d, "four.pdf", pdftest.Valid(4))
@@ -99,20 +99,4 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 			t.Fatalf("a document limit below the stream limit: %+v", ae)
 		}
 	})
-}
-
-// setDocumentLimits changes the body's settings as its admin.
-func setDocumentLimits(t *testing.T, e *apptest.Env, f func(*ecabinet.BodySettings)) {
-	t.Helper()
-	ctx := context.Background()
-	admin := e.Login(t, "admin")
-	me, err := admin.Me(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := me.Body.Settings
-	f(&settings)
-	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
-		t.Fatal(err)
-	}
 }

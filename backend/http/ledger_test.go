@@ -254,14 +254,8 @@ func TestLedgerTellsNothingOfDocumentsAboveTheReader(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		s := newSession(t, e)
-		secret := s.create(t, "Phương án bảo đảm an ninh", ecabinet.ClassSecret, 0)
-		plain := s.create(t, "Báo cáo tình hình kinh tế", ecabinet.ClassNone, 0)
-		for _, d := range []**ecabinet.Document{&secret, &plain} {
-			var err error
-			if *d, err = s.upload(t, s.sec, *d, "tai-lieu.pdf", pdftest.Valid(2)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		secret := s.uploaded(t, "Phương án bảo đảm an ninh", ecabinet.ClassSecret)
+		plain := s.uploaded(t, "Báo cáo tình hình kinh tế", ecabinet.ClassNone)
 		s.publish(t)
 		admin := e.Login(t, "admin") // cleared for nothing
 		me, err := admin.Me(ctx)

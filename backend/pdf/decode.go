@@ -21,7 +21,10 @@ import (
 // allocates to draw it. Data that stops decoding counts what it gave.
 func (f *file) decodedSize(o *object, length, max int64) (int64, error) {
 	var r io.Reader = io.NewSectionReader(f.r, o.dataOff, length)
-	filters, parms := filterChain(o.dict)
+	filters, parms, err := filterChain(o.dict)
+	if err != nil {
+		return 0, err
+	}
 	for i, name := range filters {
 		next, ok := decoder(name, bufio.NewReaderSize(r, 32<<10), parms(i))
 		if !ok {
@@ -56,17 +59,20 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // filterChain returns a stream's filter names and a function giving the
-// integer decode parameters of the i-th.
-func filterChain(d types.Dict) ([]string, func(i int) map[string]int) {
+// integer decode parameters of the i-th. Errors: ErrCorrupt (a filter that
+// is not a name).
+func filterChain(d types.Dict) ([]string, func(i int) map[string]int, error) {
 	var names []string
 	switch x := d["Filter"].(type) {
 	case types.Name:
 		names = []string{string(x)}
 	case types.Array:
 		for _, n := range x {
-			if name, ok := n.(types.Name); ok {
-				names = append(names, string(name))
+			name, ok := n.(types.Name)
+			if !ok {
+				return nil, nil, corrupt("filter %v", n)
 			}
+			names = append(names, string(name))
 		}
 	}
 	return names, func(i int) map[string]int {
@@ -86,7 +92,7 @@ func filterChain(d types.Dict) ([]string, func(i int) map[string]int) {
 			}
 		}
 		return out
-	}
+	}, nil
 }
 
 // decoder returns a streaming decoder of a generic filter, or false for an

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -213,12 +214,7 @@ func (f *file) thinCopy() ([]byte, error) {
 			}
 		}
 	}
-	streams := make([]int, 0, len(byStream))
-	for s := range byStream {
-		streams = append(streams, s)
-	}
-	slices.Sort(streams)
-	for _, s := range streams {
+	for _, s := range slices.Sorted(maps.Keys(byStream)) {
 		for _, num := range byStream[s] {
 			v, err := f.compressed(num, f.entries[num])
 			if err != nil {

@@ -71,20 +71,27 @@ func (f *file) declaredPages() (int, error) {
 	return 0, corrupt("page tree without Count")
 }
 
-// resolveDict returns o, or the object it refers to, as a dictionary.
-func (f *file) resolveDict(o types.Object) (types.Dict, error) {
+// resolved returns o, or the object it refers to, as a T (what names it
+// in the error).
+func resolved[T types.Object](f *file, o types.Object, what string) (T, error) {
+	var zero T
 	if ref, ok := o.(types.IndirectRef); ok {
 		v, err := f.resolve(ref.ObjectNumber.Value())
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
 		o = v
 	}
-	d, ok := o.(types.Dict)
+	t, ok := o.(T)
 	if !ok {
-		return nil, corrupt("a dictionary was expected")
+		return zero, corrupt("%s was expected, not %v", what, o)
 	}
-	return d, nil
+	return t, nil
+}
+
+// resolveDict returns o, or the object it refers to, as a dictionary.
+func (f *file) resolveDict(o types.Object) (types.Dict, error) {
+	return resolved[types.Dict](f, o, "a dictionary")
 }
 
 // countDecoded adds what stream o (length bytes of data) decodes to to the

@@ -134,34 +134,19 @@ func (f *file) rotation(o types.Object) (int, error) {
 	if o == nil {
 		return 0, nil
 	}
-	if ref, ok := o.(types.IndirectRef); ok {
-		v, err := f.resolve(ref.ObjectNumber.Value())
-		if err != nil {
-			return 0, err
-		}
-		o = v
+	n, err := resolved[types.Integer](f, o, "a page rotation")
+	if err != nil {
+		return 0, err
 	}
-	n, ok := o.(types.Integer)
-	if !ok || n%90 != 0 {
-		return 0, corrupt("page rotation %v", o)
+	if n%90 != 0 {
+		return 0, corrupt("page rotation %d", n)
 	}
 	return ((int(n) % 360) + 360) % 360, nil
 }
 
 // resolveArray returns o, or the object it refers to, as an array.
 func (f *file) resolveArray(o types.Object) (types.Array, error) {
-	if ref, ok := o.(types.IndirectRef); ok {
-		v, err := f.resolve(ref.ObjectNumber.Value())
-		if err != nil {
-			return nil, err
-		}
-		o = v
-	}
-	a, ok := o.(types.Array)
-	if !ok {
-		return nil, corrupt("an array was expected")
-	}
-	return a, nil
+	return resolved[types.Array](f, o, "an array")
 }
 
 func number(o types.Object) (float64, bool) {

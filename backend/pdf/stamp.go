@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -164,12 +165,7 @@ func (s *stamper) copyObjects() error {
 			}
 		}
 	}
-	streams := make([]int, 0, len(byStream))
-	for n := range byStream {
-		streams = append(streams, n)
-	}
-	slices.Sort(streams)
-	for _, stm := range streams {
+	for _, stm := range slices.Sorted(maps.Keys(byStream)) {
 		for _, num := range byStream[stm] {
 			if err := f.ctx.Err(); err != nil {
 				return err
