@@ -98,22 +98,34 @@ type lingerConn struct {
 func (c *lingerConn) NetConn() net.Conn { return c.Conn }
 
 func (c *lingerConn) Close() error {
-	tc, ok := c.Conn.(*net.TCPConn)
-	if !c.linger.Load() || !ok {
+	hc, ok := halfCloser(c.Conn)
+	if !c.linger.Load() || !ok || hc.CloseWrite() != nil {
 		return c.Conn.Close()
 	}
-	if err := tc.CloseWrite(); err != nil {
-		return tc.Close()
-	}
 	go func() {
-		_ = tc.SetReadDeadline(time.Now().Add(lingerTime))
+		_ = c.Conn.SetReadDeadline(time.Now().Add(lingerTime))
 		buf := make([]byte, 32<<10)
 		for {
-			if _, err := tc.Read(buf); err != nil {
+			if _, err := c.Conn.Read(buf); err != nil {
 				break
 			}
 		}
-		_ = tc.Close()
+		_ = c.Conn.Close()
 	}()
 	return nil
+}
+
+// halfCloser finds, through the connections conn wraps (NetConn), the one
+// that can stop writing while it reads on (a TCP connection).
+func halfCloser(conn net.Conn) (interface{ CloseWrite() error }, bool) {
+	for {
+		if h, ok := conn.(interface{ CloseWrite() error }); ok {
+			return h, true
+		}
+		u, ok := conn.(interface{ NetConn() net.Conn })
+		if !ok {
+			return nil, false
+		}
+		conn = u.NetConn()
+	}
 }
