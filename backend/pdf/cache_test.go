@@ -252,6 +252,11 @@ func TestCacheStopsWhenTheReaderGoesAway(t *testing.T) {
 	go func() { _, err := c.Stamped(first, j); errs <- err }()
 	wait(t, started, "the stamping")
 	go func() { _, err := c.Stamped(second, j); errs <- err }()
+	for deadline := time.Now().Add(20 * time.Second); c.Waiters(j.Key) != 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second request does not wait for the copy")
+		}
+	}
 	cancelFirst()
 	if err := wait(t, errs, "the first request"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("first request: %v", err)
