@@ -49,10 +49,14 @@ type App struct {
 	bg     context.Context
 	stopBg context.CancelFunc
 	cache  *pdf.Cache
+	// The Prometheus registry and its own listener (ECABINET_METRICS_ADDR).
+	registry  *prometheus.Registry
+	metricsLn net.Listener
 }
 
-// Stamped copies of documents are made at most this many at a time: each
-// holds its document in memory while it is stamped.
+// Stamped copies of documents are made at most this many at a time, one
+// slot kept for short documents (see pdf.Cache): stamping copies a
+// document object by object, in memory of its structure, not its size.
 const stampConcurrency = 2
 
 // A stamped copy is kept this long after it was made (then made again, with
@@ -108,6 +112,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(a.DB.SQL(), "ecabinet"))
+	a.registry = reg
+	if cfg.MetricsAddr != "" {
+		if a.metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("ECABINET_METRICS_ADDR=%s: %w", cfg.MetricsAddr, err)
+		}
+	}
 
 	if a.cache, err = pdf.NewCache(cfg.CacheDir, stampConcurrency); err != nil {
 		return nil, fmt.Errorf("ECABINET_CACHE_DIR: %w", err)
@@ -208,6 +218,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	}
 	defer func() { a.stopBg(); wg.Wait() }()
 
+	if a.metricsLn != nil {
+		defer serveMetrics(a.metricsLn, a.registry, a.log)()
+	}
 	if a.cfg.PprofAddr != "" {
 		stop, err := servePprof(a.cfg.PprofAddr, a.log)
 		if err != nil {
@@ -360,8 +373,20 @@ func (a *App) janitor(ctx context.Context) {
 	}
 }
 
-// Close releases the hub, the bus, Redis and the database.
+// MetricsAddr is the address /metrics is served on; empty when none.
+func (a *App) MetricsAddr() string {
+	if a.metricsLn == nil {
+		return ""
+	}
+	return a.metricsLn.Addr().String()
+}
+
+// Close releases the hub, the bus, Redis, the database and the metrics
+// listener.
 func (a *App) Close() {
+	if a.metricsLn != nil {
+		_ = a.metricsLn.Close()
+	}
 	if a.stopBg != nil {
 		a.stopBg()
 	}

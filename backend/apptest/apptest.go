@@ -35,7 +35,9 @@ var Backends = []Backend{{Name: "embedded"}, {Name: "postgres+redis", Postgres: 
 type Env struct {
 	App *app.App
 	URL string
-	Cfg *config.Config
+	// MetricsURL is where the instance serves /metrics (its own listener).
+	MetricsURL string
+	Cfg        *config.Config
 	// Stop shuts the instance down gracefully (SIGTERM) and waits; it is
 	// also called when the test ends.
 	Stop func()
@@ -64,10 +66,16 @@ func Start(t testing.TB, b Backend, env map[string]string) *Env {
 	return StartWith(t, vars)
 }
 
-// StartWith runs an instance with exactly the given variables (others default).
+// StartWith runs an instance with exactly the given variables (others
+// default, but metrics on a free loopback port: tests run side by side).
 func StartWith(t testing.TB, vars map[string]string) *Env {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string { return vars[k] })
+	cfg, err := config.Load(func(k string) string {
+		if v, ok := vars[k]; ok || k != "ECABINET_METRICS_ADDR" {
+			return v
+		}
+		return "127.0.0.1:0"
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +110,7 @@ func StartWith(t testing.TB, vars map[string]string) *Env {
 		})
 	}
 	t.Cleanup(stop)
-	return &Env{App: a, URL: "http://" + ln.Addr().String(), Cfg: cfg, Stop: stop}
+	return &Env{App: a, URL: "http://" + ln.Addr().String(), MetricsURL: "http://" + a.MetricsAddr(), Cfg: cfg, Stop: stop}
 }
 
 // Client returns a client of the instance.

@@ -48,8 +48,9 @@ type Limiter interface {
 type Config struct {
 	IdleTimeout time.Duration // a sign-in unused this long ends
 	Lifetime    time.Duration // a sign-in ends this long after login, used or not
-	// MaxFailuresPerUser failed logins for one username, or MaxFailuresPerIP
-	// from one address, within the limiter's window lock further attempts.
+	// MaxFailuresPerUser failed logins for one username within the
+	// limiter's window lock further attempts for it; past MaxFailuresPerIP
+	// from one address, attempts from it are slowed down (throttle.go).
 	MaxFailuresPerUser int
 	MaxFailuresPerIP   int
 	// MFAKey (32 bytes) encrypts second-factor secrets at rest; empty
@@ -70,6 +71,11 @@ type Service struct {
 	// dummy is verified against when a username is unknown, so a wrong
 	// username costs as much time as a wrong password.
 	dummy string
+	// Addresses over their limit: one verification at a time each, and
+	// failures answered after a delay (sleep; tests replace both).
+	throttled gates
+	verify    func(ctx context.Context, password, hash string) (bool, error)
+	sleep     func(ctx context.Context, d time.Duration)
 }
 
 // New returns a Service.
@@ -82,7 +88,8 @@ func New(s Store, h *Hasher, l Limiter, cfg Config, log *slog.Logger) (*Service,
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: s, hasher: h, limiter: l, cfg: cfg, sealer: sl, log: log, Now: func() time.Time { return time.Now().UTC() }, dummy: dummy}, nil
+	return &Service{store: s, hasher: h, limiter: l, cfg: cfg, sealer: sl, log: log, Now: func() time.Time { return time.Now().UTC() }, dummy: dummy,
+		verify: h.Verify, sleep: sleep}, nil
 }
 
 var _ ecabinet.AuthService = (*Service)(nil)
@@ -119,24 +126,23 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 	if err := s.checkLimit(ctx, userKey, s.cfg.MaxFailuresPerUser); err != nil {
 		return nil, nil, "", err
 	}
-	if err := s.checkLimit(ctx, ipKey, s.cfg.MaxFailuresPerIP); err != nil {
+	// Past its limit, an address is slowed down, not refused (throttle.go).
+	addrErr := s.checkLimit(ctx, ipKey, s.cfg.MaxFailuresPerIP)
+	throttled := ecabinet.ErrorCode(addrErr) == ecabinet.ERATELIMITED
+	if addrErr != nil && !throttled {
+		return nil, nil, "", addrErr
+	}
+	cred, ok, err := s.checkPassword(ctx, username, password, throttled, c.IP)
+	if err != nil {
 		return nil, nil, "", err
 	}
-
-	cred, err := s.store.Credentials(ctx, username)
-	hash := s.dummy
-	if err == nil && cred.PasswordHash != "" {
-		hash = cred.PasswordHash
-	} else if err != nil && ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
-		return nil, nil, "", err
+	slow := func() {
+		if throttled {
+			s.sleep(ctx, throttleDelay)
+		}
 	}
-	ok, verr := s.hasher.Verify(ctx, password, hash)
-	if verr != nil {
-		return nil, nil, "", verr
-	}
-	// A member without a password (created by an admin or an import, who
-	// sets one through a one-time link) cannot sign in.
-	if err != nil || cred.PasswordHash == "" || !ok || !cred.Active {
+	if !ok {
+		defer slow()
 		s.fail(ctx, userKey, ipKey)
 		s.log.InfoContext(ctx, "login failed", "username", username, "ip", c.IP)
 		rec := ecabinet.AuditRecord{Action: ecabinet.AuditLoginFailed, Subject: username, IP: c.IP}
@@ -157,6 +163,7 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 			return nil, nil, "", err
 		}
 		if !ok {
+			defer slow()
 			s.fail(ctx, userKey, ipKey)
 			if aerr := s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: cred.BodyID, Action: ecabinet.AuditLoginFailed, Subject: username, IP: c.IP,
 				Detail: map[string]string{"reason": "second factor"}}); aerr != nil {
@@ -190,6 +197,39 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 		return nil, nil, "", err
 	}
 	return m, si, token, nil
+}
+
+// checkPassword verifies a password against the username's hash (against
+// a dummy one for an unknown username, which costs as much): ok when the
+// account exists, is active and the password is right. From an address
+// over its limit (throttled), one verification at a time.
+func (s *Service) checkPassword(ctx context.Context, username, password string, throttled bool, addr string) (*store.Credentials, bool, error) {
+	if throttled {
+		leave, err := s.throttled.enter(ctx, addr)
+		if err != nil {
+			return nil, false, err
+		}
+		defer leave()
+	}
+	cred, err := s.store.Credentials(ctx, username)
+	hash := s.dummy
+	switch {
+	case err == nil && cred.PasswordHash != "":
+		hash = cred.PasswordHash
+	case err == nil:
+		// A member without a password yet (created by an admin or an
+		// import; they set one through a one-time link) cannot sign in,
+		// and fails at the same cost as a wrong password.
+	case ecabinet.ErrorCode(err) == ecabinet.ENOTFOUND:
+		cred = nil
+	default:
+		return nil, false, err
+	}
+	ok, err := s.verify(ctx, password, hash)
+	if err != nil {
+		return nil, false, err
+	}
+	return cred, ok && cred != nil && cred.PasswordHash != "" && cred.Active, nil
 }
 
 // secondFactor checks a TOTP code (each step once) or spends a recovery code.

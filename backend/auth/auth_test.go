@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,18 +168,86 @@ func TestLoginRateLimits(t *testing.T) {
 	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, ecabinet.Client{IP: "10.0.0.3"}); err != nil {
 		t.Fatal(err)
 	}
-	// The per-address limit: 8 failures across usernames from one address.
-	c2 := ecabinet.Client{IP: "10.9.9.9"}
-	for i := 0; i < 8; i++ {
-		_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "nobody" + string(rune('a'+i)), Password: "wrong"}, c2)
-	}
-	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, c2); code(err) != ecabinet.ERATELIMITED {
-		t.Fatalf("per-address limit: %v", err)
-	}
 	// A success resets the username's count.
 	_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "wrong"}, ecabinet.Client{IP: "10.0.0.4"})
 	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "password-root"}, ecabinet.Client{IP: "10.0.0.4"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// 8 failures across usernames from one address (a ministry behind one
+// address) do not lock the address out: a member there with the right
+// password signs in, and so does the next, while a failure from it is
+// answered only after a delay and the address's attempts are checked one
+// at a time. An account that is itself limited stays limited.
+func TestAddressLimitSlowsFailuresWithoutLockingOut(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var slept []time.Duration
+	inside, most := 0, 0 // verifications under way from the address, and the most at once
+	release := make(chan struct{})
+	delay := e.svc.Throttle(func(next func(ctx context.Context, password, hash string) (bool, error)) func(ctx context.Context, password, hash string) (bool, error) {
+		return func(ctx context.Context, password, hash string) (bool, error) {
+			mu.Lock()
+			inside++
+			most = max(most, inside)
+			mu.Unlock()
+			if password == "slow-wrong" {
+				<-release
+			}
+			ok, err := next(ctx, password, hash)
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			return ok, err
+		}
+	}, func(_ context.Context, d time.Duration) {
+		mu.Lock()
+		slept = append(slept, d)
+		mu.Unlock()
+	})
+	ministry := ecabinet.Client{IP: "10.9.9.9"}
+	for i := 0; i < 8; i++ {
+		if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "nobody" + string(rune('a'+i)), Password: "wrong"}, ministry); code(err) != ecabinet.EUNAUTHENTICATED {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if len(slept) != 0 {
+		t.Fatalf("failures under the limit were slowed: %v", slept)
+	}
+	for _, who := range []string{"root", "minh"} {
+		if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: who, Password: "password-" + who}, ministry); err != nil {
+			t.Fatalf("%s, right password, from the address over its limit: %v", who, err)
+		}
+	}
+	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "root", Password: "wrong"}, ministry); code(err) != ecabinet.EUNAUTHENTICATED {
+		t.Fatalf("a wrong password from the address: %v", err)
+	}
+	if len(slept) != 1 || slept[0] != delay || delay < time.Second {
+		t.Fatalf("the failure waited %v, want %v", slept, delay)
+	}
+	// Four failures at once from the address are checked one at a time.
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "nobody", Password: "slow-wrong"}, ministry)
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let them queue
+	close(release)
+	wg.Wait()
+	if most != 1 {
+		t.Fatalf("%d verifications from the address ran at once", most)
+	}
+	// An account limited itself is refused, right password or not.
+	for i := 0; i < 5; i++ {
+		_, _, _, _ = e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "wrong"}, ecabinet.Client{IP: "10.0.0.9"})
+	}
+	if _, _, _, err := e.svc.Login(ctx, ecabinet.LoginInput{Username: "minh", Password: "password-minh"}, ministry); code(err) != ecabinet.ERATELIMITED {
+		t.Fatalf("a limited account from the address: %v", err)
 	}
 }
 

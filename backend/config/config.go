@@ -56,6 +56,7 @@ type Config struct {
 	PublicURL string
 	// PasswordLinkLifetime is how long a one-time password link is valid.
 	PasswordLinkLifetime time.Duration
+	MetricsAddr          string
 }
 
 // Var describes one environment variable.
@@ -138,7 +139,7 @@ var Vars = []Var{
 	}},
 	{"ECABINET_SESSION_IDLE", "30m", "A sign-in unused this long ends.", duration(func(c *Config) *time.Duration { return &c.SessionIdle })},
 	{"ECABINET_SESSION_LIFETIME", "12h", "A sign-in ends this long after login, used or not.", duration(func(c *Config) *time.Duration { return &c.SessionLifetime })},
-	{"ECABINET_LOGIN_MAX_FAILURES", "5", "Failed logins per username within the window before further attempts get 429 (20× that per client address).", func(c *Config, v string) error {
+	{"ECABINET_LOGIN_MAX_FAILURES", "5", "Failed logins per username within the window before further attempts for it get 429; past 20× that from one client address, attempts from it are checked one at a time and their failures answered after 2 s (a right password still signs in).", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			return fmt.Errorf("want an integer from 1 to 1000")
@@ -286,6 +287,17 @@ var Vars = []Var{
 			return fmt.Errorf("want a duration from 10m to 720h")
 		}
 		c.PasswordLinkLifetime = d
+		return nil
+	}},
+	{"ECABINET_METRICS_ADDR", "127.0.0.1:9464", "Address (host:port) of the Prometheus listener (/metrics), apart from the API; off serves none. Its counters describe the traffic (routes, sockets, filtered events): open it to the monitoring network only.", func(c *Config, v string) error {
+		if v == "off" {
+			c.MetricsAddr = ""
+			return nil
+		}
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return fmt.Errorf("want host:port or off")
+		}
+		c.MetricsAddr = v
 		return nil
 	}},
 	{"ECABINET_PPROF_ADDR", "", "Loopback address (127.0.0.1:port) of an opt-in Go profiling listener (/debug/pprof/); empty serves none.", func(c *Config, v string) error {

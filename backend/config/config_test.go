@@ -32,6 +32,16 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// Metrics have their own listener, on loopback unless told otherwise, or none.
+func TestMetricsAddr(t *testing.T) {
+	for val, want := range map[string]string{"": "127.0.0.1:9464", "off": "", "0.0.0.0:9464": "0.0.0.0:9464"} {
+		c, err := config.Load(env(map[string]string{"ECABINET_METRICS_ADDR": val}))
+		if err != nil || c.MetricsAddr != want {
+			t.Errorf("ECABINET_METRICS_ADDR=%q: %q, %v; want %q", val, c.MetricsAddr, err, want)
+		}
+	}
+}
+
 // The cache lives in the data directory unless placed elsewhere.
 func TestCacheDir(t *testing.T) {
 	for want, vars := range map[string]map[string]string{
@@ -64,6 +74,7 @@ func TestInvalidValueNamesTheVariable(t *testing.T) {
 		"ECABINET_LOG_LEVEL":        "loud",
 		"ECABINET_HASH_CONCURRENCY": "0",
 		"ECABINET_MFA_KEY":          "c2hvcnQ=",
+		"ECABINET_METRICS_ADDR":     "9464",
 	} {
 		_, err := config.Load(env(map[string]string{name: val}))
 		if err == nil || !strings.Contains(err.Error(), name) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -110,7 +111,7 @@ func TestKubernetesManifests(t *testing.T) {
 			byKind[d["kind"].(string)] = d
 		}
 	}
-	for _, kind := range []string{"Namespace", "ConfigMap", "Deployment", "Service", "Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler"} {
+	for _, kind := range []string{"Namespace", "ConfigMap", "Deployment", "Service", "Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy"} {
 		if byKind[kind] == nil {
 			t.Fatalf("no %s in the kustomization", kind)
 		}
@@ -218,6 +219,38 @@ func TestKubernetesManifests(t *testing.T) {
 	if env["ECABINET_MIGRATE"] != "false" {
 		t.Error("the pods migrate at start: ECABINET_MIGRATE=false leaves it to the migration Job")
 	}
+	// /metrics: on its own port, which Prometheus scrapes on each pod, which
+	// neither the Service nor the ingress routes, and which only the
+	// monitoring namespace may reach.
+	metricsPort := ""
+	if host, port, err := net.SplitHostPort(env["ECABINET_METRICS_ADDR"]); err != nil || host != "0.0.0.0" {
+		t.Errorf("ECABINET_METRICS_ADDR=%s: Prometheus cannot scrape the pods", env["ECABINET_METRICS_ADDR"])
+	} else {
+		metricsPort = port
+	}
+	ports := map[string]string{}
+	for _, p := range get(c, "ports").([]any) {
+		ports[fmt.Sprint(get(p, "name"))] = fmt.Sprint(get(p, "containerPort"))
+	}
+	if ports["metrics"] != metricsPort || get(dep, "spec", "template", "metadata", "annotations", "prometheus.io/port") != metricsPort {
+		t.Errorf("the pods' metrics port %v (annotated %v) is not ECABINET_METRICS_ADDR's %s", ports["metrics"],
+			get(dep, "spec", "template", "metadata", "annotations", "prometheus.io/port"), metricsPort)
+	}
+	for _, p := range get(byKind["Service"], "spec", "ports").([]any) {
+		if target := fmt.Sprint(get(p, "targetPort")); target == "metrics" || target == metricsPort {
+			t.Error("the Service routes the metrics port")
+		}
+	}
+	np := byKind["NetworkPolicy"]
+	matches("NetworkPolicy", get(np, "spec", "podSelector", "matchLabels"))
+	for _, rule := range get(np, "spec", "ingress").([]any) {
+		for _, p := range get(rule, "ports").([]any) {
+			if port := fmt.Sprint(get(p, "port")); (port == "metrics" || port == metricsPort) && get(rule, "from", 0, "namespaceSelector") == nil {
+				t.Error("the NetworkPolicy opens the metrics port to every namespace")
+			}
+		}
+	}
+
 	job := readYAML(t, filepath.Join(dir, "migrate-job.yaml"))[0]
 	jc := get(job, "spec", "template", "spec", "containers", 0)
 	if got := get(jc, "args", 0); got != "migrate" {
@@ -248,6 +281,9 @@ func TestComposeFile(t *testing.T) {
 			if !knownVar(k) {
 				t.Errorf("%s sets %s, which the server does not read", name, k)
 			}
+		}
+		if s["ports"] != nil || !strings.HasSuffix(env["ECABINET_METRICS_ADDR"], ":9464") {
+			t.Errorf("%s: publishes ports, or has no metrics address of its own (%q)", name, env["ECABINET_METRICS_ADDR"])
 		}
 		if env["ECABINET_ADDR"] != "0.0.0.0:8080" || env["ECABINET_INSTANCE_ID"] != name ||
 			!strings.Contains(env["DATABASE_URL"], "@postgres:5432/") || env["REDIS_URL"] != "redis://redis:6379/0" {
@@ -280,6 +316,11 @@ func TestComposeFile(t *testing.T) {
 	for _, name := range []string{"app1", "app2", "app3"} {
 		if !strings.Contains(string(conf), "server "+name+":8080") {
 			t.Errorf("nginx.conf does not send to %s", name)
+		}
+	}
+	for _, f := range []string{"compose/nginx.conf", "nginx/ecabinet.conf", "nginx/ecabinet-locations.conf"} {
+		if b, err := os.ReadFile(filepath.Join(root, "deploy", f)); err != nil || strings.Contains(string(b), "9464") {
+			t.Errorf("deploy/%s proxies to the metrics port (%v)", f, err)
 		}
 	}
 }

@@ -39,6 +39,14 @@ const (
 // AuditEntry is one record of the tamper-evident audit log. Each entry's
 // Hash covers the previous entry's hash and the entry itself (Canonical), so
 // changing, inserting or removing an entry breaks every hash after it.
+//
+// What an entry is about (Subject and Detail) enters the hash through
+// Content, a commitment salted with a random Salt: an entry shown Redacted
+// (about a document above the reader's clearance) keeps its place, time,
+// actor and Content, so the reader still verifies the chain, but neither
+// its subject nor its salt, without which Content cannot be searched for
+// the few documents and versions it could name. Entries written before
+// commitments (no Salt) hash Subject and Detail themselves.
 type AuditEntry struct {
 	ID       int64           `json:"id"`
 	At       time.Time       `json:"at"`
@@ -48,18 +56,44 @@ type AuditEntry struct {
 	Subject  string          `json:"subject"` // what it is about: "member:12", "meeting:3", a username for a failed login
 	Detail   json.RawMessage `json:"detail,omitempty"`
 	IP       string          `json:"ip,omitempty"`
+	Salt     string          `json:"salt,omitempty"`
+	Content  string          `json:"content,omitempty"` // Commitment(Salt, Subject, Detail)
+	Redacted bool            `json:"redacted,omitempty"`
 	PrevHash string          `json:"prev_hash"`
 	Hash     string          `json:"hash"`
 }
 
 // Canonical is the exact text an entry's hash covers, besides the previous hash.
 func (e *AuditEntry) Canonical() []byte {
-	detail := string(e.Detail)
-	if detail == "" {
-		detail = "null"
+	about := []any{e.Subject, json.RawMessage(detailJSON(e.Detail))}
+	if e.Content != "" {
+		about = []any{e.Content}
 	}
-	b, _ := json.Marshal([]any{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.BodyID, e.ActorID, e.Action, e.Subject, json.RawMessage(detail), e.IP})
+	b, _ := json.Marshal(append(append([]any{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.BodyID, e.ActorID, e.Action}, about...), e.IP))
 	return b
+}
+
+func detailJSON(detail json.RawMessage) string {
+	if len(detail) == 0 {
+		return "null"
+	}
+	return string(detail)
+}
+
+// Commitment is the Content of an entry: the SHA-256 of its salt, subject
+// and detail.
+func Commitment(salt, subject string, detail json.RawMessage) string {
+	b, _ := json.Marshal([]any{subject, json.RawMessage(detailJSON(detail))})
+	h := sha256.New()
+	h.Write([]byte(salt))
+	h.Write([]byte{'\n'})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Redact hides what the entry is about, keeping what its hash needs.
+func (e *AuditEntry) Redact() {
+	e.Subject, e.Detail, e.Salt, e.Redacted = "", nil, "", true
 }
 
 // ChainHash returns the hash of an entry given the previous entry's hash.

@@ -81,6 +81,12 @@ type BodySettings struct {
 	SpeakingMinutes int `json:"speaking_minutes"`
 	// Timezone for dates shown to members and for monthly figures.
 	Timezone string `json:"timezone"`
+	// What an uploaded PDF may cost to read, on the server and on every
+	// tablet: its pages, and what its streams decode to, each stream and
+	// the whole document (in MiB). A file over one is refused at upload.
+	DocumentMaxPages      int `json:"document_max_pages"`
+	DocumentMaxStreamMiB  int `json:"document_max_stream_mib"`
+	DocumentMaxDecodedMiB int `json:"document_max_decoded_mib"`
 }
 
 // DefaultBodySettings returns the Government's rules.
@@ -108,6 +114,11 @@ func DefaultBodySettings() BodySettings {
 		TaskReminderDaysAfter:       1,
 		SpeakingMinutes:             5,
 		Timezone:                    "Asia/Ho_Chi_Minh",
+		// Cabinet dossiers run to hundreds, rarely a few thousand pages; a
+		// scanned A4 page in colour at 600 dpi decodes to about 105 MiB.
+		DocumentMaxPages:      10_000,
+		DocumentMaxStreamMiB:  128,
+		DocumentMaxDecodedMiB: 4096,
 	}
 }
 
@@ -140,6 +151,12 @@ func (s BodySettings) Validate() error {
 		return FieldError("task_reminder_days_after", "field.range", "task_reminder_days_after")
 	case s.SpeakingMinutes < 0 || s.SpeakingMinutes > 120:
 		return FieldError("speaking_minutes", "field.range", "speaking_minutes")
+	case s.DocumentMaxPages < 1 || s.DocumentMaxPages > 100_000:
+		return FieldError("document_max_pages", "field.range", "document_max_pages")
+	case s.DocumentMaxStreamMiB < 1 || s.DocumentMaxStreamMiB > 4096:
+		return FieldError("document_max_stream_mib", "field.range", "document_max_stream_mib")
+	case s.DocumentMaxDecodedMiB < s.DocumentMaxStreamMiB || s.DocumentMaxDecodedMiB > 65536:
+		return FieldError("document_max_decoded_mib", "field.range", "document_max_decoded_mib")
 	}
 	for _, m := range s.BallotReminderMinutes {
 		if m <= 0 || m > 60*24*60 {
@@ -150,6 +167,11 @@ func (s BodySettings) Validate() error {
 		return FieldError("timezone", "field.enum", "timezone")
 	}
 	return nil
+}
+
+// DocumentLimits returns the document limits of the settings in bytes.
+func (s BodySettings) DocumentLimits() (pages int, stream, document int64) {
+	return s.DocumentMaxPages, int64(s.DocumentMaxStreamMiB) << 20, int64(s.DocumentMaxDecodedMiB) << 20
 }
 
 // Location returns the body's time zone, falling back to Asia/Ho_Chi_Minh.

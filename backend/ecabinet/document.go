@@ -2,6 +2,7 @@ package ecabinet
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -74,6 +75,20 @@ type Upload struct {
 	Filename string
 	Content  io.ReaderAt
 	Size     int64
+}
+
+// FormatSize writes a size in bytes as messages show it: in GiB, MiB or
+// KiB when it is a whole number of them, in bytes otherwise.
+func FormatSize(n int64) string {
+	switch {
+	case n > 0 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n > 0 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n > 0 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // MaxFilename is the longest file name kept, in characters.

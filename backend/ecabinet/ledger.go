@@ -117,9 +117,9 @@ func (f *PaperFigures) add(l *LedgerLine) {
 
 // LedgerLine explains one figure: which document version, placeholder or
 // ballot, how many pages per copy, how many copies and why, and what that
-// makes. Copies = (Recipients + Reserve) × Multiplier. A line about a
-// document above the reader's clearance is Redacted: it counts, but says
-// neither which document it is nor its title.
+// makes. Copies = (Recipients + Reserve) × Multiplier. A reader is never
+// given a line about a document above their clearance (VisibleLines): it
+// counts in the totals only.
 type LedgerLine struct {
 	Kind           string         `json:"kind"`
 	Reason         string         `json:"reason"`
@@ -132,7 +132,6 @@ type LedgerLine struct {
 	Version        int            `json:"version,omitempty"`
 	Title          string         `json:"title"`
 	Classification Classification `json:"classification,omitempty"`
-	Redacted       bool           `json:"redacted,omitempty"`
 	// DistributedAt is when the version reached the members; ReplacedAt when
 	// a newer version replaced it.
 	DistributedAt *time.Time `json:"distributed_at,omitempty"`
@@ -307,13 +306,28 @@ func BallotPaper(f *BallotFacts, s LedgerSettings) ([]LedgerLine, PaperFigures) 
 	return lines, fig
 }
 
-// Redact hides what a line says about a document above clearance c: the
-// line still counts, but names no document.
-func (l *LedgerLine) Redact(c Classification) {
-	if l.DocumentID == 0 || c.Covers(l.Classification) {
-		return
+// VisibleLines returns the lines a reader cleared for c may see: those
+// about a document above c are left out, as any figure of theirs (pages,
+// recipients, copies) could tell the document or its level; they count in
+// the totals only.
+func VisibleLines(lines []LedgerLine, c Classification) []LedgerLine {
+	out := lines[:0:0]
+	for _, l := range lines {
+		if l.DocumentID == 0 || c.Covers(l.Classification) {
+			out = append(out, l)
+		}
 	}
-	l.DocumentID, l.VersionID, l.Version, l.Title, l.Classification, l.Redacted = 0, 0, 0, "", "", true
+	return out
+}
+
+// HiddenAsOf is the time at which documents above a reader's clearance are
+// counted in that reader's figures: the start of the day of now, in loc.
+// Such a document changes nothing the reader can read until the next day
+// begins, whatever happens to it, so no figure, no reading and no event
+// tells the reader when it changed; a day is what the totals then say.
+func HiddenAsOf(now time.Time, loc *time.Location) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
 // Share returns num/den as a percentage rounded half away from zero to one
@@ -475,20 +489,19 @@ const (
 	LedgerBody    = "body" // the settings changed: every figure may have
 )
 
-// LedgerChange is the data of a ledger.updated event: the new figures of a
-// session or ballot, or (Kind body) a change of the settings that every
-// figure depends on.
+// LedgerChange is the data of a ledger.updated event: the figures of a
+// session or ballot changed (Kind and ID, in Period), or (Kind body) every
+// figure may have (the settings, a member's clearance). It carries no
+// figure: what one reader's figures are depends on their clearance.
 type LedgerChange struct {
-	Kind   string        `json:"kind"`
-	ID     int64         `json:"id,omitempty"`
-	Period string        `json:"period,omitempty"`
-	Paper  *PaperFigures `json:"paper,omitempty"`
-	Time   *TimeFigures  `json:"time,omitempty"`
+	Kind   string `json:"kind"`
+	ID     int64  `json:"id,omitempty"`
+	Period string `json:"period,omitempty"`
 }
 
 // LedgerService reports the paper and time ledgers. It is for the
-// secretariat and the chair; lines about documents above the reader's
-// clearance are redacted (the figures include them).
+// secretariat and the chair. Documents above the reader's clearance count
+// in the figures as they stood at HiddenAsOf, and have no line.
 type LedgerService interface {
 	// MeetingLedger returns a session's ledger with every line. Errors:
 	// forbidden, not_found.

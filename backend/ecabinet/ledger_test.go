@@ -1,6 +1,7 @@
 package ecabinet_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -211,16 +212,33 @@ func TestBallotDocumentsPaperByHand(t *testing.T) {
 	}
 }
 
-func TestRedactedLinesStillCount(t *testing.T) {
+// A reader below a document's level gets no line about it, the others all.
+func TestVisibleLinesLeaveOutDocumentsAboveTheReader(t *testing.T) {
 	lines, _ := ecabinet.MeetingPaper(ledgerFacts(), govSettings())
-	for i := range lines {
-		lines[i].Redact(ecabinet.ClassConfidential)
+	low := ecabinet.VisibleLines(lines, ecabinet.ClassConfidential)
+	if len(low) != len(lines)-1 || slices.ContainsFunc(low, func(l ecabinet.LedgerLine) bool { return l.Classification == ecabinet.ClassTopSecret }) {
+		t.Fatalf("a confidential reader's lines: %+v", low)
 	}
-	if lines[4].Title != "" || lines[4].DocumentID != 0 || !lines[4].Redacted || lines[4].TotalPages != 42 {
-		t.Fatalf("top secret line for a confidential reader: %+v", lines[4])
+	if !slices.ContainsFunc(low, func(l ecabinet.LedgerLine) bool { return l.Title == "Đề án" }) {
+		t.Fatalf("the confidential line is missing for a confidential reader")
 	}
-	if lines[3].Redacted || lines[3].Title != "Đề án" {
-		t.Fatalf("confidential line for a confidential reader: %+v", lines[3])
+	if all := ecabinet.VisibleLines(lines, ecabinet.ClassTopSecret); len(all) != len(lines) {
+		t.Fatalf("a top secret reader gets %d lines of %d", len(all), len(lines))
+	}
+}
+
+// Documents above a reader count as they stood at the start of the day,
+// in the body's time zone.
+func TestHiddenAsOfIsTheStartOfTheDay(t *testing.T) {
+	hanoi := ecabinet.DefaultBodySettings().Location()
+	for now, want := range map[time.Time]time.Time{
+		time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC): time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC).Add(-24 * time.Hour), // 23:30 in Hanoi
+		time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC):  time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC),                      // midnight
+		time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC):    time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC),
+	} {
+		if got := ecabinet.HiddenAsOf(now, hanoi); !got.Equal(want) {
+			t.Errorf("HiddenAsOf(%v) = %v, want %v", now, got, want)
+		}
 	}
 }
 

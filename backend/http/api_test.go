@@ -156,20 +156,22 @@ func TestBadInputChangesNothing(t *testing.T) {
 		valid := `{"username":"khach01","full_name":"Khách mời","title":"","organization":"","precedence":0,"role":"guest","clearance":"none","voting":false,"active":true}`
 		cases := []struct {
 			name, body, field string
+			status            int
+			code              string
 		}{
-			{"malformed", `{"username":`, "body"},
-			{"empty", ``, "body"},
-			{"unknown field", strings.Replace(valid, `"active":true`, `"active":true,"admin":true`, 1), "admin"},
-			{"wrong type", strings.Replace(valid, `"voting":false`, `"voting":"no"`, 1), "voting"},
-			{"trailing data", valid + `{}`, "body"},
-			{"oversized", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, "body"},
-			{"rule broken", strings.Replace(valid, `"role":"guest"`, `"role":"emperor"`, 1), "role"},
-			{"a password (set by the member through a link)", strings.Replace(valid, `"full_name"`, `"password":"mat-khau-du-dai","full_name"`, 1), "password"},
+			{"malformed", `{"username":`, "body", 400, "invalid"},
+			{"empty", ``, "body", 400, "invalid"},
+			{"unknown field", strings.Replace(valid, `"active":true`, `"active":true,"admin":true`, 1), "admin", 400, "invalid"},
+			{"wrong type", strings.Replace(valid, `"voting":false`, `"voting":"no"`, 1), "voting", 400, "invalid"},
+			{"trailing data", valid + `{}`, "body", 400, "invalid"},
+			{"oversized", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, "body", 413, "too_large"},
+			{"rule broken", strings.Replace(valid, `"role":"guest"`, `"role":"emperor"`, 1), "role", 400, "invalid"},
+			{"a password (set by the member through a link)", strings.Replace(valid, `"full_name"`, `"password":"mat-khau-du-dai","full_name"`, 1), "password", 400, "invalid"},
 		}
 		for _, tc := range cases {
 			status, body := raw(t, admin, "POST", "/api/v1/members", tc.body, nil)
-			if status != 400 || body["code"] != "invalid" || body["field"] != tc.field || body["message"] == "" {
-				t.Fatalf("%s: %d %v, want 400 invalid field %s", tc.name, status, body, tc.field)
+			if status != tc.status || body["code"] != tc.code || body["field"] != tc.field || body["message"] == "" {
+				t.Fatalf("%s: %d %v, want %d %s field %s", tc.name, status, body, tc.status, tc.code, tc.field)
 			}
 		}
 		if got := count(); got != before {
@@ -309,13 +311,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 func TestOperations(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		get := func(path string) (int, string) {
-			resp, err := http.Get(e.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return resp.StatusCode, string(b)
+			return fetch(t, e.URL+path)
 		}
 		if s, b := get("/healthz"); s != 200 || !strings.Contains(b, "ok") {
 			t.Fatalf("healthz %d %s", s, b)
@@ -324,7 +320,11 @@ func TestOperations(t *testing.T) {
 			t.Fatalf("readyz %d %s", s, b)
 		}
 		get("/api/v1/me")
-		s, b := get("/metrics")
+		// The metrics are served on their own address only, not to whoever reaches the API.
+		if s, b := get("/metrics"); s != 404 || strings.Contains(b, "go_goroutines") {
+			t.Fatalf("/metrics on the API's address: %d %.100s", s, b)
+		}
+		s, b := fetch(t, e.MetricsURL+"/metrics")
 		for _, want := range []string{`ecabinet_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="401"`, "go_goroutines", `go_sql_max_open_connections{db_name="ecabinet"}`} {
 			if s != 200 || !strings.Contains(b, want) {
 				t.Fatalf("metrics lack %s", want)
@@ -344,6 +344,18 @@ func TestOperations(t *testing.T) {
 			t.Fatalf("unavailable answer: %+v", ae)
 		}
 	})
+}
+
+// fetch GETs url and returns the status and body.
+func fetch(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 // With the body requiring it, a secretary must enrol a second factor before

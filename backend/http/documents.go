@@ -73,7 +73,10 @@ func (s *Server) documentContent(c *fiber.Ctx, id int64) error {
 	if err != nil {
 		return err
 	}
-	content, err := s.opts.Documents.Open(c.UserContext(), id, version)
+	// Stamping a long document takes a while: it stops if the reader leaves.
+	ctx, cancel := whileConnected(c)
+	content, err := s.opts.Documents.Open(ctx, id, version)
+	cancel()
 	if err != nil {
 		return err
 	}

@@ -31,15 +31,7 @@ func newSession(t *testing.T, e *apptest.Env) *session {
 	t.Helper()
 	ctx := context.Background()
 	admin := e.Login(t, "admin")
-	me, err := admin.Me(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := me.Body.Settings
-	settings.ElectronicMaxClassification = ecabinet.ClassSecret
-	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
-		t.Fatal(err)
-	}
+	changeSettings(t, e, func(st *ecabinet.BodySettings) { st.ElectronicMaxClassification = ecabinet.ClassSecret })
 	for _, m := range []ecabinet.MemberInput{
 		{Username: "vanthu.mat", FullName: "Đỗ Thị Văn Thư", Role: ecabinet.RoleSecretary, Clearance: ecabinet.ClassTopSecret, Active: true},
 		{Username: "khach01", FullName: "Khách Mời Một", Role: ecabinet.RoleGuest, Clearance: ecabinet.ClassNone, Active: true},
@@ -69,6 +61,32 @@ func newSession(t *testing.T, e *apptest.Env) *session {
 	}
 	s.item = agenda[0].ID
 	return s
+}
+
+// changeSettings changes the body's settings as its admin.
+func changeSettings(t *testing.T, e *apptest.Env, f func(*ecabinet.BodySettings)) {
+	t.Helper()
+	ctx := context.Background()
+	admin := e.Login(t, "admin")
+	me, err := admin.Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := me.Body.Settings
+	f(&settings)
+	if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// uploaded is a new document of the session's item with a two-page PDF.
+func (s *session) uploaded(t *testing.T, title string, c ecabinet.Classification) *ecabinet.Document {
+	t.Helper()
+	d, err := s.upload(t, s.sec, s.create(t, title, c, 0), "tai-lieu.pdf", pdftest.Valid(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func (s *session) path(suffix string) string {

@@ -56,7 +56,7 @@ func fromFiber(fe *fiber.Error) *ecabinet.Error {
 	case fiber.StatusMethodNotAllowed:
 		return ecabinet.Errorf(ecabinet.ENOTFOUND, "method_not_allowed")
 	case fiber.StatusRequestEntityTooLarge:
-		return &ecabinet.Error{Code: ecabinet.EINVALID, Key: "json.too_large", Field: "body", Args: []any{jsonBodyLimit}}
+		return jsonTooLarge()
 	case fiber.StatusUpgradeRequired:
 		return ecabinet.Errorf(ecabinet.EINVALID, "ws.upgrade_required")
 	case fiber.StatusRequestTimeout:

@@ -96,11 +96,11 @@ func TestLedgerConclusionAndTasksOverHTTP(t *testing.T) {
 		}
 		// 3 pages × (27 invitees + 5 reserve copies) = 96 pages on 64 sheets (duplex).
 		// The chair's dashboard hears of publication (nothing distributed yet), then of the upload.
-		for _, pages := range []int64{0, 96} {
+		for range 2 {
 			f := waitFrame(t, chairStream, "event", ecabinet.EventLedgerUpdated)
 			var ev struct{ Ledger ecabinet.LedgerChange }
-			if err := json.Unmarshal(f.Data, &ev); err != nil || ev.Ledger.ID != m.ID || ev.Ledger.Paper.PagesAvoided != pages {
-				t.Fatalf("ledger event %s, want %d pages", f.Data, pages)
+			if err := json.Unmarshal(f.Data, &ev); err != nil || ev.Ledger.Kind != ecabinet.LedgerMeeting || ev.Ledger.ID != m.ID {
+				t.Fatalf("ledger event %s", f.Data)
 			}
 		}
 		var led ecabinet.MeetingLedger
@@ -242,6 +242,82 @@ func TestLedgerConclusionAndTasksOverHTTP(t *testing.T) {
 			fmt.Sprintf("%d conclusions?", id(member)), fmt.Sprintf("%d task_stats?group=organization", id(member)), fmt.Sprintf("%d tasks?", me.Member.ID)}
 		if fmt.Sprint(exports) != fmt.Sprint(want) {
 			t.Fatalf("exports audited: %q, want %q", exports, want)
+		}
+	})
+}
+
+// A reader below a document's clearance is not told when it changes: no
+// ledger.updated for its new version reaches them, and what they read of
+// the ledger does not move with it that day. A cleared reader hears of it
+// at once.
+func TestLedgerTellsNothingOfDocumentsAboveTheReader(t *testing.T) {
+	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		s := newSession(t, e)
+		secret := s.uploaded(t, "Phương án bảo đảm an ninh", ecabinet.ClassSecret)
+		plain := s.uploaded(t, "Báo cáo tình hình kinh tế", ecabinet.ClassNone)
+		s.publish(t)
+		admin := e.Login(t, "admin") // cleared for nothing
+		me, err := admin.Me(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams := map[string]*client.Stream{}
+		for name, c := range map[string]*client.Client{"admin": admin, "cleared": s.sec} {
+			st, err := c.Connect(ctx, client.StreamOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.Subscribe(ecabinet.BodyScope(me.Body.ID)); err != nil {
+				t.Fatal(err)
+			}
+			waitFrame(t, st, "snapshot", "")
+			streams[name] = st
+		}
+		figures := func() ecabinet.PaperFigures {
+			t.Helper()
+			var led ecabinet.MeetingLedger
+			if err := admin.Do(ctx, "GET", "/api/v1/ledger/meetings/"+itoa(s.meeting.ID), nil, &led); err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range led.Lines {
+				if l.DocumentID == secret.ID {
+					t.Fatalf("the admin reads a line about the secret document: %+v", l)
+				}
+			}
+			return led.Paper
+		}
+		before := figures()
+
+		// A new version of the secret document: 30 pages instead of 2.
+		if _, err := s.upload(t, s.sec, secret, "v2.pdf", pdftest.Valid(30)); err != nil {
+			t.Fatal(err)
+		}
+		waitFrame(t, streams["cleared"], "event", ecabinet.EventLedgerUpdated)
+		if after := figures(); after != before {
+			t.Fatalf("the admin's figures moved with the secret document: %+v, then %+v", before, after)
+		}
+		// Then a change everyone sees: the admin's next ledger event is it.
+		if _, err := s.upload(t, s.sec, plain, "v2.pdf", pdftest.Valid(3)); err != nil {
+			t.Fatal(err)
+		}
+		settings := me.Body.Settings
+		settings.ReserveCopies = 6
+		if err := admin.Do(ctx, "PUT", "/api/v1/body/settings", settings, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{ecabinet.LedgerMeeting, ecabinet.LedgerBody} {
+			f := waitFrame(t, streams["admin"], "event", ecabinet.EventLedgerUpdated)
+			var ev struct{ Ledger map[string]any }
+			if err := json.Unmarshal(f.Data, &ev); err != nil || ev.Ledger["kind"] != want {
+				t.Fatalf("the admin's ledger event %s, want one about %s (the secret upload's reached them?)", f.Data, want)
+			}
+			for k := range ev.Ledger {
+				if k != "kind" && k != "id" && k != "period" {
+					t.Fatalf("a ledger event carries %q: %s", k, f.Data)
+				}
+			}
 		}
 	})
 }

@@ -50,6 +50,10 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// NetConn returns the connection it wraps (a lingering close and the
+// closed-client check reach the TCP connection through it).
+func (c *trackedConn) NetConn() net.Conn { return c.Conn }
+
 func (c *trackedConn) Close() error {
 	c.closed.Do(func() {
 		c.t.mu.Lock()

@@ -62,7 +62,7 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 // decodeBytes is decode's parser, also used by the WebSocket reader.
 func decodeBytes(body []byte, v any) error {
 	if len(body) > jsonBodyLimit {
-		return &ecabinet.Error{Code: ecabinet.EINVALID, Key: "json.too_large", Field: "body", Args: []any{jsonBodyLimit}}
+		return jsonTooLarge()
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &ecabinet.Error{Code: ecabinet.EINVALID, Key: "json.empty", Field: "body"}

@@ -38,7 +38,6 @@ func (s *Server) routeTable() []route {
 		// Operations.
 		{method: "GET", path: "/healthz", access: anyone, tag: "ops", summary: "The process is alive", out: statusBody{}, handler: s.healthz},
 		{method: "GET", path: "/readyz", access: anyone, tag: "ops", summary: "The database and the bus answer (503 otherwise, and while draining)", out: readyBody{}, handler: s.readyz},
-		{method: "GET", path: "/metrics", access: anyone, tag: "ops", summary: "Prometheus metrics", raw: "text/plain", handler: s.metricsHandler()},
 		{method: "GET", path: "/api/openapi.json", access: anyone, tag: "ops", summary: "This OpenAPI document", out: map[string]any{}, handler: s.openapi},
 
 		// Sign-in.

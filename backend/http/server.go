@@ -63,7 +63,8 @@ type Options struct {
 
 	// Ready lists the dependencies /readyz checks, by name.
 	Ready map[string]Pinger
-	// Registry receives the server's metrics; it is served at /metrics.
+	// Registry receives the server's metrics (served apart from the API:
+	// ECABINET_METRICS_ADDR).
 	Registry *prometheus.Registry
 
 	AllowedOrigins  []string
@@ -114,7 +115,8 @@ func New(opts Options) *Server {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.app = fiber.New(cfg)
-	s.app.Use(s.recoverer, s.observe)
+	s.app.Server().HeaderReceived = s.headerReceived
+	s.app.Use(s.recoverer, s.observe, s.refuseOversize)
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
 		s.app.Add(r.method, r.path, s.authorize(r), r.handler)
@@ -134,7 +136,7 @@ func (s *Server) App() *fiber.App { return s.app }
 func (s *Server) Listen(ln net.Listener) error {
 	t := trackConns(ln)
 	s.conns.Store(t)
-	return s.app.Listener(t)
+	return s.app.Listener(lingerListener{t})
 }
 
 // Drain turns readiness to 503 so load balancers stop sending traffic.
@@ -185,7 +187,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if cl := c.Request().Header.ContentLength(); cl > jsonBodyLimit || cl == -1 {
 		// A streamed body may be left partly unread (refused, too large):
 		// the connection cannot carry another request after it.
-		c.Context().SetConnectionClose()
+		closeAfter(c)
 	}
 	status := c.Response().StatusCode()
 	route, _ := c.Locals("route").(string)
@@ -196,7 +198,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	method := strings.Clone(c.Method()) // Fiber's string points into a reused buffer; metrics keep it
 	s.metrics.observe(method, route, status, elapsed)
 	level := slog.LevelInfo
-	if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+	if route == "/healthz" || route == "/readyz" {
 		level = slog.LevelDebug
 	}
 	attrs := []any{"request_id", rid, "method", method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000, "ip", c.IP()}

@@ -40,7 +40,9 @@ func (s *Server) webApp() fiber.Handler {
 	}
 	return func(c *fiber.Ctx) error {
 		p := c.Path()
-		if strings.HasPrefix(p, "/api/") {
+		// Not the app's paths: the API's, and /metrics, which has its own
+		// listener (a scraper pointed here gets a plain 404, not the app).
+		if strings.HasPrefix(p, "/api/") || p == "/metrics" {
 			return ecabinet.Errorf(ecabinet.ENOTFOUND, "route_not_found")
 		}
 		if !built {

@@ -28,16 +28,7 @@ const (
 )
 
 func tooLarge(limit int64) error {
-	size := fmt.Sprintf("%d bytes", limit)
-	switch {
-	case limit%(1<<30) == 0:
-		size = fmt.Sprintf("%d GiB", limit>>30)
-	case limit%(1<<20) == 0:
-		size = fmt.Sprintf("%d MiB", limit>>20)
-	case limit%(1<<10) == 0:
-		size = fmt.Sprintf("%d KiB", limit>>10)
-	}
-	return &ecabinet.Error{Code: ecabinet.ETOOLARGE, Key: "document.too_large", Field: uploadField, Args: []any{size}}
+	return &ecabinet.Error{Code: ecabinet.ETOOLARGE, Key: "document.too_large", Field: uploadField, Args: []any{ecabinet.FormatSize(limit)}}
 }
 
 // progressReader extends the connection's read deadline on every read, so
@@ -59,10 +50,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 // the document service, which checks and stores it. The body is never held
 // in memory; the temporary file is always removed.
 func (s *Server) uploadVersion(c *fiber.Ctx, id int64) error {
-	limit := s.opts.UploadLimit
-	if cl := c.Request().Header.ContentLength(); cl > 0 && int64(cl) > limit+uploadEnvelope {
-		return tooLarge(limit)
-	}
+	limit := s.opts.UploadLimit // a body announced over it is refused before it is read (refuseOversize)
 	media, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
 	if err != nil || media != "multipart/form-data" || params["boundary"] == "" {
 		return &ecabinet.Error{Code: ecabinet.EINVALID, Key: "document.multipart", Field: uploadField}
@@ -74,7 +62,7 @@ func (s *Server) uploadVersion(c *fiber.Ctx, id int64) error {
 	// a reset and a kept-alive connection starts clean. More than that, the
 	// connection closes.
 	if n, _ := io.CopyN(io.Discard, body, 2*uploadEnvelope); n == 2*uploadEnvelope {
-		c.Context().SetConnectionClose()
+		closeAfter(c)
 	}
 	if err != nil {
 		return err

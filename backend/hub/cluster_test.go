@@ -118,7 +118,7 @@ func TestBusOutageIsRepairedFromTheLog(t *testing.T) {
 // metric reads one counter from an instance's /metrics.
 func metric(t *testing.T, e *apptest.Env, name string) float64 {
 	t.Helper()
-	resp, err := http.Get(e.URL + "/metrics")
+	resp, err := http.Get(e.MetricsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

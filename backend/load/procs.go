@@ -28,9 +28,11 @@ type Server struct {
 	Name  string
 	URL   string
 	Floor bool
-	cmd   *exec.Cmd
-	out   *tailBuffer
-	done  chan struct{}
+	// MetricsURL is where an instance serves /metrics (its own listener).
+	MetricsURL string
+	cmd        *exec.Cmd
+	out        *tailBuffer
+	done       chan struct{}
 }
 
 // tailBuffer keeps the last bytes written (a server's log, for errors).
@@ -74,11 +76,18 @@ func StartServer(ctx context.Context, name, binary string, floor bool, env []str
 	}
 	s := &Server{Name: name, URL: "http://" + addr, Floor: floor, out: &tailBuffer{}, done: make(chan struct{})}
 	var args []string
+	env = append(env, "ECABINET_ADDR="+addr)
 	if !floor {
 		args = []string{"serve"}
+		metrics, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		s.MetricsURL = "http://" + metrics
+		env = append(env, "ECABINET_METRICS_ADDR="+metrics)
 	}
 	s.cmd = exec.Command(binary, args...)
-	s.cmd.Env = append(append(os.Environ(), env...), "ECABINET_ADDR="+addr)
+	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the generator
 	if err := s.cmd.Start(); err != nil {
@@ -181,9 +190,13 @@ func processCPU(pid int) (time.Duration, error) {
 }
 
 // RSS is the process's resident memory in bytes (VmRSS).
-func (s *Server) RSS() (int64, error) { return processRSS(s.Pid()) }
+func (s *Server) RSS() (int64, error) { return processMemory(s.Pid(), "VmRSS:") }
 
-func processRSS(pid int) (int64, error) {
+// PeakRSS is the most resident memory the process has had, in bytes (VmHWM).
+func (s *Server) PeakRSS() (int64, error) { return processMemory(s.Pid(), "VmHWM:") }
+
+// processMemory reads a memory field ("VmRSS:") of /proc/<pid>/status.
+func processMemory(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -191,15 +204,15 @@ func processRSS(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
-// Goroutines returns the server's goroutine count: go_goroutines of
+// Goroutines returns the server's goroutine count: go_goroutines of its
 // /metrics for an instance, /stats for a floor.
 func (s *Server) Goroutines() (int64, error) {
 	if s.Floor {
@@ -220,14 +233,14 @@ func (s *Server) Goroutines() (int64, error) {
 	}
 	v, ok := m["go_goroutines"]
 	if !ok {
-		return 0, fmt.Errorf("no go_goroutines in %s/metrics", s.URL)
+		return 0, fmt.Errorf("no go_goroutines in %s/metrics", s.MetricsURL)
 	}
 	return int64(v), nil
 }
 
 // Metrics returns the unlabelled samples of the instance's /metrics.
 func (s *Server) Metrics() (map[string]float64, error) {
-	resp, err := http.Get(s.URL + "/metrics")
+	resp, err := http.Get(s.MetricsURL + "/metrics")
 	if err != nil {
 		return nil, err
 	}

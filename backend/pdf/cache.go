@@ -10,20 +10,29 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // Cache keeps stamped copies of documents on local disk, one file per key
 // (a version and a viewer), made once even when many requests ask for a
 // missing one at the same time. It is disposable: deleting it costs only
-// the work of stamping again.
+// the work of stamping again. Stampings share a few slots fairly (see
+// scheduler), and one stops once no request waits for it any more.
 type Cache struct {
-	dir   string
-	tmp   string
-	group singleflight.Group
-	sem   chan struct{}
+	dir     string
+	tmp     string
+	sched   *scheduler
+	mu      sync.Mutex
+	flights map[string]*flight
+}
+
+// flight is a copy being made, and the requests waiting for it.
+type flight struct {
+	done    chan struct{}
+	err     error
+	waiters int
+	cancel  context.CancelFunc
 }
 
 // makeTimeout bounds the making of one stamped copy.
@@ -32,10 +41,7 @@ const makeTimeout = 5 * time.Minute
 // NewCache returns a cache in dir (created, private to the server's user)
 // that stamps at most concurrency documents at once.
 func NewCache(dir string, concurrency int) (*Cache, error) {
-	if concurrency < 1 {
-		concurrency = 1
-	}
-	c := &Cache{dir: dir, tmp: filepath.Join(dir, "tmp"), sem: make(chan struct{}, concurrency)}
+	c := &Cache{dir: dir, tmp: filepath.Join(dir, "tmp"), sched: newScheduler(concurrency), flights: map[string]*flight{}}
 	if err := os.MkdirAll(c.tmp, 0o700); err != nil {
 		return nil, fmt.Errorf("pdf: cache directory: %w", err)
 	}
@@ -48,45 +54,82 @@ func (c *Cache) TempDir() string { return c.tmp }
 
 var cacheKey = regexp.MustCompile(`^[a-z0-9]+(/[a-z0-9]+)*$`)
 
-// Stamped returns the path of key's stamped copy, making it first if it
-// does not exist: fill writes the original document, which is stamped with
-// text. Concurrent calls for one key make it once. The file must not be
-// changed by the caller. Errors: fill's, the stamp's, or ctx's.
-func (c *Cache) Stamped(ctx context.Context, key, text string, fill func(ctx context.Context, w io.Writer) error) (string, error) {
-	if !cacheKey.MatchString(key) || strings.HasPrefix(key, "tmp") {
-		return "", fmt.Errorf("pdf: cache key %q", key)
+// Job is a stamped copy to make: its key, who reads it, the text stamped,
+// the size and pages of the original (what stamping it costs), and Fill,
+// which writes the original.
+type Job struct {
+	Key    string
+	Reader int64
+	Text   string
+	Size   int64
+	Pages  int
+	Fill   func(ctx context.Context, w io.Writer) error
+}
+
+// Stamped returns the path of the job's stamped copy, making it first if
+// it does not exist. Concurrent calls for one key make it once; the making
+// stops when every caller has gone (their ctx ended). The file must not be
+// changed by the caller. Errors: Fill's, the stamp's, or ctx's.
+func (c *Cache) Stamped(ctx context.Context, job Job) (string, error) {
+	if !cacheKey.MatchString(job.Key) || strings.HasPrefix(job.Key, "tmp") {
+		return "", fmt.Errorf("pdf: cache key %q", job.Key)
 	}
-	path := filepath.Join(c.dir, filepath.FromSlash(key)+".pdf")
+	path := filepath.Join(c.dir, filepath.FromSlash(job.Key)+".pdf")
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
-	ch := c.group.DoChan(key, func() (any, error) {
-		if _, err := os.Stat(path); err == nil {
-			return path, nil
-		}
-		// The copy outlives the request that asked first: others wait for it.
-		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), makeTimeout)
-		defer cancel()
-		select {
-		case c.sem <- struct{}{}:
-		case <-mctx.Done():
-			return nil, mctx.Err()
-		}
-		defer func() { <-c.sem }()
-		return path, c.make(mctx, path, text, fill)
-	})
+	c.mu.Lock()
+	fl := c.flights[job.Key]
+	if fl == nil {
+		fctx, cancel := context.WithTimeout(context.Background(), makeTimeout)
+		fl = &flight{done: make(chan struct{}), cancel: cancel}
+		c.flights[job.Key] = fl
+		go c.fly(fctx, fl, job, path)
+	}
+	fl.waiters++
+	c.mu.Unlock()
 	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return "", r.Err
+	case <-fl.done:
+		if fl.err != nil {
+			return "", fl.err
 		}
-		return r.Val.(string), nil
+		return path, nil
 	case <-ctx.Done():
+		c.mu.Lock()
+		if fl.waiters--; fl.waiters == 0 {
+			fl.cancel()
+			c.forget(job.Key, fl)
+		}
+		c.mu.Unlock()
 		return "", ctx.Err()
 	}
 }
 
-func (c *Cache) make(ctx context.Context, path, text string, fill func(ctx context.Context, w io.Writer) error) (err error) {
+// fly makes a copy when its turn comes, unless it exists meanwhile.
+func (c *Cache) fly(ctx context.Context, fl *flight, job Job, path string) {
+	defer close(fl.done)
+	defer fl.cancel()
+	if _, err := os.Stat(path); err != nil {
+		release, err := c.sched.acquire(ctx, job.Reader, job.Size, job.Pages)
+		if err == nil {
+			err = c.make(ctx, path, job)
+			release()
+		}
+		fl.err = err
+	}
+	c.mu.Lock()
+	c.forget(job.Key, fl)
+	c.mu.Unlock()
+}
+
+// forget removes fl from the flights (c.mu held) unless another replaced it.
+func (c *Cache) forget(key string, fl *flight) {
+	if c.flights[key] == fl {
+		delete(c.flights, key)
+	}
+}
+
+func (c *Cache) make(ctx context.Context, path string, job Job) (err error) {
 	src, err := os.CreateTemp(c.tmp, "src-*.pdf")
 	if err != nil {
 		return err
@@ -95,10 +138,11 @@ func (c *Cache) make(ctx context.Context, path, text string, fill func(ctx conte
 		_ = src.Close()
 		_ = os.Remove(src.Name())
 	}()
-	if err := fill(ctx, src); err != nil {
+	if err := job.Fill(ctx, src); err != nil {
 		return err
 	}
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
+	info, err := src.Stat()
+	if err != nil {
 		return err
 	}
 	out, err := os.CreateTemp(c.tmp, "out-*.pdf")
@@ -111,7 +155,7 @@ func (c *Cache) make(ctx context.Context, path, text string, fill func(ctx conte
 			_ = os.Remove(out.Name())
 		}
 	}()
-	if err := Stamp(src, out, text); err != nil {
+	if err := Stamp(ctx, src, info.Size(), out, job.Text); err != nil {
 		return err
 	}
 	if err := out.Close(); err != nil {

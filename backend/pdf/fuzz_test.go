@@ -24,7 +24,7 @@ func FuzzInspect(f *testing.F) {
 		if len(data) > 1<<20 {
 			return
 		}
-		info, err := pdf.Inspect(context.Background(), bytes.NewReader(data), int64(len(data)))
+		info, err := pdf.Inspect(context.Background(), bytes.NewReader(data), int64(len(data)), pdf.Limits{MaxPages: 1000, MaxStreamDecoded: 1 << 20, MaxDecoded: 4 << 20})
 		if err == nil && info.Pages < 1 {
 			t.Fatalf("accepted a document of %d pages", info.Pages)
 		}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -47,11 +48,12 @@ type Info struct {
 var header = regexp.MustCompile(`^%PDF-([12]\.[0-9])`)
 
 // Inspect checks that r (size bytes) is a complete, unencrypted PDF that
-// pdfcpu validates in relaxed mode, and counts its pages. Errors: ErrEmpty,
-// ErrNotPDF (no PDF header: an image, an office file), ErrEncrypted,
-// ErrCorrupt (truncated, broken cross-reference or objects, invalid
-// structure), or the context's error.
-func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err error) {
+// pdfcpu validates in relaxed mode, within lim, and counts its pages. Every
+// stream is decoded once, in bounded memory, to count what it decodes to.
+// Errors: ErrEmpty, ErrNotPDF (no PDF header: an image, an office file),
+// ErrEncrypted, ErrCorrupt (truncated, broken cross-reference or objects,
+// invalid structure), a *LimitError (ErrLimit), or the context's error.
+func Inspect(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (info Info, err error) {
 	if size <= 0 {
 		return Info{}, ErrEmpty
 	}
@@ -63,7 +65,7 @@ func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err err
 			info, err = Info{}, ctx.Err()
 		}
 	}()
-	f := &file{ctx: ctx, r: r, size: size}
+	f := &file{ctx: ctx, r: r, size: size, limits: lim}
 	head, err := f.readAt(0, 16)
 	if err != nil {
 		return Info{}, err
@@ -83,12 +85,22 @@ func Inspect(ctx context.Context, r io.ReaderAt, size int64) (info Info, err err
 	if _, ok := f.trailer.Find("Encrypt"); ok {
 		return Info{}, ErrEncrypted
 	}
+	declared, err := f.declaredPages()
+	if err != nil {
+		return Info{}, err
+	}
+	if err := lim.checkPages(declared); err != nil {
+		return Info{}, err
+	}
 	thin, err := f.thinCopy()
 	if err != nil {
 		return Info{}, err
 	}
 	pages, err := validate(thin)
 	if err != nil {
+		return Info{}, err
+	}
+	if err := lim.checkPages(pages); err != nil {
 		return Info{}, err
 	}
 	return Info{Pages: pages, Version: f.version}, nil
@@ -194,17 +206,15 @@ func (f *file) thinCopy() ([]byte, error) {
 			if typ := o.dict.Type(); typ != nil && (*typ == "XRef" || *typ == "ObjStm") {
 				continue // structure, replaced by the copy's own
 			}
+			if err := f.countDecoded(o, n); err != nil {
+				return nil, err
+			}
 			if err := t.stream(f, o, n); err != nil {
 				return nil, err
 			}
 		}
 	}
-	streams := make([]int, 0, len(byStream))
-	for s := range byStream {
-		streams = append(streams, s)
-	}
-	slices.Sort(streams)
-	for _, s := range streams {
+	for _, s := range slices.Sorted(maps.Keys(byStream)) {
 		for _, num := range byStream[s] {
 			v, err := f.compressed(num, f.entries[num])
 			if err != nil {

@@ -16,7 +16,7 @@ import (
 )
 
 func inspect(b []byte) (pdf.Info, error) {
-	return pdf.Inspect(context.Background(), bytes.NewReader(b), int64(len(b)))
+	return pdf.Inspect(context.Background(), bytes.NewReader(b), int64(len(b)), pdf.Limits{})
 }
 
 func TestInspectAcceptsValidDocuments(t *testing.T) {
@@ -89,7 +89,7 @@ func TestInspectMemoryIsBoundedByStructure(t *testing.T) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	info, err := pdf.Inspect(context.Background(), f, size)
+	info, err := pdf.Inspect(context.Background(), f, size, pdf.Limits{})
 	runtime.ReadMemStats(&after)
 	_ = f.Close()
 	if err != nil || info.Pages != 4 {
@@ -106,7 +106,7 @@ func TestInspectHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	doc := pdftest.Valid(2)
-	if _, err := pdf.Inspect(ctx, bytes.NewReader(doc), int64(len(doc))); !errors.Is(err, context.Canceled) {
+	if _, err := pdf.Inspect(ctx, bytes.NewReader(doc), int64(len(doc)), pdf.Limits{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled inspection: %v", err)
 	}
 }
@@ -115,7 +115,7 @@ func TestStampDrawsTextOnEveryPage(t *testing.T) {
 	const stamp = "Nguyễn Minh Đức — 21/11/2026 09:30 (UTC+07:00)"
 	orig := pdftest.Valid(3)
 	var out bytes.Buffer
-	if err := pdf.Stamp(bytes.NewReader(orig), &out, stamp); err != nil {
+	if err := pdf.Stamp(context.Background(), bytes.NewReader(orig), int64(len(orig)), &out, stamp); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Equal(out.Bytes(), orig) {
@@ -147,7 +147,7 @@ func TestStampDrawsTextOnEveryPage(t *testing.T) {
 func TestStampDocumentEmbeddingTheSameFont(t *testing.T) {
 	for _, font := range []string{"DejaVuSans", "DejaVuSans-Bold"} {
 		var out bytes.Buffer
-		if err := pdf.Stamp(bytes.NewReader(pdftest.EmbeddedFont(font)), &out, "Lê Thu Hà — 01/12/2026 08:00"); err != nil {
+		if err := pdf.Stamp(context.Background(), bytes.NewReader(pdftest.EmbeddedFont(font)), int64(len(pdftest.EmbeddedFont(font))), &out, "Lê Thu Hà — 01/12/2026 08:00"); err != nil {
 			t.Fatalf("%s: %v", font, err)
 		}
 		pages, err := pdftest.Text(out.Bytes())

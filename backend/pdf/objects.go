@@ -11,11 +11,14 @@ import (
 
 // object is an indirect object read at an offset. For a stream, dict is its
 // dictionary and dataOff where its data starts (the data is not read).
+// text is the object as written, from "num gen obj" up to its "endobj" or
+// "stream" keyword.
 type object struct {
 	num, gen int
 	value    types.Object
 	dict     types.Dict
 	dataOff  int64
+	text     string
 }
 
 // objectText reads the text of the object at off up to its "endobj" or
@@ -58,11 +61,12 @@ func (f *file) objectAt(off int64) (*object, error) {
 	} else {
 		text = line[:endInd]
 	}
+	whole := text
 	num, gen, err := model.ParseObjectAttributes(&text)
 	if err != nil {
 		return nil, corrupt("no object at %d: %v", off, err)
 	}
-	o := &object{num: *num, gen: *gen}
+	o := &object{num: *num, gen: *gen, text: strings.TrimLeft(whole, " \t\r\n\f\x00")}
 	if text = strings.TrimSpace(text); text == "" {
 		return nil, corrupt("object %d is empty", o.num)
 	}
@@ -209,17 +213,26 @@ func (f *file) objStream(num int) (*objStream, error) {
 
 // compressed returns the value of object num stored in an object stream.
 func (f *file) compressed(num int, e entry) (types.Object, error) {
-	s, err := f.objStream(int(e.off))
+	text, err := f.compressedText(num, e)
 	if err != nil {
 		return nil, err
 	}
+	return f.parseText(text)
+}
+
+// compressedText returns the text of object num stored in an object stream.
+func (f *file) compressedText(num int, e entry) (string, error) {
+	s, err := f.objStream(int(e.off))
+	if err != nil {
+		return "", err
+	}
 	idx := int(e.gen)
 	if idx < 0 || idx >= len(s.nums) || s.nums[idx] != num {
-		return nil, corrupt("object %d not in object stream %d", num, s.num)
+		return "", corrupt("object %d not in object stream %d", num, s.num)
 	}
 	end := len(s.data)
 	if idx+1 < len(s.offsets) && s.offsets[idx+1] > s.offsets[idx] {
 		end = s.offsets[idx+1]
 	}
-	return f.parseText(string(s.data[s.offsets[idx]:end]))
+	return string(s.data[s.offsets[idx]:end]), nil
 }

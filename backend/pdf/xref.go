@@ -43,6 +43,8 @@ type file struct {
 	entries []entry
 	trailer types.Dict // the newest trailer: Root, Info, ID, Encrypt
 	stm     *objStream // the last object stream decoded
+	limits  Limits
+	decoded int64 // what the streams counted so far decode to
 }
 
 func corrupt(format string, args ...any) error {
@@ -330,33 +332,13 @@ func (f *file) decodedStream(o *object) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var filters types.Array
-	switch x := o.dict["Filter"].(type) {
-	case types.Name:
-		filters = types.Array{x}
-	case types.Array:
-		filters = x
+	filters, parms, err := filterChain(o.dict)
+	if err != nil {
+		return nil, err
 	}
-	parms := o.dict["DecodeParms"]
 	var r io.Reader = bytes.NewReader(raw)
-	for i, fo := range filters {
-		name, ok := fo.(types.Name)
-		if !ok {
-			return nil, corrupt("filter %v", fo)
-		}
-		p := parms
-		if a, ok := parms.(types.Array); ok && i < len(a) {
-			p = a[i]
-		}
-		ints := map[string]int{}
-		if d, ok := p.(types.Dict); ok {
-			for k, v := range d {
-				if n, ok := v.(types.Integer); ok {
-					ints[k] = int(n)
-				}
-			}
-		}
-		flt, err := filter.NewFilter(string(name), ints, maxStructStream)
+	for i, name := range filters {
+		flt, err := filter.NewFilter(name, parms(i), maxStructStream)
 		if err != nil {
 			return nil, corrupt("filter %s: %v", name, err)
 		}

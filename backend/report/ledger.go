@@ -63,9 +63,6 @@ func WriteLedgerCSV(w io.Writer, rep *ecabinet.LedgerReport, loc *time.Location)
 			if l.DocumentID != 0 {
 				doc = itoa(l.DocumentID)
 			}
-			if l.Redacted {
-				title = "(tài liệu mật ngoài phạm vi tiếp cận)"
-			}
 			if err := cw.Write([]string{src.Period, sourceVI[src.Kind], itoa(src.ID), src.Title, src.Date.In(loc).Format(time.DateOnly),
 				lineVI[l.Kind], doc, title, itoa(l.Version), string(l.Classification), l.Reason, yesNo(l.Counted), yesNo(l.Electronic),
 				optTime(l.DistributedAt, loc), optTime(l.ReplacedAt, loc), itoa(l.PagesPerCopy), itoa(l.Recipients), itoa(l.Reserve),

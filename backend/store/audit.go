@@ -2,11 +2,16 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -19,6 +24,7 @@ type auditRow struct {
 	Subject  string
 	Detail   string
 	IP       string
+	Salt     string
 	PrevHash string
 	Hash     string
 }
@@ -35,6 +41,9 @@ func (r *auditRow) domain() *ecabinet.AuditEntry {
 	}
 	if r.Detail != "" {
 		e.Detail = json.RawMessage(r.Detail)
+	}
+	if r.Salt != "" {
+		e.Salt, e.Content = r.Salt, ecabinet.Commitment(r.Salt, r.Subject, e.Detail)
 	}
 	return e
 }
@@ -89,11 +98,16 @@ func (tx *Tx) appendAudit() error {
 				return err
 			}
 		}
+		salt := make([]byte, 16)
+		if _, err := rand.Read(salt); err != nil {
+			return err
+		}
 		e := &ecabinet.AuditEntry{ID: head.LastID + 1, At: now, BodyID: rec.BodyID, ActorID: rec.ActorID, Action: rec.Action,
-			Subject: rec.Subject, Detail: detail, IP: truncate(rec.IP, 64), PrevHash: head.Hash}
+			Subject: rec.Subject, Detail: detail, IP: truncate(rec.IP, 64), Salt: hex.EncodeToString(salt), PrevHash: head.Hash}
+		e.Content = ecabinet.Commitment(e.Salt, e.Subject, e.Detail)
 		e.Hash = ecabinet.ChainHash(head.Hash, e)
 		row := auditRow{ID: e.ID, At: e.At, BodyID: nullable(e.BodyID), ActorID: nullable(e.ActorID), Action: e.Action,
-			Subject: e.Subject, Detail: string(detail), IP: e.IP, PrevHash: e.PrevHash, Hash: e.Hash}
+			Subject: e.Subject, Detail: string(detail), IP: e.IP, Salt: e.Salt, PrevHash: e.PrevHash, Hash: e.Hash}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -169,7 +183,8 @@ type AuditService struct{ db *DB }
 // NewAuditService returns an AuditService over db.
 func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 
-// AuditLog returns entries of the actor's body (admin).
+// AuditLog returns entries of the actor's body (admin); those about a
+// document above the actor's clearance are redacted.
 func (s *AuditService) AuditLog(ctx context.Context, after int64, limit int) ([]*ecabinet.AuditEntry, error) {
 	a, err := requireRole(ctx, ecabinet.RoleAdmin)
 	if err != nil {
@@ -178,14 +193,49 @@ func (s *AuditService) AuditLog(ctx context.Context, after int64, limit int) ([]
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	var rows []auditRow
-	err = s.db.read(ctx).Where("body_id = ? AND id > ?", a.BodyID, after).Order("id").Limit(limit).Find(&rows).Error
-	if err != nil {
-		return nil, translate(err)
+	var out []*ecabinet.AuditEntry
+	err = s.db.read(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []auditRow
+		if err := tx.Where("body_id = ? AND id > ?", a.BodyID, after).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+			return err
+		}
+		out = make([]*ecabinet.AuditEntry, len(rows))
+		docs := map[int64]bool{} // documents named, and whether the actor may know of them
+		for i := range rows {
+			out[i] = rows[i].domain()
+			if id, ok := documentSubject(out[i].Subject); ok {
+				docs[id] = false
+			}
+		}
+		if len(docs) > 0 {
+			var ids []int64
+			for id := range docs {
+				ids = append(ids, id)
+			}
+			var visible []int64
+			if err := tx.Table("documents").Where("id IN ? AND classification IN ?", ids, a.Clearance.AtOrBelow()).Pluck("id", &visible).Error; err != nil {
+				return err
+			}
+			for _, id := range visible {
+				docs[id] = true
+			}
+		}
+		for _, e := range out {
+			if id, ok := documentSubject(e.Subject); ok && !docs[id] {
+				e.Redact()
+			}
+		}
+		return nil
+	}, s.db.snapshotTx())
+	return out, translate(err)
+}
+
+// documentSubject returns the document an audit subject names, if any.
+func documentSubject(subject string) (int64, bool) {
+	raw, ok := strings.CutPrefix(subject, "document:")
+	if !ok {
+		return 0, false
 	}
-	out := make([]*ecabinet.AuditEntry, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
-	}
-	return out, nil
+	id, err := strconv.ParseInt(raw, 10, 64)
+	return id, err == nil
 }

@@ -299,7 +299,7 @@ func (s *BallotService) transition(ctx context.Context, id int64, fn func(tx *Tx
 			return err
 		}
 		if upd["status"] == string(ecabinet.BallotOpen) { // counted once opened
-			return emitLedger(tx, row.BodyID, ecabinet.LedgerBallot, id)
+			return emitLedger(tx, row.BodyID, ecabinet.LedgerBallot, id, ecabinet.ClassNone)
 		}
 		return nil
 	})

@@ -81,7 +81,7 @@ func (s *BodyService) UpdateBodySettings(ctx context.Context, id int64, in ecabi
 			return err
 		}
 		// Every ledger figure depends on the settings.
-		return emitLedger(tx, id, ecabinet.LedgerBody, 0)
+		return emitLedger(tx, id, ecabinet.LedgerBody, 0, ecabinet.ClassNone)
 	})
 	return out, err
 }

@@ -182,19 +182,20 @@ func (o docOwner) emit(tx *Tx, d *ecabinet.Document) error {
 		ballotAudience(status, recipients, d.Classification))
 }
 
-// emitLedger announces the owner's new paper figures when its documents
-// count already (a published session, an opened ballot).
-func (o docOwner) emitLedger(tx *Tx) error {
+// emitLedger announces that the owner's paper figures changed with one of
+// its documents, of classification c, when its documents count already (a
+// published session, an opened ballot); only to readers cleared for c.
+func (o docOwner) emitLedger(tx *Tx, c ecabinet.Classification) error {
 	if o.ballot != nil {
 		if o.ballot.OpenedAt == nil {
 			return nil
 		}
-		return emitLedger(tx, o.ballot.BodyID, ecabinet.LedgerBallot, o.ballot.ID)
+		return emitLedger(tx, o.ballot.BodyID, ecabinet.LedgerBallot, o.ballot.ID, c)
 	}
 	if !ecabinet.MeetingStatus(o.meeting.Status).Visible() {
 		return nil
 	}
-	return emitLedger(tx, o.meeting.BodyID, ecabinet.LedgerMeeting, o.meeting.ID)
+	return emitLedger(tx, o.meeting.BodyID, ecabinet.LedgerMeeting, o.meeting.ID, c)
 }
 
 // loadDocument returns a document the actor may see: of a session they

@@ -46,6 +46,19 @@ func uploadable(d *documentRow, o docOwner, body *ecabinet.Body) error {
 
 // pdfError turns a refusal of the PDF checker into the error the uploader sees.
 func pdfError(err error) error {
+	var lim *pdf.LimitError
+	if errors.As(err, &lim) {
+		e := &ecabinet.Error{Code: ecabinet.EUNPROCESSABLE, Field: "file"}
+		switch lim.Limit {
+		case pdf.LimitPages:
+			e.Key, e.Args = "document.too_many_pages", []any{lim.Pages, lim.Max}
+		case pdf.LimitStream:
+			e.Key, e.Args = "document.stream_too_large", []any{ecabinet.FormatSize(lim.Max)}
+		default:
+			e.Key, e.Args = "document.decoded_too_large", []any{ecabinet.FormatSize(lim.Max)}
+		}
+		return e
+	}
 	switch {
 	case errors.Is(err, pdf.ErrEmpty):
 		return &ecabinet.Error{Code: ecabinet.EUNPROCESSABLE, Key: "document.empty", Field: "file"}
@@ -66,13 +79,13 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		return nil, err
 	}
 	// Refuse what the rules refuse before reading the file.
+	var body *ecabinet.Body
 	check := func(tx *gorm.DB, lock bool) (*documentRow, docOwner, error) {
 		d, o, err := loadDocument(tx, a, documentID, lock)
 		if err != nil {
 			return nil, o, err
 		}
-		body, err := s.db.findBody(ctx, tx, a.BodyID)
-		if err != nil {
+		if body, err = s.db.findBody(ctx, tx, a.BodyID); err != nil {
 			return nil, o, err
 		}
 		return d, o, uploadable(d, o, body)
@@ -80,7 +93,8 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 	if err := s.db.read(ctx).Transaction(func(tx *gorm.DB) error { _, _, err := check(tx, false); return err }, s.db.snapshotTx()); err != nil {
 		return nil, translate(err)
 	}
-	info, err := pdf.Inspect(ctx, up.Content, up.Size)
+	pages, stream, decoded := body.Settings.DocumentLimits()
+	info, err := pdf.Inspect(ctx, up.Content, up.Size, pdf.Limits{MaxPages: pages, MaxStreamDecoded: stream, MaxDecoded: decoded})
 	if err != nil {
 		s.db.log.InfoContext(ctx, "upload refused", "document_id", documentID, "size", up.Size, "reason", err)
 		return nil, pdfError(err)
@@ -120,7 +134,7 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		if err := o.emit(tx, out); err != nil {
 			return err
 		}
-		return o.emitLedger(tx) // distributed at upload once published or opened
+		return o.emitLedger(tx, ecabinet.Classification(d.Classification)) // distributed at upload once published or opened
 	})
 	return out, err
 }
@@ -198,6 +212,11 @@ func (s *DocumentService) writeContent(ctx context.Context, v *versionRow, w io.
 }
 
 // stampText is what each page of a viewer's copy says: who opened it and when.
+// stampLayout names the stamp's look in the cache keys of stamped copies:
+// copies made before the stamp moved (into the bottom margin, object by
+// object) are not served again.
+const stampLayout = "s2"
+
 func stampText(name string, at time.Time, loc *time.Location) string {
 	return name + " — " + at.In(loc).Format("02/01/2006 15:04 (UTC-07:00)")
 }
@@ -231,9 +250,9 @@ func (s *DocumentService) Open(ctx context.Context, documentID, versionID int64)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("v%d/m%d", v.ID, a.MemberID)
-	text := stampText(a.FullName, s.db.Now(), body.Settings.Location())
-	path, err := s.cache.Stamped(ctx, key, text, func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, &v, w) })
+	path, err := s.cache.Stamped(ctx, pdf.Job{Key: fmt.Sprintf("%s/v%d/m%d", stampLayout, v.ID, a.MemberID), Reader: a.MemberID,
+		Text: stampText(a.FullName, s.db.Now(), body.Settings.Location()), Size: v.Size, Pages: v.Pages,
+		Fill: func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, &v, w) }})
 	if err != nil {
 		return nil, err
 	}

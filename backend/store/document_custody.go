@@ -106,7 +106,7 @@ func (s *DocumentService) HandOut(ctx context.Context, documentID int64, in ecab
 		if err := o.emit(tx, doc); err != nil {
 			return err
 		}
-		return o.emitLedger(tx)
+		return o.emitLedger(tx, ecabinet.Classification(d.Classification))
 	})
 	if err != nil {
 		return nil, err

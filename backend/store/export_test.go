@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Raw runs a query into dest; tests use it to inspect what is stored.
@@ -28,3 +29,21 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	return db.gorm.WithContext(ctx).Exec(query, args...).Error
 }
+
+// SecretBatching sets how long the first choice of a secret vote's batch
+// waits and how many choices make a batch due.
+func (s *VoteService) SecretBatching(window time.Duration, max int) {
+	s.secret.mu.Lock()
+	s.secret.window, s.secret.max = window, max
+	s.secret.mu.Unlock()
+}
+
+// SecretPending is how many choices of a vote wait for their batch here.
+func (s *VoteService) SecretPending(voteID int64) int {
+	s.secret.mu.Lock()
+	defer s.secret.mu.Unlock()
+	return len(s.secret.pending[voteID])
+}
+
+// FlushSecret writes a vote's batch now and waits until it is written.
+func (s *VoteService) FlushSecret(voteID int64) { s.secret.drain(voteID) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"gorm.io/gorm"
@@ -30,8 +31,17 @@ func ledgerMeetings(tx *gorm.DB, bodyID int64) *gorm.DB {
 	return tx.Model(&meetingRow{}).Where("body_id = ? AND status <> ?", bodyID, string(ecabinet.MeetingDraft))
 }
 
-// read runs fn in a snapshot read transaction with the reader and the body.
-func (s *LedgerService) read(ctx context.Context, fn func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body) error) error {
+// ledgerView is what one reader's figures are made of: the documents at or
+// below their clearance as they are, those above it as they stood at
+// ecabinet.HiddenAsOf. A nil view counts everything as it is.
+type ledgerView struct {
+	cleared []ecabinet.Classification // those the reader is cleared for
+	asOf    time.Time
+}
+
+// read runs fn in a snapshot read transaction with the reader, the body
+// and the reader's view.
+func (s *LedgerService) read(ctx context.Context, fn func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body, v *ledgerView) error) error {
 	a, err := ledgerReader(ctx)
 	if err != nil {
 		return err
@@ -41,7 +51,8 @@ func (s *LedgerService) read(ctx context.Context, fn func(tx *gorm.DB, a ecabine
 		if err != nil {
 			return err
 		}
-		return fn(tx, a, body)
+		v := &ledgerView{cleared: a.Clearance.AtOrBelow(), asOf: ecabinet.HiddenAsOf(s.db.Now(), body.Settings.Location()).UTC()}
+		return fn(tx, a, body, v)
 	}, s.db.snapshotTx()))
 }
 
@@ -49,12 +60,12 @@ func (s *LedgerService) read(ctx context.Context, fn func(tx *gorm.DB, a ecabine
 // session (a draft counts nothing yet), the chair's for published ones.
 func (s *LedgerService) MeetingLedger(ctx context.Context, meetingID int64) (*ecabinet.MeetingLedger, error) {
 	var out *ecabinet.MeetingLedger
-	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body) error {
+	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body, v *ledgerView) error {
 		q := tx.Model(&meetingRow{}).Where("id = ? AND body_id = ?", meetingID, a.BodyID)
 		if !a.IsSecretariat() {
 			q = q.Where("status <> ?", string(ecabinet.MeetingDraft))
 		}
-		ms, err := loadLedgerMeetings(tx, q)
+		ms, err := loadLedgerMeetings(tx, q, v)
 		if err != nil {
 			return err
 		}
@@ -62,7 +73,7 @@ func (s *LedgerService) MeetingLedger(ctx context.Context, meetingID int64) (*ec
 			return ecabinet.NotFound("meeting")
 		}
 		src := ms[0].source(body.Settings)
-		redact(src.Lines, a.Clearance)
+		src.Lines = ecabinet.VisibleLines(src.Lines, a.Clearance)
 		out = &ecabinet.MeetingLedger{LedgerSource: src, Status: ecabinet.MeetingStatus(ms[0].row.Status),
 			PublishedAt: ms[0].row.PublishedAt, Settings: body.Settings.Ledger()}
 		return nil
@@ -74,7 +85,7 @@ func (s *LedgerService) MeetingLedger(ctx context.Context, meetingID int64) (*ec
 // the secretariat sees it.
 func (s *LedgerService) BallotLedger(ctx context.Context, ballotID int64) (*ecabinet.BallotLedger, error) {
 	var out *ecabinet.BallotLedger
-	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body) error {
+	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body, v *ledgerView) error {
 		var row ballotRow
 		err := tx.Where("id = ? AND body_id = ?", ballotID, a.BodyID).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && row.Status == string(ecabinet.BallotDraft) && !a.IsSecretariat()) {
@@ -83,7 +94,7 @@ func (s *LedgerService) BallotLedger(ctx context.Context, ballotID int64) (*ecab
 		if err != nil {
 			return err
 		}
-		bs, err := loadLedgerBallots(tx, tx.Model(&ballotRow{}).Where("id = ?", ballotID), true)
+		bs, err := loadLedgerBallots(tx, tx.Model(&ballotRow{}).Where("id = ?", ballotID), true, v)
 		if err != nil {
 			return err
 		}
@@ -91,7 +102,7 @@ func (s *LedgerService) BallotLedger(ctx context.Context, ballotID int64) (*ecab
 			return ecabinet.NotFound("ballot")
 		}
 		src := bs[0].source(body.Settings) // a draft's lines count nothing
-		redact(src.Lines, a.Clearance)
+		src.Lines = ecabinet.VisibleLines(src.Lines, a.Clearance)
 		out = &ecabinet.BallotLedger{Status: ecabinet.BallotStatus(row.Status), Settings: body.Settings.Ledger(), LedgerSource: src}
 		return nil
 	})
@@ -104,7 +115,7 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 		return nil, err
 	}
 	var out *ecabinet.LedgerReport
-	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body) error {
+	err := s.read(ctx, func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body, v *ledgerView) error {
 		mq := ledgerMeetings(tx, a.BodyID)
 		bq := tx.Model(&ballotRow{}).Where("body_id = ?", a.BodyID)
 		if f.From != nil {
@@ -113,11 +124,11 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 		if f.To != nil {
 			mq, bq = mq.Where("scheduled_start < ?", f.To.UTC()), bq.Where("opened_at < ?", f.To.UTC())
 		}
-		ms, err := loadLedgerMeetings(tx, mq)
+		ms, err := loadLedgerMeetings(tx, mq, v)
 		if err != nil {
 			return err
 		}
-		bs, err := loadLedgerBallots(tx, bq, false)
+		bs, err := loadLedgerBallots(tx, bq, false, v)
 		if err != nil {
 			return err
 		}
@@ -126,13 +137,13 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 		for _, m := range ms {
 			src := m.source(body.Settings)
 			src.Period = ecabinet.PeriodKey(src.Date, loc, f.Group)
-			redact(src.Lines, a.Clearance)
+			src.Lines = ecabinet.VisibleLines(src.Lines, a.Clearance)
 			sources = append(sources, src)
 		}
 		for i := range bs {
 			src := bs[i].source(body.Settings)
 			src.Period = ecabinet.PeriodKey(src.Date, loc, f.Group)
-			redact(src.Lines, a.Clearance)
+			src.Lines = ecabinet.VisibleLines(src.Lines, a.Clearance)
 			sources = append(sources, src)
 		}
 		out = &ecabinet.LedgerReport{Group: f.Group, From: f.From, To: f.To, Settings: body.Settings.Ledger(),
@@ -146,41 +157,35 @@ func (s *LedgerService) LedgerReport(ctx context.Context, f ecabinet.LedgerFilte
 	return out, err
 }
 
-func redact(lines []ecabinet.LedgerLine, c ecabinet.Classification) {
-	for i := range lines {
-		lines[i].Redact(c)
-	}
-}
-
-// emitLedger tells the secretariat and the chair, in the transaction of the
-// change, the new figures of a session or ballot (kind and id), or that the
-// settings every figure depends on changed (LedgerBody).
-func emitLedger(tx *Tx, bodyID int64, kind string, id int64) error {
-	change := ecabinet.LedgerChange{Kind: kind}
+// emitLedger tells the secretariat and the chair, in the transaction of
+// the change, that the figures of a session or ballot (kind and id) have
+// changed, or (ecabinet.LedgerBody) that every figure may have. about is
+// the classification of what changed (ClassNone for what every reader
+// sees: a publication, the invitees, the settings): readers below it are
+// not told, for their figures count such a document as it stood at the
+// start of the day and have not changed.
+func emitLedger(tx *Tx, bodyID int64, kind string, id int64, about ecabinet.Classification) error {
+	change := ecabinet.LedgerChange{Kind: kind, ID: id}
 	if kind != ecabinet.LedgerBody {
 		body, err := tx.db.findBody(tx.Statement.Context, tx.DB, bodyID)
 		if err != nil {
 			return err
 		}
-		var src *ecabinet.LedgerSource
-		if kind == ecabinet.LedgerMeeting {
-			ms, err := loadLedgerMeetings(tx.DB, tx.Model(&meetingRow{}).Where("id = ?", id))
-			if err != nil || len(ms) == 0 {
-				return err
-			}
-			s := ms[0].source(body.Settings)
-			src = &s
-			change.Time = &src.Time.Totals
-		} else {
-			bs, err := loadLedgerBallots(tx.DB, tx.Model(&ballotRow{}).Where("id = ?", id), false)
-			if err != nil || len(bs) == 0 {
-				return err
-			}
-			s := bs[0].source(body.Settings)
-			src = &s
+		var date struct{ ScheduledStart, OpenedAt, CreatedAt *time.Time }
+		q := tx.Table("meetings").Select("scheduled_start").Where("id = ?", id)
+		if kind == ecabinet.LedgerBallot {
+			q = tx.Table("ballots").Select("opened_at, created_at").Where("id = ?", id)
 		}
-		change.ID, change.Period, change.Paper = id, src.Period, &src.Paper
+		if err := q.Scan(&date).Error; err != nil {
+			return err
+		}
+		for _, t := range []*time.Time{date.ScheduledStart, date.OpenedAt, date.CreatedAt} {
+			if t != nil {
+				change.Period = ecabinet.PeriodKey(*t, body.Settings.Location(), ecabinet.GroupMonth)
+				break
+			}
+		}
 	}
 	return tx.emit(bodyID, ecabinet.BodyScope(bodyID), ecabinet.EventLedgerUpdated, map[string]any{"ledger": change},
-		ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudiencePresiding})
+		ecabinet.Visibility{MinClearance: about, Audience: ecabinet.AudiencePresiding})
 }

@@ -23,11 +23,11 @@ func (m *ledgerMeeting) source(s ecabinet.BodySettings) ecabinet.LedgerSource {
 		Period: ecabinet.PeriodKey(m.row.ScheduledStart, s.Location(), ecabinet.GroupMonth), Paper: paper, Lines: lines, Time: &t}
 }
 
-// loadLedgerMeetings loads, in six queries whatever their number, the
+// loadLedgerMeetings loads, in a few queries whatever their number, the
 // sessions that meetings (a query on the meetings table) selects, with
-// their documents, versions, invitees' clearances, agenda items and the
-// earlier spans of items taken up again.
-func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error) {
+// their documents (as v sees them), versions, invitees' clearances, agenda
+// items and the earlier spans of items taken up again.
+func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB, v *ledgerView) ([]*ledgerMeeting, error) {
 	var rows []meetingRow
 	if err := meetings.Session(&gorm.Session{}).Order("scheduled_start, id").Find(&rows).Error; err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB) ([]*ledgerMeeting, error
 	}
 	ids := meetings.Session(&gorm.Session{}).Select("id")
 
-	docs, err := loadDocFacts(tx, "meeting_id", ids)
+	docs, err := loadDocFacts(tx, "meeting_id", ids, v)
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +113,10 @@ type docFacts struct {
 // loadDocFacts loads, in two queries, the documents whose owner column
 // (meeting_id or ballot_id) is in ids (a subquery), by owner: their
 // versions in version order, each knowing when the next replaced it, and
-// the placeholders with the paper copies made of them.
-func loadDocFacts(tx *gorm.DB, owner string, ids *gorm.DB) (map[int64]*docFacts, error) {
+// the placeholders with the paper copies made of them. Under a view, a
+// document above the reader's clearance has only what it had at v.asOf:
+// created by then, its versions uploaded and copies handed out by then.
+func loadDocFacts(tx *gorm.DB, owner string, ids *gorm.DB, v *ledgerView) (map[int64]*docFacts, error) {
 	var docs []struct {
 		ID, OwnerID    int64
 		Title          string
@@ -123,9 +125,14 @@ func loadDocFacts(tx *gorm.DB, owner string, ids *gorm.DB) (map[int64]*docFacts,
 		PaperPages     int
 		Copies         int
 	}
-	if err := tx.Table("documents AS d").Select("d.id, d."+owner+" AS owner_id, d.title, d.classification, d.placeholder, d.paper_pages, "+
-		"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies").
-		Where("d."+owner+" IN (?)", ids).Order("d.id").Scan(&docs).Error; err != nil {
+	columns := "d.id, d." + owner + " AS owner_id, d.title, d.classification, d.placeholder, d.paper_pages, "
+	dq := tx.Table("documents AS d").Select(columns + "(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies")
+	if v != nil {
+		dq = tx.Table("documents AS d").Select(columns+"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id "+
+			"AND (d.classification IN ? OR c.handed_out_at <= ?)) AS copies", v.cleared, v.asOf).
+			Where("(d.classification IN ? OR d.created_at <= ?)", v.cleared, v.asOf)
+	}
+	if err := dq.Where("d."+owner+" IN (?)", ids).Order("d.id").Scan(&docs).Error; err != nil {
 		return nil, err
 	}
 	var versions []struct {
@@ -133,9 +140,12 @@ func loadDocFacts(tx *gorm.DB, owner string, ids *gorm.DB) (map[int64]*docFacts,
 		Version, Pages int
 		UploadedAt     time.Time
 	}
-	if err := tx.Table("document_versions AS v").Select("v.id, v.document_id, v.version, v.pages, v.uploaded_at").
-		Joins("JOIN documents AS d ON d.id = v.document_id").Where("d."+owner+" IN (?)", ids).
-		Order("v.document_id, v.version").Scan(&versions).Error; err != nil {
+	vq := tx.Table("document_versions AS v").Select("v.id, v.document_id, v.version, v.pages, v.uploaded_at").
+		Joins("JOIN documents AS d ON d.id = v.document_id").Where("d."+owner+" IN (?)", ids)
+	if v != nil {
+		vq = vq.Where("(d.classification IN ? OR v.uploaded_at <= ?)", v.cleared, v.asOf)
+	}
+	if err := vq.Order("v.document_id, v.version").Scan(&versions).Error; err != nil {
 		return nil, err
 	}
 	byDoc := map[int64][]int{} // document → indexes into versions, in version order
@@ -192,9 +202,9 @@ func (b *ledgerBallot) source(s ecabinet.BodySettings) ecabinet.LedgerSource {
 
 // loadLedgerBallots loads, in four queries whatever their number, the
 // ballots that ballots (a query on the ballots table) selects, by opening
-// (drafts last), with their recipients' clearances and their documents.
-// Only opened ones unless drafts.
-func loadLedgerBallots(tx *gorm.DB, ballots *gorm.DB, drafts bool) ([]*ledgerBallot, error) {
+// (drafts last), with their recipients' clearances and their documents
+// (as v sees them). Only opened ones unless drafts.
+func loadLedgerBallots(tx *gorm.DB, ballots *gorm.DB, drafts bool, v *ledgerView) ([]*ledgerBallot, error) {
 	selected := func() *gorm.DB {
 		q := ballots.Session(&gorm.Session{})
 		if !drafts {
@@ -224,7 +234,7 @@ func loadLedgerBallots(tx *gorm.DB, ballots *gorm.DB, drafts bool) ([]*ledgerBal
 	for id, r := range readers {
 		byID[id].facts.Readers = r
 	}
-	docs, err := loadDocFacts(tx, "ballot_id", idq)
+	docs, err := loadDocFacts(tx, "ballot_id", idq, v)
 	if err != nil {
 		return nil, err
 	}

@@ -23,23 +23,41 @@ func setClock(db *store.DB, t time.Time) *testClock {
 	return c
 }
 
+// ledgerEvent is a ledger.updated event and the clearance it needs.
+type ledgerEvent struct {
+	ecabinet.LedgerChange
+	MinClearance ecabinet.Classification
+}
+
 // ledgerEvents returns the ledger.updated events of the body's stream.
-func ledgerEvents(t *testing.T, db *store.DB, bodyID int64) []ecabinet.LedgerChange {
+func ledgerEvents(t *testing.T, db *store.DB, bodyID int64) []ledgerEvent {
 	t.Helper()
 	var rows []struct {
-		Payload, Audience string
+		Payload, Audience, MinClearance string
 	}
-	if err := db.Raw(context.Background(), "SELECT payload, audience FROM events WHERE scope = ? AND type = ? ORDER BY seq", &rows,
+	if err := db.Raw(context.Background(), "SELECT payload, audience, min_clearance FROM events WHERE scope = ? AND type = ? ORDER BY seq", &rows,
 		string(ecabinet.BodyScope(bodyID)), ecabinet.EventLedgerUpdated); err != nil {
 		t.Fatal(err)
 	}
-	out := make([]ecabinet.LedgerChange, len(rows))
+	out := make([]ledgerEvent, len(rows))
 	for i, r := range rows {
-		var data struct{ Ledger ecabinet.LedgerChange }
+		var data struct{ Ledger json.RawMessage }
 		if err := json.Unmarshal([]byte(r.Payload), &data); err != nil || r.Audience != ecabinet.AudiencePresiding {
 			t.Fatalf("ledger event %s for %q: %v", r.Payload, r.Audience, err)
 		}
-		out[i] = data.Ledger
+		var fields map[string]any
+		if err := json.Unmarshal(data.Ledger, &fields); err != nil {
+			t.Fatal(err)
+		}
+		for k := range fields {
+			if k != "kind" && k != "id" && k != "period" {
+				t.Fatalf("a ledger event carries %q: %s", k, r.Payload)
+			}
+		}
+		out[i].MinClearance = ecabinet.Classification(r.MinClearance)
+		if err := json.Unmarshal(data.Ledger, &out[i].LedgerChange); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }
@@ -120,10 +138,25 @@ func TestMeetingLedgerByHand(t *testing.T) {
 			t.Errorf("settings %+v", got.Settings)
 		}
 
-		// A confidential secretary gets the same figures; the top secret line names nothing.
+		// A confidential secretary gets no line about the top secret
+		// placeholder and, this day, figures without its copies, made
+		// today: what they read does not move when it does.
 		low, err := ledger.MeetingLedger(e.as("sec2"), e.meeting.ID)
-		if err != nil || low.Paper != want || !low.Lines[4].Redacted || low.Lines[4].Title != "" || low.Lines[4].DocumentID != 0 {
-			t.Fatalf("a confidential reader: %+v %v", low, err)
+		withoutCopies := want
+		withoutCopies.PagesPrinted, withoutCopies.SheetsPrinted, withoutCopies.CostPrintedVND, withoutCopies.WeightPrintedMg = 0, 0, 0, 0
+		withoutCopies.ElectronicSharePc = 100
+		if err != nil || low.Paper != withoutCopies || len(low.Lines) != 4 {
+			t.Fatalf("a confidential reader today: %+v %v", low, err)
+		}
+		for _, l := range low.Lines {
+			if l.Classification == ecabinet.ClassTopSecret {
+				t.Fatalf("a confidential reader's line %+v", l)
+			}
+		}
+		// From the next day on, the same figures as everyone's.
+		clock.t = time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC) // midnight in Hanoi
+		if low, err = ledger.MeetingLedger(e.as("sec2"), e.meeting.ID); err != nil || low.Paper != want || len(low.Lines) != 4 {
+			t.Fatalf("a confidential reader the next day: %+v %v", low, err)
 		}
 		if _, err := ledger.MeetingLedger(e.as("chair"), e.meeting.ID); err != nil {
 			t.Fatalf("the chair: %v", err)
@@ -131,14 +164,17 @@ func TestMeetingLedgerByHand(t *testing.T) {
 		_, err = ledger.MeetingLedger(e.as("plain"), e.meeting.ID)
 		wantCode(t, err, ecabinet.EFORBIDDEN)
 
-		// Every change that moved a figure told the dashboards, with the figures.
+		// Every change that moved a figure told the dashboards, with no
+		// figure, and those about the top secret placeholder only the
+		// readers cleared for it.
 		events := ledgerEvents(t, db, e.body.ID)
 		if len(events) != 4 { // publication, upload, two new copies
 			t.Fatalf("%d ledger events: %+v", len(events), events)
 		}
-		last := events[len(events)-1]
-		if last.Kind != ecabinet.LedgerMeeting || last.ID != e.meeting.ID || *last.Paper != want {
-			t.Fatalf("last ledger event %+v", last)
+		for i, want := range []ecabinet.Classification{ecabinet.ClassNone, ecabinet.ClassNone, ecabinet.ClassTopSecret, ecabinet.ClassTopSecret} {
+			if ev := events[i]; ev.Kind != ecabinet.LedgerMeeting || ev.ID != e.meeting.ID || ev.Period != "2026-12" || ev.MinClearance != want {
+				t.Fatalf("ledger event %d: %+v, want for %s", i, ev, want)
+			}
 		}
 	})
 }
@@ -172,7 +208,7 @@ func TestBallotLedgerAndReport(t *testing.T) {
 		if err != nil || got.Paper.PagesAvoided != 8 || got.Paper.SheetsAvoided != 4 || got.Period != "2026-12" || got.Lines[0].Recipients != 2 {
 			t.Fatalf("ballot ledger %+v %v", got, err)
 		}
-		if ev := ledgerEvents(t, db, f.body.ID); len(ev) != 1 || ev[0].Kind != ecabinet.LedgerBallot || ev[0].Paper.PagesAvoided != 8 {
+		if ev := ledgerEvents(t, db, f.body.ID); len(ev) != 1 || ev[0].Kind != ecabinet.LedgerBallot || ev[0].Period != "2026-12" {
 			t.Fatalf("ballot ledger events %+v", ev)
 		}
 
@@ -301,7 +337,7 @@ func TestTimeLedger(t *testing.T) {
 			t.Fatalf("year report %+v %v", rep, err)
 		}
 		ev := ledgerEvents(t, db, f.body.ID)
-		if last := ev[len(ev)-1]; last.Time == nil || *last.Time != want {
+		if last := ev[len(ev)-1]; last.Kind != ecabinet.LedgerMeeting || last.ID != m.ID || last.MinClearance != ecabinet.ClassNone {
 			t.Fatalf("close event %+v", last)
 		}
 	})

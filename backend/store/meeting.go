@@ -238,7 +238,7 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, id int64, in ecabine
 			return err
 		}
 		if out.Status.Visible() { // the invitees receive the documents: the paper ledger changes
-			return emitLedger(tx, out.BodyID, ecabinet.LedgerMeeting, id)
+			return emitLedger(tx, out.BodyID, ecabinet.LedgerMeeting, id, ecabinet.ClassNone)
 		}
 		return nil
 	})
@@ -404,7 +404,7 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 			}
 		}
 		if action == ecabinet.ActionPublish || action == ecabinet.ActionClose { // distribution; the time ledger
-			return emitLedger(tx, row.BodyID, ecabinet.LedgerMeeting, id)
+			return emitLedger(tx, row.BodyID, ecabinet.LedgerMeeting, id, ecabinet.ClassNone)
 		}
 		return nil
 	})

@@ -192,7 +192,7 @@ func (s *MemberService) updated(ctx context.Context, tx *Tx, a ecabinet.Actor, b
 	if before.Clearance != out.Clearance {
 		// Electronic copies of classified documents count the invitees
 		// cleared for them: the paper figures may have changed.
-		return out, emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+		return out, emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0, ecabinet.ClassNone)
 	}
 	return out, nil
 }

@@ -222,7 +222,7 @@ func (s *OrganizationService) RenameOrganization(ctx context.Context, id int64, 
 		out = &ecabinet.Organization{ID: id, Name: name}
 		tx.audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditOrganization,
 			Subject: ecabinet.Subject("organization", id), Detail: map[string]any{"renamed": [2]string{old.Name, name}}})
-		return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0)
+		return emitLedger(tx, a.BodyID, ecabinet.LedgerBody, 0, ecabinet.ClassNone)
 	})
 	return out, err
 }

@@ -37,10 +37,13 @@ func forEachStoreB(b *testing.B, fn func(b *testing.B, db *store.DB)) {
 }
 
 // openStore opens a fresh, migrated database of the dialect.
-func openStore(t testing.TB, dialect string) *store.DB {
-	cfg := store.Config{DataDir: t.TempDir(), Logger: quiet}
+func openStore(t testing.TB, dialect string) *store.DB { return openLogged(t, dialect, quiet) }
+
+// openLogged is openStore with the store's log going to log.
+func openLogged(t testing.TB, dialect string, log *slog.Logger) *store.DB {
+	cfg := store.Config{DataDir: t.TempDir(), Logger: log}
 	if dialect == store.Postgres {
-		cfg = store.Config{URL: testenv.Postgres(t), Logger: quiet}
+		cfg = store.Config{URL: testenv.Postgres(t), Logger: log}
 	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, cfg)

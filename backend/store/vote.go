@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -37,13 +35,16 @@ func (voteRow) TableName() string { return "votes" }
 
 // VoteService implements ecabinet.VoteService.
 type VoteService struct {
-	db *DB
+	db     *DB
+	secret *secretBatches // choices of secret votes, written in batches (vote_secret.go)
 }
 
 // NewVoteService returns a VoteService. Each cast marks its vote's live
 // count for the Progress pusher.
 func NewVoteService(db *DB) *VoteService {
-	return &VoteService{db: db}
+	s := &VoteService{db: db}
+	s.secret = newSecretBatches(s)
+	return s
 }
 
 var _ ecabinet.VoteService = (*VoteService)(nil)
@@ -211,22 +212,16 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		}
 		voter = forMember
 	}
+	var secret []bool // a vote is secret or not from its opening on
+	if err := s.db.read(ctx).Raw("SELECT secret FROM votes WHERE id = ?", voteID).Scan(&secret).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(secret) == 1 && secret[0] {
+		return s.castSecret(ctx, a, voteID, voter, option, idemKey)
+	}
 	var out *ecabinet.Vote
 	err = s.db.write(ctx, func(tx *Tx) error {
-		// The key's request fingerprint leaves a secret vote's option out:
-		// hashed with the few options there are, it would tell the choice
-		// of the member stored beside it. A key reused for another option
-		// of a secret vote then replays the first answer (which shows no
-		// choice) instead of being refused.
-		var secret []bool
-		if err := tx.Raw("SELECT secret FROM votes WHERE id = ?", voteID).Scan(&secret).Error; err != nil {
-			return err
-		}
-		fingerprint := []any{"vote", voteID, voter, option}
-		if len(secret) == 1 && secret[0] {
-			fingerprint = fingerprint[:3]
-		}
-		hash, err := requestHash(fingerprint...)
+		hash, err := requestHash("vote", voteID, voter, option)
 		if err != nil {
 			return err
 		}
@@ -296,28 +291,13 @@ func (s *VoteService) checkDeputy(tx *Tx, meetingID, memberID int64, settings ec
 	return nil
 }
 
-// record stores one vote. The participation row's primary key refuses a
-// second vote even when two arrive at once; a named vote may be changed
-// when the body allows it; a secret choice goes to a separate table with a
-// random key and nothing else.
+// record stores one named vote. The participation row's primary key
+// refuses a second vote even when two arrive at once; a vote may be
+// changed when the body allows it. (Secret votes: vote_secret.go.)
 func (s *VoteService) record(tx *Tx, row *voteRow, voter, by int64, option string, settings ecabinet.BodySettings) error {
 	var castBy *int64
 	if by != voter {
 		castBy = &by
-	}
-	if row.Secret {
-		res := tx.Exec("INSERT INTO vote_participation (vote_id, member_id, cast_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", row.ID, voter, castBy)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ecabinet.Errorf(ecabinet.EDOUBLEVOTE, "vote.double")
-		}
-		key := make([]byte, 16)
-		if _, err := rand.Read(key); err != nil {
-			return err
-		}
-		return tx.Exec("INSERT INTO vote_secret_choices (id, vote_id, option) VALUES (?, ?, ?)", hex.EncodeToString(key), row.ID, option).Error
 	}
 	now := s.db.Now()
 	res := tx.Exec("INSERT INTO vote_participation (vote_id, member_id, option, cast_at, cast_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -346,6 +326,7 @@ func (s *VoteService) CloseVote(ctx context.Context, voteID int64) (*ecabinet.Vo
 	if !a.Presides() {
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
+	s.secret.drain(voteID) // the choices this instance holds are cast before the close
 	var out *ecabinet.Vote
 	err = s.db.write(ctx, func(tx *Tx) error {
 		row, err := loadVote(tx.DB, a, voteID, "UPDATE")

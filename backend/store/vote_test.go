@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/store"
@@ -152,6 +153,7 @@ func TestConcurrentVotersCountExactly(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 199, 200)
 		votes := store.NewVoteService(db)
+		votes.SecretBatching(20*time.Millisecond, 64)
 		v, err := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Biểu quyết đồng loạt", Secret: true})
 		if err != nil {
 			t.Fatal(err)
@@ -274,6 +276,7 @@ func TestSecretVoteIsUnlinkable(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 5, 6)
 		votes := store.NewVoteService(db)
+		votes.SecretBatching(time.Millisecond, 64)
 		v, _ := votes.OpenVote(act(c.chair), c.meeting.ID, ecabinet.VoteInput{ItemID: c.item, Question: "Bỏ phiếu kín", Secret: true})
 		options := []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAbstain}
 		for i, m := range c.members {

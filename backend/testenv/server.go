@@ -32,7 +32,7 @@ func (in *Instance) Restart(t testing.TB, binary, name string, env map[string]st
 func startInstanceAt(t testing.TB, binary, name, addr, data string, env map[string]string) *Instance {
 	t.Helper()
 	vars := []string{"ECABINET_ADDR=" + addr, "ECABINET_INSTANCE_ID=" + name,
-		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4"}
+		"ECABINET_DATA_DIR=" + data, "ECABINET_LOG_LEVEL=warn", "ECABINET_HASH_CONCURRENCY=4", "ECABINET_METRICS_ADDR=off"}
 	for k, v := range env {
 		vars = append(vars, k+"="+v)
 	}

@@ -12,6 +12,12 @@ export interface AuditEntry {
 	subject: string;
 	detail?: unknown;
 	ip?: string;
+	/** The salt of the commitment to subject and detail (content). */
+	salt?: string;
+	/** What the hash covers of subject and detail: Commitment(salt, subject, detail). */
+	content?: string;
+	/** About a document above the reader's clearance: subject, detail and salt are left out. */
+	redacted?: boolean;
 	prev_hash: string;
 	hash: string;
 }

@@ -55,8 +55,6 @@ export interface LedgerLine {
 	version?: number;
 	title: string;
 	classification?: Classification;
-	/** Above the reader's clearance: it counts, but names nothing. */
-	redacted?: boolean;
 	distributed_at?: string;
 	replaced_at?: string;
 	pages_per_copy: number;

@@ -55,6 +55,10 @@ export interface BodySettings {
 	task_reminder_days_after: number;
 	speaking_minutes: number;
 	timezone: string;
+	/** What an uploaded PDF may cost to read: pages, and MiB its streams decode to (each, all). */
+	document_max_pages: number;
+	document_max_stream_mib: number;
+	document_max_decoded_mib: number;
 }
 
 export interface Body {

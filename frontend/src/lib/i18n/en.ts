@@ -160,12 +160,16 @@ export const en: Messages = {
 			ballot_pages: 'Pages of one paper ballot',
 			target_time_saving_pc: 'Target: sessions shorter by (%)',
 			speaking_minutes: 'Time of one speaking turn (minutes; 0: no limit)',
+			document_max_pages: 'Most pages of a document',
+			document_max_stream_mib: 'Most a stream may decompress to (MiB)',
+			document_max_decoded_mib: 'Most a document may decompress to (MiB)',
 			timezone: 'Time zone'
 		},
 		hints: {
 			quorum: 'Share of members who must be present for a session to proceed; 2/3 by default.',
 			ballot_reminder_minutes: 'For example 1440, 120 (a day and two hours before).',
 			timezone: 'An IANA time zone name, such as Asia/Ho_Chi_Minh.',
+			document_limits: 'A PDF over a limit is refused at upload; the limits protect the server and the readers’ tablets.',
 			task_reminders: '0 sends no reminder.'
 		},
 		passRules: {
@@ -588,7 +592,7 @@ export const en: Messages = {
 			paper_copies: 'Numbered paper copies printed',
 			ballot_sent_and_returned: 'Forms sent and returned'
 		},
-		redacted: 'A document above your clearance',
+		aboveClearance: 'Documents above your clearance count in the totals (as they stood at the start of the day) but have no line.',
 		version: (n: number) => `version ${n}`,
 		perCopy: (n: string) => `${n} pages a copy`,
 		copiesOf: (recipients: number, reserve: number, multiplier: number) => `(${recipients} recipients + ${reserve} reserve) × ${multiplier}`,
@@ -784,6 +788,7 @@ export const en: Messages = {
 		empty: 'No entry.',
 		range: (a: number, b: number) => `Entries #${a} – #${b}`,
 		nobody: '—',
+		redacted: 'A document above your clearance',
 		hash: 'Hash',
 		actions: {
 			'auth.login': 'Signed in',

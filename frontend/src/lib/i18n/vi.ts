@@ -162,12 +162,16 @@ export const vi = {
 			ballot_pages: 'Số trang của một phiếu giấy',
 			target_time_saving_pc: 'Mục tiêu rút ngắn thời gian họp (%)',
 			speaking_minutes: 'Thời gian mỗi lượt phát biểu (phút; 0: không giới hạn)',
+			document_max_pages: 'Số trang tối đa của một tài liệu',
+			document_max_stream_mib: 'Dung lượng giải nén tối đa của một luồng dữ liệu (MiB)',
+			document_max_decoded_mib: 'Dung lượng giải nén tối đa của một tài liệu (MiB)',
 			timezone: 'Múi giờ'
 		},
 		hints: {
 			quorum: 'Tỷ lệ thành viên có mặt tối thiểu để phiên họp được tiến hành; mặc định 2/3.',
 			ballot_reminder_minutes: 'Ví dụ: 1440, 120 (một ngày và hai giờ trước hạn).',
 			timezone: 'Tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh.',
+			document_limits: 'Tệp PDF vượt một giới hạn bị từ chối khi tải lên; giới hạn bảo vệ máy chủ và máy tính bảng của người đọc.',
 			task_reminders: 'Số 0: không gửi nhắc nhở.'
 		},
 		passRules: {
@@ -586,7 +590,8 @@ export const vi = {
 			paper_copies: 'In bản giấy đánh số',
 			ballot_sent_and_returned: 'Phiếu gửi đi và nhận về'
 		},
-		redacted: 'Tài liệu có độ mật cao hơn mức bạn được xem',
+		aboveClearance:
+			'Tài liệu có độ mật cao hơn mức bạn được xem được tính vào tổng số (theo số liệu đầu ngày) nhưng không có dòng riêng.',
 		version: (n: number) => `phiên bản ${n}`,
 		perCopy: (n: string) => `${n} trang/bản`,
 		copiesOf: (recipients: number, reserve: number, multiplier: number) =>
@@ -783,6 +788,7 @@ export const vi = {
 		empty: 'Không có bản ghi.',
 		range: (a: number, b: number) => `Bản ghi #${a} – #${b}`,
 		nobody: '—',
+		redacted: 'Tài liệu có độ mật cao hơn mức bạn được xem',
 		hash: 'Mã băm',
 		actions: {
 			'auth.login': 'Đăng nhập',

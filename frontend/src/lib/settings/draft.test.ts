@@ -24,7 +24,10 @@ const settings: BodySettings = {
 	task_reminder_days_before: 3,
 	task_reminder_days_after: 1,
 	speaking_minutes: 5,
-	timezone: 'Asia/Ho_Chi_Minh'
+	timezone: 'Asia/Ho_Chi_Minh',
+	document_max_pages: 10000,
+	document_max_stream_mib: 128,
+	document_max_decoded_mib: 4096
 };
 
 describe('settings draft', () => {
@@ -50,7 +53,8 @@ describe('settings draft', () => {
 		['cost_per_page_vnd', ''],
 		['reserve_copies', 'năm'],
 		['sheet_weight_mg', '99999999999999999999'],
-		['task_reminder_days_before', 'ba']
+		['task_reminder_days_before', 'ba'],
+		['document_max_stream_mib', '128 MiB']
 	] as const)('names %s when it is %j', (field, value) => {
 		expect(fromDraft({ ...toDraft(settings), [field]: value })).toEqual({ ok: false, field, problem: 'integer' });
 	});

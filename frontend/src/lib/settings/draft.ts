@@ -11,7 +11,10 @@ export const INTEGER_FIELDS = [
 	'target_time_saving_pc',
 	'task_reminder_days_before',
 	'task_reminder_days_after',
-	'speaking_minutes'
+	'speaking_minutes',
+	'document_max_pages',
+	'document_max_stream_mib',
+	'document_max_decoded_mib'
 ] as const;
 
 export type IntegerField = (typeof INTEGER_FIELDS)[number];

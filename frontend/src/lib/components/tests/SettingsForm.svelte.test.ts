@@ -27,7 +27,10 @@ const settings: BodySettings = {
 	task_reminder_days_before: 3,
 	task_reminder_days_after: 1,
 	speaking_minutes: 5,
-	timezone: 'Asia/Ho_Chi_Minh'
+	timezone: 'Asia/Ho_Chi_Minh',
+	document_max_pages: 10000,
+	document_max_stream_mib: 128,
+	document_max_decoded_mib: 4096
 };
 const body: Body = { id: 1, slug: 'gov', name: 'Chính phủ', settings, active: true, created_at: '', updated_at: '' };
 
@@ -46,9 +49,11 @@ describe('SettingsForm', () => {
 		await fireEvent.input(input('Nhắc nhiệm vụ quá hạn sau (ngày)'), { target: { value: '2' } });
 		await fireEvent.click(input('Bắt buộc xác thực hai lớp cho quản trị và thư ký'));
 		await fireEvent.change(screen.getByLabelText('Điều kiện thông qua'), { target: { value: 'majority_of_cast' } });
+		await fireEvent.input(input('Số trang tối đa của một tài liệu'), { target: { value: '3000' } });
 		await save();
 		expect(onsave).toHaveBeenCalledWith({
 			...settings,
+			document_max_pages: 3000,
 			reserve_copies: 8,
 			ballot_reminder_minutes: [2880, 60],
 			duplex: false,
