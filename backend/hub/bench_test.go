@@ -54,7 +54,7 @@ func BenchmarkDeliver(b *testing.B) {
 	var conns []*Conn
 	for i := 0; i < 50; i++ {
 		c := &Conn{hub: h, actor: ecabinet.Actor{MemberID: int64(i + 1), BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone},
-			wake: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1)}
+			ended: true} // no writer starts: the loop below takes the queue as a writer would
 		conns = append(conns, c)
 		st.subs[&sub{conn: c, scope: scope, live: true}] = struct{}{}
 	}
@@ -64,7 +64,6 @@ func BenchmarkDeliver(b *testing.B) {
 		e.Seq = int64(i + 1)
 		h.deliver(st, e)
 		for _, c := range conns { // what the writer does
-			<-c.wake
 			c.qmu.Lock()
 			c.queue = c.queue[:0]
 			c.qmu.Unlock()

@@ -2,10 +2,8 @@ package hub
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -32,7 +30,6 @@ type socket interface {
 	SetReadLimit(limit int64)
 	SetReadDeadline(t time.Time) error
 	SetPongHandler(h func(appData string) error)
-	NextWriter(messageType int) (io.WriteCloser, error)
 	WriteMessage(messageType int, data []byte) error
 	WriteControl(messageType int, data []byte, deadline time.Time) error
 	SetWriteDeadline(t time.Time) error
@@ -40,7 +37,10 @@ type socket interface {
 }
 
 // Conn is one WebSocket connection. Its reader runs in the HTTP handler
-// (Serve); its writer is the only goroutine that writes to the socket.
+// (Serve). Its writer is a goroutine started when frames wait and no writer
+// runs, which leaves once the queue is empty: at most one writes at a time,
+// and an idle connection holds no writer, ticker or buffer (heartbeats and
+// sign-in checks are the hub's, for every connection at once).
 type Conn struct {
 	hub       *Hub
 	ws        socket
@@ -49,26 +49,28 @@ type Conn struct {
 
 	// The send queue: entries wait in queue until the writer takes them all
 	// at once; pending counts those not yet written (queued or taken), and
-	// is what ECABINET_WS_QUEUE bounds. An idle connection holds no buffer.
+	// is what ECABINET_WS_QUEUE bounds.
 	qmu     sync.Mutex
 	queue   []entry
+	writing bool      // under qmu: a writer runs
+	ended   bool      // under qmu: the handler is returning; no writer may start
+	closeAs *closeMsg // under qmu: the close the writer is to send
+	writers sync.WaitGroup
 	pending atomic.Int32
 	// closing is set by the first close request (an overflow, a sign-out, a
-	// shutdown) and when the writer stops: from then on nothing is queued
-	// and nothing but the close is written, so a connection never sends an
+	// shutdown) and when a write fails: from then on nothing is queued and
+	// nothing but the close is written, so a connection never sends an
 	// event after one it dropped.
 	closing   atomic.Bool
-	wake      chan struct{} // capacity 1: the writer has entries to take
-	room      chan struct{} // capacity 1: the writer wrote a batch (a replay waits for room)
-	closeReq  chan closeMsg // the first close request wins
 	closeOnce sync.Once
+	room      chan struct{} // capacity 1: the writer wrote a batch (a replay waits for room)
 	done      chan struct{} // closed when the reader has returned
 
 	subs       map[ecabinet.Scope]*sub // owned by the reader
 	subscribes tokens                  // owned by the reader
 	// written is, per scope, the seq of the last position frame written
 	// (an event, a snapshot, a replay's subscribed): what the client holds.
-	// Owned by the writer.
+	// Owned by the writer (one at a time; each starts after the last left).
 	written map[ecabinet.Scope]int64
 }
 
@@ -87,6 +89,7 @@ const (
 	plainFrame    entryKind = iota // hello, pong, error, unsubscribed, a snapshot's subscribed
 	positionFrame                  // a snapshot, a replay's subscribed: the client's position is now seq
 	eventFrame                     // an event: written with "prev" in front
+	pingFrame                      // the hub's heartbeat
 )
 
 type closeMsg struct {
@@ -104,7 +107,7 @@ func (h *Hub) Serve(ws *websocket.Conn, actor ecabinet.Actor, tokenHash string) 
 func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 	c := &Conn{
 		hub: h, ws: ws, actor: actor, tokenHash: tokenHash,
-		wake: make(chan struct{}, 1), room: make(chan struct{}, 1), closeReq: make(chan closeMsg, 1), done: make(chan struct{}),
+		room: make(chan struct{}, 1), done: make(chan struct{}),
 		subs: map[ecabinet.Scope]*sub{}, subscribes: newTokens(subscribeBurst, subscribeEvery), written: map[ecabinet.Scope]int64{},
 	}
 	h.mu.Lock()
@@ -126,14 +129,18 @@ func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 		h.handlers.Done()
 	}()
 
-	writerDone := make(chan struct{})
-	go func() { defer close(writerDone); c.writer() }()
 	c.enqueueJSON(Hello{Type: "hello", V: Version, MemberID: actor.MemberID, Instance: h.opts.Instance, HeartbeatMS: h.opts.Heartbeat.Milliseconds()})
 	c.reader()
 
+	// The handler must not return while a writer uses the socket: stop
+	// new writers, unblock a write in progress, and wait for it.
 	close(c.done)
+	c.closing.Store(true)
+	c.qmu.Lock()
+	c.ended = true
+	c.qmu.Unlock()
 	_ = ws.Close()
-	<-writerDone
+	c.writers.Wait()
 	for _, s := range c.subs {
 		h.post(command{detach: s})
 	}
@@ -193,58 +200,54 @@ func decodeClientFrame(data []byte) (ClientFrame, error) {
 	return f, nil
 }
 
-// writer drains the queue, pings, rechecks the sign-in and closes.
+// startWriter starts a writer unless one runs; called with qmu held.
+func (c *Conn) startWriter() {
+	if c.writing || c.ended {
+		return
+	}
+	c.writing = true
+	c.writers.Add(1)
+	go c.writer()
+}
+
+// writer writes what is queued, then the close if one was asked for, and
+// leaves when the queue is empty.
 func (c *Conn) writer() {
-	defer c.closing.Store(true) // nothing is queued for a connection nobody writes to
-	ping := time.NewTicker(c.hub.opts.Heartbeat)
-	defer ping.Stop()
-	check := time.NewTicker(c.hub.opts.SignInCheck + time.Duration(rand.Int64N(int64(time.Minute))))
-	defer check.Stop()
+	defer c.writers.Done()
 	var batch []entry
 	for {
-		select {
-		case <-c.wake:
-			c.qmu.Lock()
-			batch, c.queue = c.queue, batch[:0]
+		c.qmu.Lock()
+		batch, c.queue = c.queue, batch[:0]
+		closeAs := c.closeAs
+		if len(batch) == 0 && closeAs == nil {
+			c.writing = false
 			c.qmu.Unlock()
-			written, err := c.writeBatch(batch)
-			clear(batch)
-			c.pending.Add(-int32(len(batch)))
-			c.hub.opts.Metrics.Frames.Add(float64(written))
-			select {
-			case c.room <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				_ = c.ws.Close()
-				return
-			}
-			if cap(batch) > 16 {
-				batch = nil // a burst's buffer goes back to the heap
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				_ = c.ws.Close()
-				return
-			}
-		case <-check.C:
-			if c.hub.opts.SignIns != nil {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				err := c.hub.opts.SignIns.Check(ctx, c.tokenHash)
-				cancel()
-				if ecabinet.ErrorCode(err) == ecabinet.EUNAUTHENTICATED {
-					c.closeWith(CloseSignedOut, "signed out")
+			return
+		}
+		c.qmu.Unlock()
+		written, err := c.writeBatch(batch)
+		clear(batch)
+		c.pending.Add(-int32(len(batch)))
+		c.hub.opts.Metrics.Frames.Add(float64(written))
+		select {
+		case c.room <- struct{}{}:
+		default:
+		}
+		if err != nil || closeAs != nil {
+			// The connection ends: the writing flag stays set, so no
+			// writer starts again (nothing is queued once closing).
+			c.closing.Store(true)
+			if err == nil {
+				if closeAs.code == CloseResume && closeAs.reason == reasonBehind {
+					closeAs.reason = c.positions()
 				}
+				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeAs.code, closeAs.reason), time.Now().Add(time.Second))
 			}
-		case m := <-c.closeReq:
-			if m.code == CloseResume && m.reason == reasonBehind {
-				m.reason = c.positions()
-			}
-			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
 			_ = c.ws.Close()
 			return
-		case <-c.done:
-			return
+		}
+		if cap(batch) > 16 {
+			batch = nil // a burst's buffer goes back to the heap
 		}
 	}
 }
@@ -252,6 +255,9 @@ func (c *Conn) writer() {
 // writeBatch writes entries in order until the connection starts closing;
 // it returns how many it wrote.
 func (c *Conn) writeBatch(batch []entry) (int, error) {
+	if len(batch) > 0 {
+		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	}
 	for i, e := range batch {
 		if c.closing.Load() {
 			return i, nil
@@ -270,26 +276,29 @@ func (c *Conn) writeBatch(batch []entry) (int, error) {
 // frame (encoded once for everyone) follows it without its opening brace.
 var prevKey = []byte(`{"prev":`)
 
+// frames holds the buffers event frames are put together in, for the time
+// of one write.
+var frames = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
 func (c *Conn) write(e entry) error {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	if e.kind != eventFrame {
+	switch e.kind {
+	case pingFrame:
+		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+	case eventFrame:
+		bp := frames.Get().(*[]byte)
+		b := append((*bp)[:0], prevKey...)
+		b = strconv.AppendInt(b, e.prev, 10)
+		b = append(b, ',')
+		b = append(b, e.frame[1:]...)
+		err := c.ws.WriteMessage(websocket.TextMessage, b)
+		if cap(b) <= 64<<10 {
+			*bp = b
+			frames.Put(bp)
+		}
+		return err
+	default:
 		return c.ws.WriteMessage(websocket.TextMessage, e.frame)
 	}
-	w, err := c.ws.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
-	}
-	var buf [32]byte
-	head := append(buf[:0], prevKey...)
-	head = strconv.AppendInt(head, e.prev, 10)
-	head = append(head, ',')
-	if _, err := w.Write(head); err != nil {
-		return err
-	}
-	if _, err := w.Write(e.frame[1:]); err != nil {
-		return err
-	}
-	return w.Close()
 }
 
 // reasonBehind asks the writer to close with the positions it wrote.
@@ -324,7 +333,10 @@ func (c *Conn) closeWith(code int, reason string) {
 		if code == CloseResume {
 			c.hub.opts.Metrics.Overflows.Inc()
 		}
-		c.closeReq <- closeMsg{code: code, reason: reason}
+		c.qmu.Lock()
+		c.closeAs = &closeMsg{code: code, reason: reason}
+		c.startWriter()
+		c.qmu.Unlock()
 	})
 }
 
@@ -345,11 +357,8 @@ func (c *Conn) enqueue(e entry) bool {
 	}
 	c.queue = append(c.queue, e)
 	c.pending.Add(1)
+	c.startWriter()
 	c.qmu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default: // the writer is already woken
-	}
 	return true
 }
 

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/bus"
@@ -99,6 +99,7 @@ func (l *memLog) Snapshot(ctx context.Context, scope ecabinet.Scope) (any, ecabi
 // to wire, whose capacity plays the socket buffers: a full wire makes
 // writes wait, as a client that reads slowly makes a real socket's.
 type fakeSocket struct {
+	pings  atomic.Int32
 	in     chan []byte
 	wire   chan wireMsg
 	closed chan struct{}
@@ -127,15 +128,18 @@ func (s *fakeSocket) ReadMessage() (int, []byte, error) {
 	}
 }
 
-func (s *fakeSocket) SetReadLimit(int64)                    {}
-func (s *fakeSocket) SetReadDeadline(time.Time) error       { return nil }
-func (s *fakeSocket) SetPongHandler(func(string) error)     {}
-func (s *fakeSocket) SetWriteDeadline(time.Time) error      { return nil }
-func (s *fakeSocket) WriteMessage(_ int, data []byte) error { return s.put(wireMsg{data: data}) }
-
-func (s *fakeSocket) NextWriter(int) (io.WriteCloser, error) { return &fakeWriter{s: s}, nil }
+func (s *fakeSocket) SetReadLimit(int64)                {}
+func (s *fakeSocket) SetReadDeadline(time.Time) error   { return nil }
+func (s *fakeSocket) SetPongHandler(func(string) error) {}
+func (s *fakeSocket) SetWriteDeadline(time.Time) error  { return nil }
+func (s *fakeSocket) WriteMessage(_ int, data []byte) error {
+	return s.put(wireMsg{data: append([]byte(nil), data...)}) // a socket keeps no reference to what it writes
+}
 
 func (s *fakeSocket) WriteControl(typ int, data []byte, _ time.Time) error {
+	if typ == websocket.PingMessage {
+		s.pings.Add(1)
+	}
 	if typ != websocket.CloseMessage {
 		return nil
 	}
@@ -161,14 +165,6 @@ func (s *fakeSocket) Close() error {
 	s.once.Do(func() { close(s.closed) })
 	return nil
 }
-
-type fakeWriter struct {
-	s   *fakeSocket
-	buf []byte
-}
-
-func (w *fakeWriter) Write(p []byte) (int, error) { w.buf = append(w.buf, p...); return len(p), nil }
-func (w *fakeWriter) Close() error                { return w.s.put(wireMsg{data: w.buf}) }
 
 // testHub starts a hub over log on an in-process bus.
 func testHub(tb interface {

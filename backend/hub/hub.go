@@ -153,7 +153,71 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 	}
 	go h.runOps()
 	go h.dispatch()
+	go h.heartbeat()
+	go h.checkSignIns()
 	return nil
+}
+
+// conns returns the open connections.
+func (h *Hub) connections() []*Conn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*Conn, 0, len(h.conns))
+	for c := range h.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// heartbeat pings every connection each Heartbeat, for all of them at once
+// (no ticker per connection); a client that does not answer is closed by
+// its reader's deadline, twice the heartbeat.
+func (h *Hub) heartbeat() {
+	t := time.NewTicker(h.opts.Heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		for _, c := range h.connections() {
+			c.enqueue(entry{kind: pingFrame})
+		}
+	}
+}
+
+// checkSignIns rechecks, each SignInCheck, the sign-in of every connection
+// (once per sign-in), and closes those whose sign-in ended with
+// CloseSignedOut. A sign-out closes them at once anyway (SignOut); this
+// catches expiry and the idle timeout.
+func (h *Hub) checkSignIns() {
+	if h.opts.SignIns == nil {
+		return
+	}
+	t := time.NewTicker(h.opts.SignInCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		byToken := map[string][]*Conn{}
+		for _, c := range h.connections() {
+			byToken[c.tokenHash] = append(byToken[c.tokenHash], c)
+		}
+		for token, conns := range byToken {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := h.opts.SignIns.Check(ctx, token)
+			cancel()
+			if ecabinet.ErrorCode(err) == ecabinet.EUNAUTHENTICATED {
+				for _, c := range conns {
+					c.closeWith(CloseSignedOut, "signed out")
+				}
+			}
+		}
+	}
 }
 
 // Stop ends the dispatcher. Call after Shutdown.

@@ -268,3 +268,58 @@ func TestRepeatedSubscribesAreBounded(t *testing.T) {
 		t.Fatalf("%d snapshots for %d subscribes sent at once", snapshots, n)
 	}
 }
+
+// expiredSignIns says the sign-in "gone" has ended.
+type expiredSignIns struct{}
+
+func (expiredSignIns) Check(_ context.Context, tokenHash string) error {
+	if tokenHash == "gone" {
+		return ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "session_expired")
+	}
+	return nil
+}
+
+// An idle connection holds no writer: the hub pings every connection at
+// once, a writer starts for the ping and leaves; and the hub's recheck of
+// sign-ins closes the connection of one that ended with 4401, the others
+// staying open.
+func TestHubWideHeartbeatAndSignInCheck(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{Heartbeat: 20 * time.Millisecond, SignInCheck: 50 * time.Millisecond, SignIns: expiredSignIns{}})
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	kept, gone := newFakeSocket(16), newFakeSocket(16)
+	defer kept.Close()
+	go h.serve(kept, member, "kept")
+	go h.serve(gone, member, "gone")
+	msgs := drain(t, gone, 5*time.Second)
+	if last := msgs[len(msgs)-1]; last.code != CloseSignedOut {
+		t.Fatalf("the connection of an ended sign-in: last message %+v", last)
+	}
+	<-kept.wire // hello
+	deadline := time.Now().Add(5 * time.Second)
+	for kept.pings.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pings in 5 s at a heartbeat of 20 ms", kept.pings.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var c *Conn
+	for _, x := range h.connections() {
+		if x.tokenHash == "kept" {
+			c = x
+		}
+	}
+	if c == nil {
+		t.Fatal("the connection of a valid sign-in was closed")
+	}
+	for time.Now().Before(deadline) {
+		c.qmu.Lock()
+		idle := !c.writing
+		c.qmu.Unlock()
+		if idle {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("an idle connection kept its writer")
+}
