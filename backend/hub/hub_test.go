@@ -241,6 +241,10 @@ func TestLargeGapGetsSnapshot(t *testing.T) {
 		if want.Seq != snap.Seq {
 			t.Fatalf("state at #%d, snapshot at #%d", want.Seq, snap.Seq)
 		}
+		if got.ServerTime.IsZero() {
+			t.Fatal("the snapshot has no server time")
+		}
+		want.ServerTime, got.ServerTime = time.Time{}, time.Time{} // when each was read
 		wj, _ := json.Marshal(want)
 		gj, _ := json.Marshal(got)
 		if string(wj) != string(gj) {
