@@ -24,6 +24,8 @@ type memLog struct {
 	bus    bus.Bus
 	// skip, when set, is asked per event whether the bus loses it.
 	skip func(*ecabinet.Event) bool
+	// heads counts reads of a head (Head and Heads).
+	heads atomic.Int32
 }
 
 func newMemLog() *memLog {
@@ -51,6 +53,7 @@ func (l *memLog) Head(ctx context.Context, scope ecabinet.Scope) (ecabinet.Posit
 }
 
 func (l *memLog) Heads(_ context.Context, scopes []ecabinet.Scope) (map[ecabinet.Scope]ecabinet.Position, error) {
+	l.heads.Add(1)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[ecabinet.Scope]ecabinet.Position{}

@@ -277,6 +277,8 @@ type command struct {
 type reply struct {
 	err    error
 	behind int64
+	// head is, for an attach, where this instance stands in the scope.
+	head ecabinet.Position
 }
 
 func (h *Hub) dispatch() {

@@ -51,7 +51,7 @@ func (h *Hub) attach(s *sub, rc chan reply) {
 	}
 	st.subs[s] = struct{}{}
 	if st.ready {
-		rc <- reply{}
+		rc <- reply{head: ecabinet.Position{Epoch: st.epoch, Seq: st.last}}
 		return
 	}
 	st.waiting = append(st.waiting, rc)
@@ -72,7 +72,7 @@ func (h *Hub) onReady(st *scopeState, head ecabinet.Position, err error) {
 	}
 	st.ready, st.epoch, st.last = true, head.Epoch, head.Seq
 	for _, rc := range st.waiting {
-		rc <- reply{}
+		rc <- reply{head: head}
 	}
 	st.waiting = nil
 	if len(st.subs) == 0 {

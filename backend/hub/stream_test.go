@@ -323,3 +323,35 @@ func TestHubWideHeartbeatAndSignInCheck(t *testing.T) {
 	}
 	t.Fatal("an idle connection kept its writer")
 }
+
+// A client resuming at or behind where this instance stands in the scope
+// (a tablet reconnecting, thousands at once after a restart) costs no read
+// of the log's head: only the first subscriber of a scope reads it.
+func TestResumeAtTheHeadReadsNoHead(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{PollInterval: time.Hour})
+	scope := ecabinet.MeetingScope(5)
+	for range 3 {
+		log.append(scope, ecabinet.Public)
+	}
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	first := &fakeClient{h: h, actor: member, scope: scope, buffer: 16}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	go func() { _ = first.follow(ctx, func(ecabinet.Position) bool { return false }) }() // stays subscribed
+	deadline := time.Now().Add(5 * time.Second)
+	for log.heads.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // its own sync's head read, if any
+	before := log.heads.Load()
+	for _, from := range []int64{3, 2} {
+		c := &fakeClient{h: h, actor: member, scope: scope, buffer: 16, pos: ecabinet.Position{Epoch: log.epoch, Seq: from}}
+		if err := c.follow(ctx, func(p ecabinet.Position) bool { return p.Seq >= 3 }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := log.heads.Load() - before; n != 0 {
+		t.Fatalf("%d reads of the head for two clients resuming behind the instance", n)
+	}
+}

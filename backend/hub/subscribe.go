@@ -44,12 +44,13 @@ func (c *Conn) subscribe(f ClientFrame) {
 		return
 	}
 	s := &sub{conn: c, scope: f.Scope}
-	if r := c.hub.call(command{attach: s}); r.err != nil {
+	r := c.hub.call(command{attach: s})
+	if r.err != nil {
 		c.refuse(f, r.err)
 		return
 	}
 	c.subs[f.Scope] = s
-	err := c.sync(ctx, s, f)
+	err := c.sync(ctx, s, f, r.head)
 	if err == nil {
 		return
 	}
@@ -81,10 +82,16 @@ func (c *Conn) refuse(f ClientFrame, err error) {
 }
 
 // sync sends the client what it missed, then hands the subscription off.
-func (c *Conn) sync(ctx context.Context, s *sub, f ClientFrame) error {
-	head, err := c.hub.opts.Log.Head(ctx, f.Scope)
-	if err != nil {
-		return err
+// known is where this instance stands in the scope: a client resuming at
+// or behind it needs no read of the log's head (the common case: a tablet
+// reconnecting, thousands at once after a restart).
+func (c *Conn) sync(ctx context.Context, s *sub, f ClientFrame, known ecabinet.Position) error {
+	head := known
+	if f.Epoch == "" || f.Epoch != known.Epoch || f.LastSeq > known.Seq {
+		var err error
+		if head, err = c.hub.opts.Log.Head(ctx, f.Scope); err != nil {
+			return err
+		}
 	}
 	epoch := head.Epoch
 	replay := f.Epoch != "" && f.Epoch == head.Epoch && f.LastSeq > 0 && f.LastSeq <= head.Seq && head.Seq-f.LastSeq <= c.hub.opts.ReplayLimit
