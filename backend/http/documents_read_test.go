@@ -148,7 +148,7 @@ func TestReadDocument(t *testing.T) {
 		}
 
 		// The copy is made once per reader and version: the same bytes again.
-		time.Sleep(1100 * time.Millisecond) // so that a rewrite of the cached copy would show in its modification time
+		time.Sleep(1100 * time.Millisecond)                                       // so that a rewrite of the cached copy would show in its modification time
 		versionDir := filepath.Join(e.Cfg.CacheDir, "s2", "v"+itoa(d.Current.ID)) // s2: the stamp's layout
 		before, err := os.Stat(filepath.Join(versionDir, "m"+itoa(s.members["member07"].ID)+".pdf"))
 		if err != nil {
