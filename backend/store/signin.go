@@ -38,10 +38,19 @@ type Credentials struct {
 }
 
 // SignInStore keeps sign-in sessions; the auth service uses it.
-type SignInStore struct{ db *DB }
+type SignInStore struct {
+	db *DB
+	// lookups coalesces the sign-in lookups of requests and upgrades
+	// arriving together (coalesce.go).
+	lookups *coalescer[string, signInView]
+}
 
 // NewSignInStore returns a SignInStore over db.
-func NewSignInStore(db *DB) *SignInStore { return &SignInStore{db: db} }
+func NewSignInStore(db *DB) *SignInStore {
+	s := &SignInStore{db: db}
+	s.lookups = newCoalescer(2, 500, s.signIns)
+	return s
+}
 
 // Credentials returns what a login of username checks. Errors: not_found.
 func (s *SignInStore) Credentials(ctx context.Context, username string) (*Credentials, error) {
@@ -90,34 +99,34 @@ func (s *SignInStore) CreateSignIn(ctx context.Context, tokenHash string, si *ec
 	return m.domain(), nil
 }
 
-// SignIn returns the sign-in stored under tokenHash with its member's actor.
-// Errors: not_found.
+// signInView is a sign-in with what its member's actor needs.
+type signInView struct {
+	ID         string
+	MemberID   int64
+	CSRFToken  string
+	MFAPending bool
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	BodyID     int64
+	Username   string
+	FullName   string
+	Role       string
+	Clearance  string
+	Voting     bool
+	Active     bool
+}
+
+// SignIn returns the sign-in stored under tokenHash with its member's
+// actor, and whether the member (and its body) is active. Lookups arriving
+// together share one query. Errors: unauthenticated, unavailable.
 func (s *SignInStore) SignIn(ctx context.Context, tokenHash string) (ecabinet.Actor, *ecabinet.SignIn, bool, error) {
-	var r struct {
-		MemberID   int64
-		CSRFToken  string
-		MFAPending bool
-		CreatedAt  time.Time
-		LastSeenAt time.Time
-		ExpiresAt  time.Time
-		BodyID     int64
-		Username   string
-		FullName   string
-		Role       string
-		Clearance  string
-		Voting     bool
-		Active     bool
-	}
-	err := s.db.read(ctx).Table("auth_sessions AS s").
-		Select("s.member_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, m.body_id, m.username, m.full_name, m.role, m.clearance, m.voting, "+
-			"m.active AND b.active AS active").
-		Joins("JOIN members m ON m.id = s.member_id").Joins("JOIN bodies b ON b.id = m.body_id").
-		Where("s.id = ?", tokenHash).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ecabinet.Actor{}, nil, false, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
-	}
+	r, found, err := s.lookups.get(ctx, tokenHash)
 	if err != nil {
 		return ecabinet.Actor{}, nil, false, translate(err)
+	}
+	if !found {
+		return ecabinet.Actor{}, nil, false, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
 	}
 	a := ecabinet.Actor{
 		MemberID: r.MemberID, BodyID: r.BodyID, Username: r.Username, FullName: r.FullName,
@@ -125,6 +134,24 @@ func (s *SignInStore) SignIn(ctx context.Context, tokenHash string) (ecabinet.Ac
 	}
 	si := &ecabinet.SignIn{MemberID: r.MemberID, CSRFToken: r.CSRFToken, MFAPending: r.MFAPending, CreatedAt: r.CreatedAt, LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt}
 	return a, si, r.Active, nil
+}
+
+// signIns reads the sign-ins stored under hashes, in one query.
+func (s *SignInStore) signIns(ctx context.Context, hashes []string) (map[string]signInView, error) {
+	var rows []signInView
+	err := s.db.read(ctx).Table("auth_sessions AS s").
+		Select("s.id, s.member_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, m.body_id, m.username, m.full_name, m.role, m.clearance, m.voting, "+
+			"m.active AND b.active AS active").
+		Joins("JOIN members m ON m.id = s.member_id").Joins("JOIN bodies b ON b.id = m.body_id").
+		Where("s.id IN ?", hashes).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]signInView, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }
 
 // TouchSignIn records activity on a sign-in.
