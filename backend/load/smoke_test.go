@@ -88,7 +88,8 @@ func TestSmokeW1(t *testing.T) {
 	}
 }
 
-// W5 at 100 members: exactly one answer each is counted, batched and naive.
+// W5 at 100 members: exactly one answer each is counted, batched and naive,
+// and the same requests are timed against the floor.
 func TestSmokeW5(t *testing.T) {
 	o := smokeOptions(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -108,5 +109,11 @@ func TestSmokeW5(t *testing.T) {
 	}
 	if tp := row(t, r, "answers/s"); tp.Value <= 0 {
 		t.Errorf("throughput not measured: %+v", tp)
+	}
+	if x := row(t, r, "time until every answer acknowledged"); x.Value <= 0 || x.Floor == nil || *x.Floor <= 0 || x.Ratio == nil {
+		t.Errorf("time against the floor not measured: %+v", x)
+	}
+	if f := row(t, r, "failed requests"); f.Floor == nil || *f.Floor != 0 {
+		t.Errorf("the floor failed requests: %+v (%v)", f, r.Notes)
 	}
 }

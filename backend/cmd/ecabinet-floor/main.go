@@ -16,6 +16,12 @@
 //	of S ("agenda.updated"), encoded once and written to
 //	every subscriber of S before the answer
 //
+// POST /api/v1/ballots/:id/answers
+//
+//	the floor of W5: the answer is decoded as e-Cabinet decodes it
+//	(strictly, into the same type, checked against the default
+//	rules) and a receipt is encoded back; nothing is stored
+//
 // GET /healthz, /readyz   200
 // GET /stats              {"connections": n, "goroutines": n}
 //
@@ -23,8 +29,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"runtime"
@@ -32,6 +40,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -151,6 +160,28 @@ func (f *floor) publish(c *fiber.Ctx) error {
 	return c.JSON(map[string]int64{"seq": s.seq, "subscribers": int64(len(s.subs))})
 }
 
+// answer decodes one ballot answer the way e-Cabinet's route does and
+// answers with a receipt, storing nothing.
+func answer(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil || id <= 0 {
+		return c.SendStatus(fiber.StatusNotFound)
+	}
+	var in ecabinet.AnswerInput
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return c.SendStatus(fiber.StatusBadRequest)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return c.SendStatus(fiber.StatusBadRequest)
+	}
+	if err := in.Validate(ecabinet.DefaultBodySettings()); err != nil {
+		return c.SendStatus(fiber.StatusBadRequest)
+	}
+	return c.JSON(ecabinet.AnswerReceipt{BallotID: int64(id), Answers: in.Answers, AnsweredAt: time.Now().UTC()})
+}
+
 func main() {
 	addr := os.Getenv("ECABINET_ADDR")
 	if addr == "" {
@@ -165,6 +196,7 @@ func main() {
 		return c.JSON(map[string]int64{"connections": f.conns.Load(), "goroutines": int64(runtime.NumGoroutine())})
 	})
 	app.Post("/publish", f.publish)
+	app.Post("/api/v1/ballots/:id/answers", answer)
 	app.Get("/api/v1/ws", fws.New(f.serve))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
