@@ -53,13 +53,14 @@ func agenda(tx *gorm.DB, meetingID int64) ([]*ecabinet.AgendaItem, error) {
 	return out, nil
 }
 
-// emitAgenda sends the whole ordered agenda to the session's subscribers.
-func (s *MeetingService) emitAgenda(tx *Tx, bodyID, meetingID int64) error {
+// emitAgenda sends the whole ordered agenda to the session's subscribers
+// and returns it.
+func (s *MeetingService) emitAgenda(tx *Tx, bodyID, meetingID int64) ([]*ecabinet.AgendaItem, error) {
 	items, err := agenda(tx.DB, meetingID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return tx.emit(bodyID, ecabinet.MeetingScope(meetingID), ecabinet.EventAgendaUpdated, map[string]any{"agenda": items}, ecabinet.Public)
+	return items, tx.emit(bodyID, ecabinet.MeetingScope(meetingID), ecabinet.EventAgendaUpdated, map[string]any{"agenda": items}, ecabinet.Public)
 }
 
 // startFirstItem activates the first pending item when a session starts.
@@ -162,10 +163,7 @@ func (s *MeetingService) agendaChange(ctx context.Context, meetingID int64, edit
 		if err := fn(tx, row); err != nil {
 			return err
 		}
-		if err := s.emitAgenda(tx, row.BodyID, meetingID); err != nil {
-			return err
-		}
-		out, err = agenda(tx.DB, meetingID)
+		out, err = s.emitAgenda(tx, row.BodyID, meetingID)
 		return err
 	})
 	return out, err
@@ -244,16 +242,19 @@ func (s *MeetingService) UpdateItem(ctx context.Context, meetingID, itemID int64
 		return nil, err
 	}
 	return s.agendaChange(ctx, meetingID, true, func(tx *Tx, row *meetingRow) error {
-		if _, err := findItem(tx.DB, meetingID, itemID); err != nil {
-			return err
-		}
-		if err := s.checkPresenter(tx, row, in); err != nil {
-			return err
-		}
-		return tx.Model(&agendaRow{}).Where("id = ?", itemID).Updates(map[string]any{
+		// One statement finds and changes the item; a presenter that is
+		// not found rolls the change back.
+		res := tx.Model(&agendaRow{}).Where("id = ? AND meeting_id = ?", itemID, meetingID).Updates(map[string]any{
 			"title": in.Title, "summary": in.Summary, "presenter_id": in.Presenter, "presenter_org": in.PresenterOrg,
 			"planned_minutes": in.PlannedMinutes, "updated_at": s.db.Now(),
-		}).Error
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ecabinet.NotFound("agenda_item")
+		}
+		return s.checkPresenter(tx, row, in)
 	})
 }
 

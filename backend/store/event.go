@@ -86,34 +86,16 @@ func newEpoch() string {
 // emit appends an event to scope's stream. The sequence comes from the
 // stream's counter row, updated in this transaction: concurrent writers of
 // one scope queue on that row, so sequences commit in order, without gaps.
+// The event also enters the outbox, from which the relay publishes it.
 func (tx *Tx) emit(bodyID int64, scope ecabinet.Scope, typ string, data any, vis ecabinet.Visibility) error {
 	payload, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	var head struct {
-		LastSeq int64
-		Epoch   string
-	}
-	next := func() error {
-		return tx.Raw("UPDATE event_streams SET last_seq = last_seq + 1 WHERE scope = ? RETURNING last_seq, epoch", string(scope)).Scan(&head).Error
-	}
-	if err := next(); err != nil {
-		return err
-	}
-	if head.LastSeq == 0 { // the scope's first event: create its stream
-		if err := tx.Exec("INSERT INTO event_streams (scope, body_id, epoch, last_seq) VALUES (?, ?, ?, 0) ON CONFLICT (scope) DO NOTHING",
-			string(scope), bodyID, newEpoch()).Error; err != nil {
-			return err
-		}
-		if err := next(); err != nil {
-			return err
-		}
-	}
 	if vis.MinClearance == "" {
 		vis.MinClearance = ecabinet.ClassNone
 	}
-	row := eventRow{Scope: string(scope), Seq: head.LastSeq, Type: typ, Payload: string(payload),
+	row := eventRow{Scope: string(scope), Type: typ, Payload: string(payload),
 		MinClearance: string(vis.MinClearance), Audience: vis.Audience, CreatedAt: tx.db.Now()}
 	if len(vis.Recipients) > 0 {
 		r, err := json.Marshal(vis.Recipients)
@@ -122,14 +104,55 @@ func (tx *Tx) emit(bodyID int64, scope ecabinet.Scope, typ string, data any, vis
 		}
 		row.Recipients = string(r)
 	}
-	if err := tx.Create(&row).Error; err != nil {
+	add := tx.appendEvent
+	if tx.Dialector.Name() == Postgres {
+		add = tx.appendEventPostgres
+	}
+	ok, err := add(&row)
+	if err != nil || ok {
+		tx.emitted = tx.emitted || ok
 		return err
 	}
-	if err := tx.Exec("INSERT INTO event_outbox (event_id) VALUES (?)", row.ID).Error; err != nil {
+	// The scope's first event: create its stream.
+	if err := tx.Exec("INSERT INTO event_streams (scope, body_id, epoch, last_seq) VALUES (?, ?, ?, 0) ON CONFLICT (scope) DO NOTHING",
+		string(scope), bodyID, newEpoch()).Error; err != nil {
 		return err
 	}
-	tx.emitted = true
-	return nil
+	if ok, err = add(&row); err == nil && !ok {
+		err = fmt.Errorf("event stream %s not created", scope)
+	}
+	tx.emitted = tx.emitted || ok
+	return err
+}
+
+// appendEvent takes the stream's next seq, then writes the event and its
+// outbox row; false if the stream does not exist.
+func (tx *Tx) appendEvent(row *eventRow) (bool, error) {
+	var seqs []int64
+	if err := tx.Raw("UPDATE event_streams SET last_seq = last_seq + 1 WHERE scope = ? RETURNING last_seq", row.Scope).Scan(&seqs).Error; err != nil || len(seqs) == 0 {
+		return false, err
+	}
+	row.Seq = seqs[0]
+	if err := tx.Create(row).Error; err != nil {
+		return false, err
+	}
+	return true, tx.Exec("INSERT INTO event_outbox (event_id) VALUES (?)", row.ID).Error
+}
+
+// appendEventPostgres is appendEvent in one statement (one round trip).
+func (tx *Tx) appendEventPostgres(row *eventRow) (bool, error) {
+	var out []struct{ ID, Seq int64 }
+	err := tx.Raw(`WITH s AS (UPDATE event_streams SET last_seq = last_seq + 1 WHERE scope = ? RETURNING last_seq),
+		e AS (INSERT INTO events (scope, seq, type, payload, min_clearance, audience, recipients, created_at)
+			SELECT ?, s.last_seq, ?, ?, ?, ?, ?, ? FROM s RETURNING id, seq),
+		o AS (INSERT INTO event_outbox (event_id) SELECT id FROM e)
+		SELECT id, seq FROM e`,
+		row.Scope, row.Scope, row.Type, row.Payload, row.MinClearance, row.Audience, row.Recipients, row.CreatedAt).Scan(&out).Error
+	if err != nil || len(out) == 0 {
+		return false, err
+	}
+	row.ID, row.Seq = out[0].ID, out[0].Seq
+	return true, nil
 }
 
 // EventLog reads the event log: the hub replays from it and repairs gaps.

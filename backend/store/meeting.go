@@ -399,7 +399,7 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 			return err
 		}
 		if agendaChanged {
-			if err := s.emitAgenda(tx, row.BodyID, id); err != nil {
+			if _, err := s.emitAgenda(tx, row.BodyID, id); err != nil {
 				return err
 			}
 		}
