@@ -14,20 +14,21 @@ import (
 // Error codes. They are stable: clients, tests and the WebSocket protocol rely
 // on them. The HTTP layer maps each code to one status in one place.
 const (
-	EINVALID         = "invalid"         // the request is malformed or breaks a rule on its input
-	EUNAUTHENTICATED = "unauthenticated" // no valid sign-in
-	EFORBIDDEN       = "forbidden"       // signed in, but not allowed
-	ENOTFOUND        = "not_found"       // does not exist, or the caller may not know it exists
-	ECONFLICT        = "conflict"        // the state does not allow it (wrong lifecycle step, duplicate)
-	ERATELIMITED     = "rate_limited"    // too many attempts; retry later
-	EUNAVAILABLE     = "unavailable"     // a dependency (database, bus) does not answer; retry later
-	EINTERNAL        = "internal"        // a bug or an unexpected failure; details are only logged
-	EUNPROCESSABLE   = "unprocessable"   // well-formed but unusable content (a file that is not a valid PDF)
-	ETOOLARGE        = "too_large"       // the payload is over the configured limit
-	EDEADLINE        = "deadline_passed" // a ballot answer after its deadline
-	EPOLLCLOSED      = "poll_closed"     // a vote on a poll that is not open
-	EDOUBLEVOTE      = "double_vote"     // a second vote by the same member
-	ENOTENTITLED     = "not_entitled"    // the member may not vote in this poll
+	EINVALID         = "invalid"           // the request is malformed or breaks a rule on its input
+	EUNAUTHENTICATED = "unauthenticated"   // no valid sign-in
+	EFORBIDDEN       = "forbidden"         // signed in, but not allowed
+	ENOTFOUND        = "not_found"         // does not exist, or the caller may not know it exists
+	ECONFLICT        = "conflict"          // the state does not allow it (wrong lifecycle step, duplicate)
+	ERATELIMITED     = "rate_limited"      // too many attempts; retry later
+	EUNAVAILABLE     = "unavailable"       // a dependency (database, bus) does not answer; retry later
+	EINTERNAL        = "internal"          // a bug or an unexpected failure; details are only logged
+	EUNPROCESSABLE   = "unprocessable"     // well-formed but unusable content (a file that is not a valid PDF)
+	ETOOLARGE        = "too_large"         // the payload is over the configured limit
+	EHEADERS         = "headers_too_large" // the request's headers are over what the server reads
+	EDEADLINE        = "deadline_passed"   // a ballot answer after its deadline
+	EPOLLCLOSED      = "poll_closed"       // a vote on a poll that is not open
+	EDOUBLEVOTE      = "double_vote"       // a second vote by the same member
+	ENOTENTITLED     = "not_entitled"      // the member may not vote in this poll
 	EIDEMPOTENCY     = "idempotency_key_reused"
 	EMFAREQUIRED     = "mfa_required" // the password was right; a second factor is needed
 	EGONE            = "gone"         // it existed but is no more: a used or expired one-time link

@@ -76,3 +76,37 @@ func TestOversizeBodyIsRefusedFromItsLength(t *testing.T) {
 		t.Fatalf("a small body: %d %s", resp.StatusCode, body)
 	}
 }
+
+// A request's headers are read into a 4 KiB buffer: a tablet's request with
+// a proxy's headers and other cookies of the domain (3.5 KiB in all) is
+// served; past the limit the answer is 431 headers_too_large in the
+// caller's language, naming the limit.
+func TestHeadersFitTheReadBuffer(t *testing.T) {
+	e := apptest.Start(t, apptest.Backends[0], nil)
+	get := func(cookies int) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", e.URL+"/api/v1/me", nil)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+		req.Header.Set("Accept", "application/json, text/plain, */*")
+		req.Header.Set("Accept-Language", "vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7")
+		req.Header.Set("X-Forwarded-For", "10.20.30.40, 10.0.0.1")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		for i := 0; i < cookies; i++ {
+			req.AddCookie(&http.Cookie{Name: fmt.Sprintf("portal_pref_%02d", i), Value: strings.Repeat("x", 90)})
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	if resp, body := get(30); resp.StatusCode != 401 {
+		t.Fatalf("a request with 3.5 KiB of headers: %d %s", resp.StatusCode, body)
+	}
+	resp, body := get(60)
+	var got struct{ Code, Message string }
+	if err := json.Unmarshal(body, &got); err != nil || resp.StatusCode != 431 || got.Code != "headers_too_large" || !strings.Contains(got.Message, "4 KiB") {
+		t.Fatalf("a request with 6.5 KiB of headers: %d %s", resp.StatusCode, body)
+	}
+}

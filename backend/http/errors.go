@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	ecabinet.EIDEMPOTENCY:     fiber.StatusConflict,
 	ecabinet.EGONE:            fiber.StatusGone,
 	ecabinet.ETOOLARGE:        fiber.StatusRequestEntityTooLarge,
+	ecabinet.EHEADERS:         fiber.StatusRequestHeaderFieldsTooLarge,
 	ecabinet.EUNPROCESSABLE:   fiber.StatusUnprocessableEntity,
 	ecabinet.ERATELIMITED:     fiber.StatusTooManyRequests,
 	ecabinet.EUNAVAILABLE:     fiber.StatusServiceUnavailable,
@@ -61,6 +62,8 @@ func fromFiber(fe *fiber.Error) *ecabinet.Error {
 		return ecabinet.Errorf(ecabinet.EINVALID, "ws.upgrade_required")
 	case fiber.StatusRequestTimeout:
 		return ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return ecabinet.Errorf(ecabinet.EHEADERS, "headers_too_large", headerLimit/1024)
 	}
 	if fe.Code >= 400 && fe.Code < 500 {
 		return ecabinet.Errorf(ecabinet.EINVALID, "json.malformed")

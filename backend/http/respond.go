@@ -18,6 +18,13 @@ import (
 // limit (ECABINET_UPLOAD_LIMIT) on their own route.
 const jsonBodyLimit = 1 << 20
 
+// headerLimit is the most a request line and its headers may take: it is
+// also each connection's read buffer, which a WebSocket keeps for its life
+// (10,000 idle tablets hold 40 MB at 4 KiB). A tablet's requests carry about
+// 1 KiB (two cookies of e-Cabinet's, the user agent, Accept headers); the
+// rest is room for a proxy's headers and other cookies of the domain.
+const headerLimit = 4096
+
 // lang picks "en" or "vi" from Accept-Language; Vietnamese is the default.
 func lang(c *fiber.Ctx) string {
 	best, bestQ := "vi", -1.0

@@ -105,7 +105,7 @@ func New(opts Options) *Server {
 		ReadTimeout:                  60 * time.Second,
 		WriteTimeout:                 60 * time.Second,
 		IdleTimeout:                  120 * time.Second,
-		ReadBufferSize:               8192,
+		ReadBufferSize:               headerLimit,
 	}
 	// X-Forwarded-For and X-Forwarded-Proto are believed only from the
 	// configured proxies (none by default).

@@ -10,8 +10,8 @@ import (
 	"github.com/ecabinet/ecabinet/backend/auth"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/fasthttp/websocket"
-	fws "github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Realtime is the hub as the HTTP layer sees it.
@@ -39,26 +39,20 @@ func (s *Server) issueTicket(c *fiber.Ctx) error {
 }
 
 // wsUpgrade checks the request and upgrades it; authorize has already
-// resolved the cookie or the ticket and checked the Origin.
+// resolved the cookie or the ticket and checked the Origin. The upgrader
+// is fasthttp/websocket's own: the connection keeps only what the hub
+// needs (the actor and the sign-in's hash), not copies of the request's
+// headers, cookies and parameters.
 func (s *Server) wsUpgrade() fiber.Handler {
-	pool := &sync.Pool{}
-	upgrade := fws.New(func(c *fws.Conn) {
-		actor, _ := c.Locals("ws_actor").(ecabinet.Actor)
-		tokenHash, _ := c.Locals("ws_token").(string)
-		s.opts.Realtime.Serve(c.Conn, actor, tokenHash)
-	}, fws.Config{
+	up := websocket.FastHTTPUpgrader{
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   1024,
 		WriteBufferSize:  1024,
-		WriteBufferPool:  pool,
-		RecoverHandler: func(c *fws.Conn) {
-			if p := recover(); p != nil {
-				s.log.Error("panic in WebSocket handler", "panic", p, "stack", string(debug.Stack()))
-			}
-		},
-	})
+		WriteBufferPool:  &sync.Pool{},
+		CheckOrigin:      func(*fasthttp.RequestCtx) bool { return true }, // authorize checked it
+	}
 	return func(c *fiber.Ctx) error {
-		if !fws.IsWebSocketUpgrade(c) {
+		if !websocket.FastHTTPIsWebSocketUpgrade(c.Context()) {
 			return ecabinet.Errorf(ecabinet.EINVALID, "ws.upgrade_required")
 		}
 		if s.opts.Realtime.Draining() {
@@ -66,11 +60,22 @@ func (s *Server) wsUpgrade() fiber.Handler {
 			return ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")
 		}
 		a, _ := ecabinet.ActorFromContext(c.UserContext())
-		c.Locals("ws_actor", a)
-		if h, ok := c.Locals("ws_token").(string); !ok || h == "" {
-			c.Locals("ws_token", auth.HashToken(c.Cookies(cookieName)))
+		tokenHash, _ := c.Locals("ws_token").(string)
+		if tokenHash == "" {
+			tokenHash = auth.HashToken(c.Cookies(cookieName))
 		}
 		s.log.Log(c.UserContext(), slog.LevelDebug, "websocket upgrade", "member_id", a.MemberID)
-		return upgrade(c)
+		err := up.Upgrade(c.Context(), func(ws *websocket.Conn) {
+			defer func() {
+				if p := recover(); p != nil {
+					s.log.Error("panic in WebSocket handler", "panic", p, "stack", string(debug.Stack()))
+				}
+			}()
+			s.opts.Realtime.Serve(ws, a, tokenHash)
+		})
+		if err != nil {
+			return ecabinet.Errorf(ecabinet.EINVALID, "ws.upgrade_required")
+		}
+		return nil
 	}
 }
