@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,8 +34,26 @@ type socket interface {
 	WriteMessage(messageType int, data []byte) error
 	WriteControl(messageType int, data []byte, deadline time.Time) error
 	SetWriteDeadline(t time.Time) error
+	WriteShared(f *sharedFrame) error
 	Close() error
 }
+
+// sharedFrame is a text frame written alike to many connections: framed
+// once, by the first writer, for all of them.
+type sharedFrame struct {
+	data     []byte
+	prepared *websocket.PreparedMessage
+}
+
+func newSharedFrame(data []byte) *sharedFrame {
+	pm, _ := websocket.NewPreparedMessage(websocket.TextMessage, data) // fails only with compression, which is off
+	return &sharedFrame{data: data, prepared: pm}
+}
+
+// wsSocket is a WebSocket connection as the hub writes to it.
+type wsSocket struct{ *websocket.Conn }
+
+func (w wsSocket) WriteShared(f *sharedFrame) error { return w.WritePreparedMessage(f.prepared) }
 
 // Conn is one WebSocket connection. Its reader runs in the HTTP handler
 // (Serve). Its writer is a goroutine started when frames wait and no writer
@@ -77,10 +96,13 @@ type Conn struct {
 // entry is one frame waiting to be written.
 type entry struct {
 	frame []byte
-	kind  entryKind
-	scope ecabinet.Scope // for positions and events
-	seq   int64          // for positions and events
-	prev  int64          // for events: the seq of the previous frame of the scope sent on this connection
+	// shared, for a live event, is the frame with this connection's prev,
+	// framed once for every subscriber with the same prev.
+	shared *sharedFrame
+	kind   entryKind
+	scope  ecabinet.Scope // for positions and events
+	seq    int64          // for positions and events
+	prev   int64          // for events: the seq of the previous frame of the scope sent on this connection
 }
 
 type entryKind uint8
@@ -101,7 +123,7 @@ type closeMsg struct {
 // handler, which must not return before Serve does (Fiber recycles the
 // connection then).
 func (h *Hub) Serve(ws *websocket.Conn, actor ecabinet.Actor, tokenHash string) {
-	h.serve(ws, actor, tokenHash)
+	h.serve(wsSocket{ws}, actor, tokenHash)
 }
 
 func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
@@ -170,7 +192,7 @@ func (c *Conn) reader() {
 		}
 		switch f.Type {
 		case "subscribe":
-			c.subscribe(f)
+			c.apart(func() { c.subscribe(f) })
 			deadline() // a long replay is reading's due too
 		case "unsubscribe":
 			c.unsubscribe(f)
@@ -180,6 +202,27 @@ func (c *Conn) reader() {
 			c.sendError(f.Ref, f.Scope, ecabinet.FieldError("type", "field.enum", "type"))
 		}
 	}
+}
+
+// apart runs fn on a goroutine of its own and waits for it. A subscription
+// reads the database through deep call chains; run on the reader, which
+// lives as long as the connection, they would leave it a grown stack for
+// good (thousands of idle tablets, each holding tens of KiB); the goroutine
+// that ran them ends with them. A panic in fn ends the connection, not the
+// server.
+func (c *Conn) apart(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				c.hub.log.Error("panic in a WebSocket frame's handling", "panic", p, "stack", string(debug.Stack()))
+				c.closeWith(websocket.CloseInternalServerErr, "internal error")
+			}
+		}()
+		fn()
+	}()
+	<-done
 }
 
 // decodeClientFrame reads one client frame strictly: a single JSON object
@@ -280,16 +323,25 @@ var prevKey = []byte(`{"prev":`)
 // of one write.
 var frames = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
+// appendWithPrev appends an event frame as written to one connection: prev
+// first, then the frame encoded once for everyone.
+func appendWithPrev(b, frame []byte, prev int64) []byte {
+	b = append(b, prevKey...)
+	b = strconv.AppendInt(b, prev, 10)
+	b = append(b, ',')
+	return append(b, frame[1:]...)
+}
+
 func (c *Conn) write(e entry) error {
 	switch e.kind {
 	case pingFrame:
 		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
 	case eventFrame:
+		if e.shared != nil {
+			return c.ws.WriteShared(e.shared)
+		}
 		bp := frames.Get().(*[]byte)
-		b := append((*bp)[:0], prevKey...)
-		b = strconv.AppendInt(b, e.prev, 10)
-		b = append(b, ',')
-		b = append(b, e.frame[1:]...)
+		b := appendWithPrev((*bp)[:0], e.frame, e.prev)
 		err := c.ws.WriteMessage(websocket.TextMessage, b)
 		if cap(b) <= 64<<10 {
 			*bp = b

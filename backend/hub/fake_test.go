@@ -139,6 +139,10 @@ func (s *fakeSocket) WriteMessage(_ int, data []byte) error {
 	return s.put(wireMsg{data: append([]byte(nil), data...)}) // a socket keeps no reference to what it writes
 }
 
+func (s *fakeSocket) WriteShared(f *sharedFrame) error {
+	return s.WriteMessage(websocket.TextMessage, f.data)
+}
+
 func (s *fakeSocket) WriteControl(typ int, data []byte, _ time.Time) error {
 	if typ == websocket.PingMessage {
 		s.pings.Add(1)

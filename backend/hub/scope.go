@@ -158,6 +158,10 @@ func (h *Hub) deliver(st *scopeState, raw *ecabinet.Event) {
 	e := &event{Event: raw, frame: frame}
 	h.opts.Metrics.Events.Inc()
 	filtered := 0
+	// Live subscribers mostly share their prev (the seq before this one):
+	// the frame is put together and framed once per prev, not per
+	// connection.
+	shared := map[int64]*sharedFrame{}
 	for s := range st.subs {
 		if !s.live || e.Seq <= s.pos {
 			continue // syncing: the syncer reads it from the log before handoff
@@ -167,7 +171,12 @@ func (h *Hub) deliver(st *scopeState, raw *ecabinet.Event) {
 			filtered++
 			continue
 		}
-		if s.conn.enqueue(entry{frame: e.frame, kind: eventFrame, scope: st.scope, seq: e.Seq, prev: s.last}) {
+		f := shared[s.last]
+		if f == nil {
+			f = newSharedFrame(appendWithPrev(nil, e.frame, s.last))
+			shared[s.last] = f
+		}
+		if s.conn.enqueue(entry{frame: e.frame, shared: f, kind: eventFrame, scope: st.scope, seq: e.Seq, prev: s.last}) {
 			s.last = e.Seq
 		}
 	}
