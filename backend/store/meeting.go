@@ -90,17 +90,16 @@ func loadMeeting(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*meetingRo
 	if err != nil {
 		return nil, err
 	}
-	if a.IsSecretariat() {
-		return &row, nil
+	st := ecabinet.MeetingStatus(row.Status)
+	invited := false
+	if !a.IsSecretariat() && st.Visible() { // only then does the invitation decide
+		var n int64
+		if err := tx.Table("attendance").Where("meeting_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		invited = n > 0
 	}
-	if !ecabinet.MeetingStatus(row.Status).Visible() {
-		return nil, ecabinet.NotFound("meeting")
-	}
-	var n int64
-	if err := tx.Table("attendance").Where("meeting_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error; err != nil {
-		return nil, err
-	}
-	if n == 0 {
+	if !ecabinet.MaySeeMeeting(a, row.BodyID, st, invited) {
 		return nil, ecabinet.NotFound("meeting")
 	}
 	return &row, nil

@@ -12,10 +12,70 @@ import (
 type Scopes struct {
 	db       *DB
 	meetings *MeetingService
+	// access coalesces the session lookups of subscriptions arriving
+	// together (a connect storm: every tablet of a session at once).
+	access *coalescer[attendee, meetingAccess]
+}
+
+// attendee is one member asking for one session.
+type attendee struct{ Meeting, Member int64 }
+
+// meetingAccess is what deciding a member's access to a session takes.
+type meetingAccess struct {
+	BodyID  int64
+	Status  ecabinet.MeetingStatus
+	Invited bool
 }
 
 // NewScopes returns Scopes over db.
-func NewScopes(db *DB, meetings *MeetingService) *Scopes { return &Scopes{db: db, meetings: meetings} }
+func NewScopes(db *DB, meetings *MeetingService) *Scopes {
+	s := &Scopes{db: db, meetings: meetings}
+	s.access = newCoalescer(2, 500, s.meetingAccess)
+	return s
+}
+
+// meetingAccess reads the sessions and invitations of keys in one query.
+func (s *Scopes) meetingAccess(ctx context.Context, keys []attendee) (map[attendee]meetingAccess, error) {
+	var meetings, members []int64
+	seenMeeting, seenMember := map[int64]bool{}, map[int64]bool{}
+	for _, k := range keys {
+		if !seenMeeting[k.Meeting] {
+			seenMeeting[k.Meeting] = true
+			meetings = append(meetings, k.Meeting)
+		}
+		if !seenMember[k.Member] {
+			seenMember[k.Member] = true
+			members = append(members, k.Member)
+		}
+	}
+	var rows []struct {
+		ID, BodyID int64
+		Status     string
+		MemberID   *int64
+	}
+	err := s.db.read(ctx).Table("meetings AS m").Select("m.id, m.body_id, m.status, a.member_id").
+		Joins("LEFT JOIN attendance a ON a.meeting_id = m.id AND a.member_id IN ?", members).
+		Where("m.id IN ?", meetings).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	found := map[int64]meetingAccess{}
+	invited := map[attendee]bool{}
+	for _, r := range rows {
+		found[r.ID] = meetingAccess{BodyID: r.BodyID, Status: ecabinet.MeetingStatus(r.Status)}
+		if r.MemberID != nil {
+			invited[attendee{r.ID, *r.MemberID}] = true
+		}
+	}
+	out := make(map[attendee]meetingAccess, len(keys))
+	for _, k := range keys {
+		if m, ok := found[k.Meeting]; ok {
+			m.Invited = invited[k]
+			out[k] = m
+		}
+	}
+	return out, nil
+}
 
 // BodyState is the snapshot of a body's stream: what the member's home
 // screen lists.
@@ -43,10 +103,17 @@ func (s *Scopes) Authorize(ctx context.Context, scope ecabinet.Scope) error {
 		}
 		return nil
 	}
-	// Two plain reads, not a snapshot transaction: a yes or no needs no
-	// consistent view, and every (re)connection of every tablet pays this.
-	_, err = loadMeeting(s.db.read(ctx), a, id, false)
-	return translate(err)
+	// No snapshot transaction: a yes or no needs no consistent view, and
+	// every (re)connection of every tablet pays this, so lookups arriving
+	// together share one query.
+	m, found, err := s.access.get(ctx, attendee{Meeting: id, Member: a.MemberID})
+	if err != nil {
+		return translate(err)
+	}
+	if !found || !ecabinet.MaySeeMeeting(a, m.BodyID, m.Status, m.Invited) {
+		return ecabinet.NotFound("meeting")
+	}
+	return nil
 }
 
 // Snapshot returns the state of scope as the actor sees it with its position.
