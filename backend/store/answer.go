@@ -117,6 +117,35 @@ type ballotContext struct {
 	settings   ecabinet.BodySettings
 	questions  []int64
 	recipients []int64
+	// answered, in a batch, is which questions each of the batch's
+	// members has answered, read once under their locks and kept up to
+	// date as the batch writes; nil outside a batch.
+	answered map[memberQuestion]bool
+}
+
+type memberQuestion struct{ member, question int64 }
+
+// lockBatch locks the recipient rows of a batch's answering members in one
+// statement, in member order (as lockAnswerer would, one by one), and reads
+// the questions they have answered.
+func (c *ballotContext) lockBatch(tx *Tx, members []int64) error {
+	if tx.db.dialect == Postgres {
+		var locked []int64
+		if err := tx.Raw("SELECT member_id FROM ballot_recipients WHERE ballot_id = ? AND member_id IN ? ORDER BY member_id FOR UPDATE",
+			c.row.ID, members).Scan(&locked).Error; err != nil {
+			return err
+		}
+	}
+	var rows []struct{ MemberID, QuestionID int64 }
+	if err := tx.Table("ballot_answers").Select("member_id, question_id").Where("ballot_id = ? AND member_id IN ?", c.row.ID, members).
+		Scan(&rows).Error; err != nil {
+		return err
+	}
+	c.answered = make(map[memberQuestion]bool, len(rows))
+	for _, r := range rows {
+		c.answered[memberQuestion{r.MemberID, r.QuestionID}] = true
+	}
+	return nil
 }
 
 func (s *BallotService) answerContext(tx *gorm.DB, row *ballotRow) (*ballotContext, error) {
@@ -164,7 +193,13 @@ func (s *BallotService) write(tx *Tx, c *ballotContext, req *answerRequest) (*ec
 		qids[i] = a.QuestionID
 	}
 	var existing int64
-	if err := tx.Model(&answerRow{}).Where("member_id = ? AND question_id IN ?", req.memberID, qids).Count(&existing).Error; err != nil {
+	if c.answered != nil {
+		for _, q := range qids {
+			if c.answered[memberQuestion{req.memberID, q}] {
+				existing++
+			}
+		}
+	} else if err := tx.Model(&answerRow{}).Where("member_id = ? AND question_id IN ?", req.memberID, qids).Count(&existing).Error; err != nil {
 		return nil, err
 	}
 	if existing > 0 && !c.settings.BallotAnswerChangeAllowed {
@@ -183,6 +218,9 @@ func (s *BallotService) write(tx *Tx, c *ballotContext, req *answerRequest) (*ec
 			AnsweredAt: now, RecordedBy: recordedBy, PaperReason: in.PaperReason, SignatureID: sigID}
 		if err := upsertAnswer(tx, &row); err != nil {
 			return nil, err
+		}
+		if c.answered != nil {
+			c.answered[memberQuestion{req.memberID, a.QuestionID}] = true
 		}
 	}
 	choices := make(map[int64]string, len(in.Answers))

@@ -92,8 +92,8 @@ func (b *answerBatcher) run(ctx context.Context) {
 // write runs one ballot's batch; on a database failure it retries each
 // request alone.
 func (b *answerBatcher) write(items []*batchItem) {
-	// Rows are locked in one order by every batch (the answering member's
-	// recipient row, then the sender's idempotency keys), so that two
+	// Rows are locked in one order by every batch (the answering members'
+	// recipient rows, in member order, then the senders' idempotency keys), so that two
 	// batches holding answers of the same members (a retry that reached
 	// another instance) wait for each other instead of deadlocking (which
 	// PostgreSQL only breaks after deadlock_timeout, a second).
@@ -114,6 +114,15 @@ func (b *answerBatcher) write(items []*batchItem) {
 		}
 		c, err := b.s.answerContext(tx.DB, row)
 		if err != nil {
+			return err
+		}
+		members := make([]int64, 0, len(items))
+		for _, it := range items { // sorted by member
+			if len(members) == 0 || members[len(members)-1] != it.req.memberID {
+				members = append(members, it.req.memberID)
+			}
+		}
+		if err := c.lockBatch(tx, members); err != nil {
 			return err
 		}
 		written := false
@@ -141,15 +150,12 @@ func (b *answerBatcher) write(items []*batchItem) {
 	}
 }
 
-// one writes a request inside the batch's transaction. Every check that
-// can refuse it runs before its first write, so a refused request leaves
-// nothing behind.
+// one writes a request inside the batch's transaction, whose members'
+// answers are locked (lockBatch). Every check that can refuse it runs
+// before its first write, so a refused request leaves nothing behind.
 func (b *answerBatcher) one(tx *Tx, c *ballotContext, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	if req.actor.BodyID != c.row.BodyID || (!req.actor.IsSecretariat() && !slices.Contains(c.recipients, req.actor.MemberID)) {
 		return nil, ecabinet.NotFound("ballot")
-	}
-	if err := lockAnswerer(tx, req); err != nil {
-		return nil, err
 	}
 	var out *ecabinet.AnswerReceipt
 	if replay, err := tx.claimKey(req.actor.MemberID, req.idemKey, req.hash, &out); replay || err != nil {
