@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -125,9 +126,13 @@ func (b *answerBatcher) write(items []*batchItem) {
 		if err := c.lockBatch(tx, members); err != nil {
 			return err
 		}
+		keys, err := batchKeys(tx, items)
+		if err != nil {
+			return err
+		}
 		written := false
 		for i, it := range items {
-			results[i].receipt, results[i].err = b.one(tx, c, it.req)
+			results[i].receipt, results[i].err = b.one(tx, c, keys, it.req)
 			if results[i].err != nil && ecabinet.ErrorCode(results[i].err) == ecabinet.EINTERNAL {
 				return results[i].err
 			}
@@ -135,6 +140,9 @@ func (b *answerBatcher) write(items []*batchItem) {
 		}
 		if !written {
 			return nil
+		}
+		if err := keys.store(tx); err != nil {
+			return err
 		}
 		return tx.markProgress(progressBallot, req.ballotID)
 	})
@@ -153,26 +161,102 @@ func (b *answerBatcher) write(items []*batchItem) {
 // one writes a request inside the batch's transaction, whose members'
 // answers are locked (lockBatch). Every check that can refuse it runs
 // before its first write, so a refused request leaves nothing behind.
-func (b *answerBatcher) one(tx *Tx, c *ballotContext, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
+func (b *answerBatcher) one(tx *Tx, c *ballotContext, keys *idemKeys, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	if req.actor.BodyID != c.row.BodyID || (!req.actor.IsSecretariat() && !slices.Contains(c.recipients, req.actor.MemberID)) {
 		return nil, ecabinet.NotFound("ballot")
 	}
-	var out *ecabinet.AnswerReceipt
-	if replay, err := tx.claimKey(req.actor.MemberID, req.idemKey, req.hash, &out); replay || err != nil {
-		if err != nil && ecabinet.ErrorCode(err) == ecabinet.EINTERNAL {
+	if req.idemKey != "" {
+		if err := checkKey(req.idemKey); err != nil {
 			return nil, err
 		}
-		return out, err
+		if k, ok := keys.known[senderKey{req.actor.MemberID, req.idemKey}]; ok {
+			if k.hash != req.hash || k.receipt == nil {
+				return nil, ecabinet.Errorf(ecabinet.EIDEMPOTENCY, "idempotency.reused")
+			}
+			return k.receipt, nil // a replay: the answer this key got
+		}
 	}
 	out, err := b.s.write(tx, c, req)
 	if err != nil {
-		if req.idemKey != "" {
-			// Release the claim: only successes are remembered.
-			if derr := tx.Exec("DELETE FROM idempotency_keys WHERE member_id = ? AND key = ?", req.actor.MemberID, req.idemKey).Error; derr != nil {
-				return nil, derr
-			}
-		}
 		return nil, err
 	}
-	return out, tx.storeAnswer(req.actor.MemberID, req.idemKey, out)
+	if req.idemKey != "" {
+		keys.add(senderKey{req.actor.MemberID, req.idemKey}, req.hash, out)
+	}
+	return out, nil
+}
+
+// idemKeys are the idempotency keys of a batch's senders: those stored
+// before, read once, and those the batch's answers add, written once at
+// its end. Under the batch's locks nobody else answers for its members;
+// a key that another kind of request took meanwhile makes the final
+// insert fail, and the batch is then written request by request.
+type idemKeys struct {
+	known map[senderKey]storedKey
+	added []senderKey
+	now   time.Time
+}
+
+type senderKey struct {
+	member int64
+	key    string
+}
+
+type storedKey struct {
+	hash    string
+	receipt *ecabinet.AnswerReceipt // nil: claimed by a request not finished
+}
+
+func batchKeys(tx *Tx, items []*batchItem) (*idemKeys, error) {
+	k := &idemKeys{known: map[senderKey]storedKey{}, now: tx.db.Now()}
+	var pairs [][]any
+	for _, it := range items {
+		if it.req.idemKey != "" {
+			pairs = append(pairs, []any{it.req.actor.MemberID, it.req.idemKey})
+		}
+	}
+	if len(pairs) == 0 {
+		return k, nil
+	}
+	var rows []struct {
+		MemberID                   int64
+		Key, RequestHash, Response string
+	}
+	if err := tx.Table("idempotency_keys").Select("member_id, key, request_hash, response").Where("(member_id, key) IN ?", pairs).
+		Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		sk := storedKey{hash: r.RequestHash}
+		if r.Response != "" {
+			if err := json.Unmarshal([]byte(r.Response), &sk.receipt); err != nil {
+				return nil, err
+			}
+		}
+		k.known[senderKey{r.MemberID, r.Key}] = sk
+	}
+	return k, nil
+}
+
+func (k *idemKeys) add(sk senderKey, hash string, receipt *ecabinet.AnswerReceipt) {
+	k.known[sk] = storedKey{hash: hash, receipt: receipt}
+	k.added = append(k.added, sk)
+}
+
+// store writes the keys the batch added, with their answers, in one
+// statement; a key taken meanwhile fails it (primary key).
+func (k *idemKeys) store(tx *Tx) error {
+	if len(k.added) == 0 {
+		return nil
+	}
+	rows := make([]idempotencyRow, len(k.added))
+	for i, sk := range k.added {
+		stored := k.known[sk]
+		b, err := json.Marshal(stored.receipt)
+		if err != nil {
+			return err
+		}
+		rows[i] = idempotencyRow{MemberID: sk.member, Key: sk.key, RequestHash: stored.hash, Response: string(b), CreatedAt: k.now}
+	}
+	return tx.CreateInBatches(rows, 500).Error
 }

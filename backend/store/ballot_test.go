@@ -349,3 +349,72 @@ func TestBallotReminders(t *testing.T) {
 		}
 	})
 }
+
+// One idempotency key sent three times at once (twice with one answer,
+// once with another), batched or not: the first answer written takes the
+// key, its repeats get the same receipt, the other answer is refused as a
+// reused key, and the stored answer is the acknowledged one; later, the
+// key still replays and still refuses.
+func TestAnswerKeysArrivingTogether(t *testing.T) {
+	forBothPaths(t, func(t *testing.T, db *store.DB, batched bool) {
+		e := newBallotEnv(t, db, 40, batched)
+		b := e.open(t, "Câu hỏi")
+		agree, disagree := answers(b, ecabinet.OptionAgree, ""), answers(b, ecabinet.OptionDisagree, "Cần bổ sung đánh giá tác động")
+		type got struct {
+			choice string
+			r      *ecabinet.AnswerReceipt
+			err    error
+		}
+		results := make([][]got, len(e.members))
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i, m := range e.members {
+			for _, in := range []ecabinet.AnswerInput{agree, disagree, agree} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r, err := e.svc.Answer(act(m), b.ID, m.MemberID, in, fmt.Sprintf("key-%d", i))
+					mu.Lock()
+					results[i] = append(results[i], got{in.Answers[0].Choice, r, err})
+					mu.Unlock()
+				}()
+			}
+		}
+		wg.Wait()
+		report, err := e.svc.Report(e.sec, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := map[int64]string{}
+		for _, row := range report.Rows {
+			stored[row.MemberID] = row.Choice
+		}
+		for i, m := range e.members {
+			var won string
+			var at time.Time
+			for _, g := range results[i] {
+				if g.err == nil {
+					if won != "" && (g.choice != won || !g.r.AnsweredAt.Equal(at)) {
+						t.Fatalf("member %d: two different acknowledgements for one key: %v", i, results[i])
+					}
+					won, at = g.choice, g.r.AnsweredAt
+				}
+			}
+			if won == "" || stored[m.MemberID] != won {
+				t.Fatalf("member %d: acknowledged %q, stored %q (%v)", i, won, stored[m.MemberID], results[i])
+			}
+			for _, g := range results[i] {
+				if g.err != nil && (g.choice == won || ecabinet.ErrorCode(g.err) != ecabinet.EIDEMPOTENCY) {
+					t.Fatalf("member %d: %q refused with %v", i, g.choice, g.err)
+				}
+			}
+			in := agree
+			if won == ecabinet.OptionDisagree {
+				in = disagree
+			}
+			if r, err := e.svc.Answer(act(m), b.ID, m.MemberID, in, fmt.Sprintf("key-%d", i)); err != nil || !r.AnsweredAt.Equal(at) {
+				t.Fatalf("member %d: a later replay: %+v %v", i, r, err)
+			}
+		}
+	})
+}

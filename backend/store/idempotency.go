@@ -20,6 +20,25 @@ func requestHash(parts ...any) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
+// idempotencyRow is a stored idempotency key with its answer.
+type idempotencyRow struct {
+	MemberID    int64
+	Key         string
+	RequestHash string
+	Response    string
+	CreatedAt   time.Time
+}
+
+func (idempotencyRow) TableName() string { return "idempotency_keys" }
+
+// checkKey refuses a key longer than the table keeps.
+func checkKey(key string) error {
+	if len(key) > 200 {
+		return ecabinet.FieldError("Idempotency-Key", "field.too_long", "Idempotency-Key", 200)
+	}
+	return nil
+}
+
 // claimKey records an idempotency key in the transaction of the request.
 // It returns the stored answer of an earlier request with the same key and
 // body (replay is true), refuses the key for a different body, or claims it
@@ -30,8 +49,8 @@ func (tx *Tx) claimKey(memberID int64, key, hash string, out any) (replay bool, 
 	if key == "" {
 		return false, nil
 	}
-	if len(key) > 200 {
-		return false, ecabinet.FieldError("Idempotency-Key", "field.too_long", "Idempotency-Key", 200)
+	if err := checkKey(key); err != nil {
+		return false, err
 	}
 	res := tx.Exec("INSERT INTO idempotency_keys (member_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
 		memberID, key, hash, tx.db.Now())
