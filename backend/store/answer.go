@@ -53,8 +53,8 @@ func (s *BallotService) prepare(ctx context.Context, ballotID, memberID int64, i
 	case paper && in.DeviceID != 0:
 		return nil, ecabinet.FieldError("signature", "ballot.paper_signed")
 	}
-	if len(idemKey) > 200 {
-		return nil, ecabinet.FieldError("Idempotency-Key", "field.too_long", "Idempotency-Key", 200)
+	if err := checkKey(idemKey); err != nil {
+		return nil, err
 	}
 	hash, err := requestHash("answer", ballotID, memberID, in)
 	if err != nil {

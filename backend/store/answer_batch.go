@@ -165,10 +165,7 @@ func (b *answerBatcher) one(tx *Tx, c *ballotContext, keys *idemKeys, req *answe
 	if req.actor.BodyID != c.row.BodyID || (!req.actor.IsSecretariat() && !slices.Contains(c.recipients, req.actor.MemberID)) {
 		return nil, ecabinet.NotFound("ballot")
 	}
-	if req.idemKey != "" {
-		if err := checkKey(req.idemKey); err != nil {
-			return nil, err
-		}
+	if req.idemKey != "" { // its length was checked by prepare
 		if k, ok := keys.known[senderKey{req.actor.MemberID, req.idemKey}]; ok {
 			if k.hash != req.hash || k.receipt == nil {
 				return nil, ecabinet.Errorf(ecabinet.EIDEMPOTENCY, "idempotency.reused")

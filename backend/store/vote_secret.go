@@ -67,8 +67,8 @@ func newSecretBatches(svc *VoteService) *secretBatches {
 // castSecret adds the actor's choice to the vote's batch and answers once
 // the batch is written. Errors: those of a cast.
 func (s *VoteService) castSecret(ctx context.Context, a ecabinet.Actor, voteID, voter int64, option, idemKey string) (*ecabinet.Vote, error) {
-	if len(idemKey) > 200 {
-		return nil, ecabinet.FieldError("Idempotency-Key", "field.too_long", "Idempotency-Key", 200)
+	if err := checkKey(idemKey); err != nil {
+		return nil, err
 	}
 	c := &secretCast{actor: a, voter: voter, option: option, key: idemKey, done: make(chan struct{})}
 	b := s.secret
