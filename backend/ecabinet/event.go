@@ -115,6 +115,18 @@ type Event struct {
 	Visibility
 }
 
+// EncodeEvent is an event as the bus carries it between instances.
+func EncodeEvent(e *Event) ([]byte, error) { return json.Marshal(e) }
+
+// DecodeEvent reads an event the bus carried.
+func DecodeEvent(b []byte) (*Event, error) {
+	var e Event
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
 // String is for logs.
 func (e *Event) String() string { return fmt.Sprintf("%s#%d %s", e.Scope, e.Seq, e.Type) }
 

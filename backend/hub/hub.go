@@ -300,12 +300,12 @@ func (h *Hub) dispatch() {
 func (h *Hub) handle(c command) {
 	switch {
 	case c.msg != nil:
-		var e ecabinet.Event
-		if err := json.Unmarshal(c.msg, &e); err != nil {
+		e, err := ecabinet.DecodeEvent(c.msg)
+		if err != nil {
 			h.log.Warn("undecodable event from the bus", "err", err)
 			return
 		}
-		h.onEvent(&e)
+		h.onEvent(e)
 	case c.signOut != nil:
 		h.onSignOut(c.signOut)
 	case c.resync:

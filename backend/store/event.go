@@ -260,9 +260,6 @@ type Publisher interface {
 	Publish(ctx context.Context, channel string, data []byte) error
 }
 
-// EncodeEvent is the bus encoding of an event.
-func EncodeEvent(e *ecabinet.Event) ([]byte, error) { return json.Marshal(e) }
-
 // claimBatch is the most outbox rows one relay pass publishes.
 const claimBatch = 500
 
@@ -333,7 +330,7 @@ func (db *DB) relayOnce(ctx context.Context, pub Publisher) (int, error) {
 			r := &rows[i]
 			ev := eventRow{ID: r.ID, Scope: r.Scope, Seq: r.Seq, Type: r.Type, Payload: r.Payload,
 				MinClearance: r.MinClearance, Audience: r.Audience, Recipients: r.Recipients, CreatedAt: r.CreatedAt}
-			data, err := EncodeEvent(ev.domain(r.Epoch))
+			data, err := ecabinet.EncodeEvent(ev.domain(r.Epoch))
 			if err != nil {
 				return err
 			}
