@@ -21,6 +21,9 @@ type Device struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
+// DeviceAlgorithms are the signature algorithms a device key may use.
+var DeviceAlgorithms = []string{"Ed25519", "ECDSA-P256"}
+
 // DeviceInput registers a device key.
 type DeviceInput struct {
 	Name      string `json:"name"`
@@ -34,7 +37,7 @@ func (in *DeviceInput) Validate() error {
 	if err := requireText("name", in.Name, 200); err != nil {
 		return err
 	}
-	if in.Algorithm != "Ed25519" && in.Algorithm != "ECDSA-P256" {
+	if !slices.Contains(DeviceAlgorithms, in.Algorithm) {
 		return FieldError("algorithm", "field.enum", "algorithm")
 	}
 	return requireText("public_key", in.PublicKey, 2000)

@@ -1,8 +1,11 @@
 package http
 
 import (
+	"encoding/json"
+	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +28,54 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(ecabinet.ConclusionStatus("")): stringsOf(ecabinet.ConclusionStatuses),
 	reflect.TypeOf(ecabinet.TaskStatus("")):       stringsOf(ecabinet.TaskStatuses),
 	reflect.TypeOf(ecabinet.TaskSource("")):       stringsOf(ecabinet.TaskSources),
+	reflect.TypeOf(ecabinet.BallotStatus("")):     {string(ecabinet.BallotDraft), string(ecabinet.BallotOpen), string(ecabinet.BallotClosed)},
+	reflect.TypeOf(ecabinet.VoteStatus("")):       {string(ecabinet.VoteOpen), string(ecabinet.VoteClosed)},
+}
+
+// fieldEnums lists the allowed values of plain string fields that the
+// domain constrains by constants, by struct and JSON name.
+var fieldEnums = map[reflect.Type]map[string][]string{
+	reflect.TypeOf(ecabinet.BodySettings{}): {
+		"pass_rule": {ecabinet.PassMajorityOfAll, ecabinet.PassMajorityOfCast},
+		"tie_break": {ecabinet.TieChair, ecabinet.TieFails},
+	},
+	reflect.TypeOf(ecabinet.Tally{}): {
+		"rule":    {ecabinet.PassMajorityOfAll, ecabinet.PassMajorityOfCast},
+		"outcome": {ecabinet.OutcomePassed, ecabinet.OutcomeFailed, ecabinet.OutcomePending},
+	},
+	reflect.TypeOf(ecabinet.BallotAnswer{}): {"choice": ecabinet.BallotChoices},
+	reflect.TypeOf(ecabinet.AnswerItem{}):   {"choice": ecabinet.BallotChoices},
+	reflect.TypeOf(ecabinet.Opinion{}):      {"choice": ecabinet.BallotChoices},
+	// Empty when the recipient did not answer.
+	reflect.TypeOf(ecabinet.ReportRow{}):   {"choice": append([]string{""}, ecabinet.BallotChoices...)},
+	reflect.TypeOf(ecabinet.Device{}):      {"algorithm": ecabinet.DeviceAlgorithms},
+	reflect.TypeOf(ecabinet.DeviceInput{}): {"algorithm": ecabinet.DeviceAlgorithms},
+	reflect.TypeOf(ecabinet.LedgerLine{}): {
+		"kind":   {ecabinet.LineVersion, ecabinet.LinePlaceholder, ecabinet.LineBallot},
+		"reason": {ecabinet.ReasonDistributed, ecabinet.ReasonReplacedBeforePub, ecabinet.ReasonNotPublished, ecabinet.ReasonPaperCopies, ecabinet.ReasonBallotSentReturned},
+	},
+	reflect.TypeOf(ecabinet.LedgerReport{}): {"group": {ecabinet.GroupMonth, ecabinet.GroupYear}},
+	reflect.TypeOf(ecabinet.LedgerSource{}): {"kind": {"meeting", "ballot"}},
+	reflect.TypeOf(ecabinet.ImportLine{}):   {"action": {ecabinet.ImportCreate, ecabinet.ImportUpdate, ecabinet.ImportUnchanged, ecabinet.ImportInvalid}},
+	// Empty for the totals alone.
+	reflect.TypeOf(ecabinet.TaskStatsReport{}): {"group": {"", ecabinet.GroupOrganization, ecabinet.GroupMonth, ecabinet.GroupYear}},
+}
+
+// filled lists the pointer fields without omitempty that are always set
+// in an answer: required and never null. Any other such pointer is
+// nullable (a test checks real answers against both).
+var filled = map[reflect.Type][]string{
+	reflect.TypeOf(meResponse{}):            {"member", "body"},
+	reflect.TypeOf(attendanceOne{}):         {"attendance"},
+	reflect.TypeOf(ecabinet.MeetingState{}): {"meeting"},
+	reflect.TypeOf(ecabinet.BallotResult{}): {"ballot"},
+	reflect.TypeOf(ecabinet.BallotReport{}): {"body", "result"},
+}
+
+// nilSlices lists the slice fields without omitempty that an answer may
+// carry as null (a nil slice): nullable. Every other slice is always made.
+var nilSlices = map[reflect.Type][]string{
+	reflect.TypeOf(ecabinet.Meeting{}): {"remote_sites"},
 }
 
 func stringsOf[T ~string](xs []T) []string {
@@ -52,6 +103,8 @@ func (b *schemaBuilder) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "enum": vals}
 	}
 	switch t {
+	case reflect.TypeOf(json.RawMessage(nil)):
+		return map[string]any{"description": "Any JSON value"}
 	case reflect.TypeOf(time.Time{}):
 		return map[string]any{"type": "string", "format": "date-time"}
 	case reflect.TypeOf([]byte(nil)):
@@ -122,18 +175,51 @@ func (b *schemaBuilder) object(t reflect.Type) map[string]any {
 			if name == "" {
 				name = f.Name
 			}
-			props[name] = b.schema(f.Type)
-			if !strings.Contains(opts, "omitempty") {
+			fs := b.schema(f.Type)
+			if vals, ok := fieldEnums[t][name]; ok {
+				fs = map[string]any{"type": "string", "enum": vals}
+			}
+			omitted := slices.Contains(strings.Split(opts, ","), "omitempty") || slices.Contains(strings.Split(opts, ","), "omitzero")
+			switch {
+			case omitted:
+				// Left out when nil or zero: optional, never null.
+			case f.Type.Kind() == reflect.Pointer && !slices.Contains(filled[t], name),
+				f.Type.Kind() == reflect.Slice && slices.Contains(nilSlices[t], name):
+				required = append(required, name)
+				fs = nullable(fs)
+			default:
 				required = append(required, name)
 			}
+			props[name] = fs
 		}
 	}
 	walk(t)
-	s := map[string]any{"type": "object", "properties": props}
+	// Request bodies are decoded strictly (no unknown field), and answers
+	// carry no field but these.
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		s["required"] = required
 	}
 	return s
+}
+
+// nullable lets s be null too (a nil pointer); a reference cannot carry
+// the flag beside it in OpenAPI 3.0, so it is wrapped.
+func nullable(s map[string]any) map[string]any {
+	if _, ref := s["$ref"]; ref {
+		return map[string]any{"allOf": []any{s}, "nullable": true}
+	}
+	out := maps.Clone(s)
+	out["nullable"] = true
+	return out
+}
+
+// OpenAPI is the document of the whole API, as GET /api/openapi.json serves
+// it (the tablet app's TypeScript types are generated from it).
+func OpenAPI() ([]byte, error) {
+	s := &Server{}
+	s.routes = s.routeTable()
+	return json.MarshalIndent(s.openapiDocument(), "", "  ")
 }
 
 // openapiDocument builds the OpenAPI 3 document from the route table.

@@ -12,6 +12,7 @@
 //	ecabinet new-epochs           new event stream epochs after a restore (see backup.go)
 //	ecabinet demo-year [flags]    fill a body with a year of sessions, ballots and tasks (see -h)
 //	ecabinet config     print the environment variables as the README's Markdown table
+//	ecabinet openapi    print the API's OpenAPI document (the tablet app's types are generated from it)
 package main
 
 import (
@@ -26,6 +27,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/app"
 	"github.com/ecabinet/ecabinet/backend/config"
+	ehttp "github.com/ecabinet/ecabinet/backend/http"
 )
 
 func main() {
@@ -50,6 +52,14 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 			fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", v.Name, def, v.Description)
 		}
 		return nil
+	}
+	if cmd == "openapi" {
+		doc, err := ehttp.OpenAPI()
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", doc)
+		return err
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

@@ -1,37 +1,18 @@
 import { api } from './index';
+import type { components } from './schema';
 
-// Conclusion notices (thông báo kết luận), backend/ecabinet/conclusion.go.
+// Conclusion notices (thông báo kết luận), backend/ecabinet/conclusion.go; the types are the generated schemas.
 
-export type ConclusionStatus = 'draft' | 'published';
+type Schemas = components['schemas'];
+
+export type ConclusionStatus = Schemas['Conclusion']['status'];
 
 /** The conclusion on one agenda item of the session. */
-export interface ConclusionItem {
-	item_id: number;
-	text: string;
-}
+export type ConclusionItem = Schemas['ConclusionItem'];
 
-export interface Conclusion {
-	id: number;
-	body_id: number;
-	meeting_id: number;
-	number: string;
-	title: string;
-	text: string;
-	items: ConclusionItem[];
-	status: ConclusionStatus;
-	created_by: number;
-	created_at: string;
-	updated_at: string;
-	published_at?: string;
-	published_by?: number;
-}
+export type Conclusion = Schemas['Conclusion'];
 
-export interface ConclusionInput {
-	number: string;
-	title: string;
-	text: string;
-	items: ConclusionItem[];
-}
+export type ConclusionInput = Schemas['ConclusionInput'];
 
 const c = (meetingId: number) => `/meetings/${meetingId}/conclusion`;
 

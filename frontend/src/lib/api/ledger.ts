@@ -1,133 +1,39 @@
 import { api } from './index';
 import { query } from './query';
-import type { AgendaStatus, BallotStatus, Classification, MeetingStatus } from './types';
+import type { components } from './schema';
 
-// The paper and time ledgers (backend/ecabinet/ledger.go, ledger_time.go).
+// The paper and time ledgers (backend/ecabinet/ledger.go, ledger_time.go); the types are the generated schemas.
 
-export type LedgerGroup = 'month' | 'year';
+type Schemas = components['schemas'];
+
+export type LedgerGroup = Schemas['LedgerReport']['group'];
 
 /** The body settings every ledger figure depends on; each answer states them. */
-export interface LedgerSettings {
-	reserve_copies: number;
-	duplex: boolean;
-	cost_per_page_vnd: number;
-	sheet_weight_mg: number;
-	ballot_pages: number;
-}
+export type LedgerSettings = Schemas['LedgerSettings'];
 
-export interface PaperFigures {
-	pages_avoided: number;
-	sheets_avoided: number;
-	cost_avoided_vnd: number;
-	weight_avoided_mg: number;
-	pages_printed: number;
-	sheets_printed: number;
-	cost_printed_vnd: number;
-	weight_printed_mg: number;
-	electronic_share_pc: number;
-}
+export type PaperFigures = Schemas['PaperFigures'];
 
-export interface TimeFigures {
-	sessions: number;
-	items: number;
-	planned_minutes: number;
-	actual_minutes: number;
-	saving_minutes: number;
-	saving_pc: number;
-	target_pc: number;
-	progress_pc: number;
-	target_reached: boolean;
-}
+export type TimeFigures = Schemas['TimeFigures'];
 
-export type LineKind = 'version' | 'placeholder' | 'ballot';
-export type LineReason = 'distributed' | 'replaced_before_publication' | 'not_published' | 'paper_copies' | 'ballot_sent_and_returned';
+export type LineKind = LedgerLine['kind'];
+export type LineReason = LedgerLine['reason'];
 
 /** One figure explained: which document version, placeholder or ballot, and how its copies add up. */
-export interface LedgerLine {
-	kind: LineKind;
-	reason: LineReason;
-	counted: boolean;
-	electronic: boolean;
-	meeting_id?: number;
-	ballot_id?: number;
-	document_id?: number;
-	version_id?: number;
-	version?: number;
-	title: string;
-	classification?: Classification;
-	distributed_at?: string;
-	replaced_at?: string;
-	pages_per_copy: number;
-	recipients: number;
-	reserve: number;
-	multiplier: number;
-	copies: number;
-	total_pages: number;
-	sheets: number;
-	cost_vnd: number;
-	weight_mg: number;
-}
+export type LedgerLine = Schemas['LedgerLine'];
 
-export interface ItemTime {
-	item_id: number;
-	position: number;
-	title: string;
-	status: AgendaStatus;
-	counted: boolean;
-	planned_minutes: number;
-	actual_minutes?: number;
-	saving_minutes?: number;
-	saving_pc?: number;
-}
+export type ItemTime = Schemas['ItemTime'];
 
-export interface TimeLedger {
-	closed: boolean;
-	totals: TimeFigures;
-	items: ItemTime[];
-	session_minutes?: number;
-	scheduled_minutes: number;
-}
+export type TimeLedger = Schemas['TimeLedger'];
 
-export interface LedgerSource {
-	kind: 'meeting' | 'ballot';
-	id: number;
-	title: string;
-	date: string;
-	period: string;
-	paper: PaperFigures;
-	lines: LedgerLine[];
-	time?: TimeLedger;
-}
+export type LedgerSource = Schemas['LedgerSource'];
 
-export interface MeetingLedger extends LedgerSource {
-	status: MeetingStatus;
-	published_at?: string;
-	settings: LedgerSettings;
-}
+export type MeetingLedger = Schemas['MeetingLedger'];
 
-export interface BallotLedger extends LedgerSource {
-	status: BallotStatus;
-	settings: LedgerSettings;
-}
+export type BallotLedger = Schemas['BallotLedger'];
 
-export interface LedgerSummary {
-	period: string;
-	meetings: number;
-	ballots: number;
-	paper: PaperFigures;
-	time: TimeFigures;
-}
+export type LedgerSummary = Schemas['LedgerSummary'];
 
-export interface LedgerReport {
-	group: LedgerGroup;
-	from?: string;
-	to?: string;
-	settings: LedgerSettings;
-	target_time_saving_pc: number;
-	total: LedgerSummary;
-	periods: LedgerSummary[];
-	sources?: LedgerSource[];
-}
+export type LedgerReport = Schemas['LedgerReport'];
 
 /** Sessions by scheduled start and ballots by opening in [from, to). */
 export interface LedgerQuery {

@@ -1,10 +1,8 @@
 import { api } from './index';
+import type { components } from './schema';
 
 /** A new, not yet enabled second factor: the secret to type, and the same as a URI for a QR code. */
-export interface MfaSetup {
-	secret: string;
-	otpauth_uri: string;
-}
+export type MfaSetup = components['schemas']['MFASetup'];
 
 /** Starts enrolling an authenticator app (a new secret each time). */
 export function setupMfa(): Promise<MfaSetup> {

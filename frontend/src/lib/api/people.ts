@@ -2,14 +2,12 @@
 // one-time password links and the login limit (backend/http/people.go).
 import { api } from './index';
 import { query } from './query';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 /** A ministry, province or other unit, with who and what names it. */
-export interface Organization {
-	id: number;
-	name: string;
-	members: number;
-	tasks: number;
-}
+export type Organization = Schemas['Organization'];
 
 export function listOrganizations(signal?: AbortSignal): Promise<Organization[]> {
 	return api.get<Organization[]>('/organizations', { signal });
@@ -27,29 +25,12 @@ export function deleteOrganization(id: number): Promise<void> {
 	return api.delete<void>(`/organizations/${id}`);
 }
 
-export type ImportAction = 'create' | 'update' | 'unchanged' | 'invalid';
+export type ImportAction = ImportLine['action'];
 
 /** What an import does, or would do, with one line of the file. */
-export interface ImportLine {
-	line: number;
-	username: string;
-	action: ImportAction;
-	member_id?: number;
-	changes?: string[];
-	new_organization?: string;
-	errors?: { field?: string; message: string }[];
-}
+export type ImportLine = Schemas['ImportLine'];
 
-export interface ImportReport {
-	dry_run: boolean;
-	applied: boolean;
-	created: number;
-	updated: number;
-	unchanged: number;
-	invalid: number;
-	organizations_created: string[];
-	lines: ImportLine[];
-}
+export type ImportReport = Schemas['ImportReport'];
 
 /** The header of the members' CSV file, import and export alike. */
 export const MEMBERS_CSV_HEADER = 'username,full_name,title,organization,role,clearance,voting,email';
@@ -68,22 +49,14 @@ export function importMembers(csv: string, opts: { dryRun: boolean; createOrgani
 export const membersCsvUrl = '/api/v1/members/export.csv';
 
 /** A one-time link that lets a member set their own password. */
-export interface PasswordLink {
-	url: string;
-	expires_at: string;
-}
+export type PasswordLink = Schemas['PasswordLink'];
 
 export function issuePasswordLink(memberId: number): Promise<PasswordLink> {
 	return api.post<PasswordLink>(`/members/${memberId}/password-link`);
 }
 
 /** A member's failed logins against the limit per username. */
-export interface LoginLimit {
-	failures: number;
-	max: number;
-	locked: boolean;
-	retry_after: number;
-}
+export type LoginLimit = Schemas['LoginLimit'];
 
 export function loginLimit(memberId: number, signal?: AbortSignal): Promise<LoginLimit> {
 	return api.get<LoginLimit>(`/members/${memberId}/login-limit`, { signal });
@@ -94,12 +67,7 @@ export function unlockMember(memberId: number): Promise<void> {
 }
 
 /** Whose password a one-time link sets. */
-export interface PasswordLinkInfo {
-	username: string;
-	full_name: string;
-	body: string;
-	expires_at: string;
-}
+export type PasswordLinkInfo = Schemas['PasswordLinkInfo'];
 
 export function inspectPasswordLink(token: string): Promise<PasswordLinkInfo> {
 	return api.post<PasswordLinkInfo>('/password-links/inspect', { token }, { unauthenticatedIsAnswer: true });

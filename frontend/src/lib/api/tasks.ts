@@ -1,59 +1,21 @@
 import { api } from './index';
 import { query } from './query';
+import type { components } from './schema';
 
-// Assigned tasks and their statistics (backend/ecabinet/task.go, task_stats.go).
+// Assigned tasks and their statistics (backend/ecabinet/task.go, task_stats.go); the types are the generated schemas.
+
+type Schemas = components['schemas'];
 
 /** Never stored: derived from the deadline, the completion and the clock. */
-export type TaskStatus = 'in_progress' | 'done_on_time' | 'done_late' | 'overdue';
+export type TaskStatus = Schemas['Task']['status'];
 export const TASK_STATUSES: readonly TaskStatus[] = ['in_progress', 'done_on_time', 'done_late', 'overdue'];
 
-export interface TaskReport {
-	id: number;
-	task_id: number;
-	reported_by: number;
-	note: string;
-	done: boolean;
-	created_at: string;
-}
+export type TaskReport = Schemas['TaskReport'];
 
-export interface Task {
-	id: number;
-	body_id: number;
-	source: 'conclusion' | 'ballot';
-	conclusion_id?: number;
-	meeting_id?: number;
-	item_id?: number;
-	ballot_id?: number;
-	title: string;
-	description: string;
-	lead_org?: string;
-	lead_member_id?: number;
-	/** Credited in statistics: the lead organisation, or the lead member's. */
-	organization: string;
-	co_units: string[];
-	/** YYYY-MM-DD; the deadline is the end of that day in the body's time zone. */
-	due_date: string;
-	deadline: string;
-	status: TaskStatus;
-	assigned_by: number;
-	assigned_at: string;
-	completed_at?: string;
-	updated_at: string;
-	reports?: TaskReport[];
-}
+export type Task = Schemas['Task'];
 
 /** On create exactly one source (conclusion_id, optionally item_id, or ballot_id); none on edit. */
-export interface TaskInput {
-	conclusion_id?: number;
-	item_id?: number;
-	ballot_id?: number;
-	title: string;
-	description: string;
-	lead_org?: string;
-	lead_member_id?: number;
-	co_units: string[];
-	due_date: string;
-}
+export type TaskInput = Schemas['TaskInput'];
 
 export interface TaskFilter {
 	status?: TaskStatus;
@@ -69,29 +31,9 @@ export interface TaskFilter {
 
 export type StatsGroup = '' | 'organization' | 'month' | 'year';
 
-export interface TaskStats {
-	key: string;
-	assigned: number;
-	done: number;
-	done_on_time: number;
-	done_late: number;
-	in_progress: number;
-	overdue: number;
-	done_pc: number;
-	done_on_time_pc: number;
-	done_late_pc: number;
-	in_progress_pc: number;
-	overdue_pc: number;
-}
+export type TaskStats = Schemas['TaskStats'];
 
-export interface TaskStatsReport {
-	as_of: string;
-	from?: string;
-	to?: string;
-	group: StatsGroup;
-	total: TaskStats;
-	groups: TaskStats[];
-}
+export type TaskStatsReport = Schemas['TaskStatsReport'];
 
 export interface StatsFilter {
 	group?: StatsGroup;

@@ -35,7 +35,8 @@ function state(): MeetingState {
 		documents: [{ id: 7, meeting_id: 1, item_id: 10, title: 'A' } as MeetingState['documents'][number]],
 		votes: [],
 		epoch: 'e',
-		seq: 3
+		seq: 3,
+		server_time: '2026-11-22T01:00:00Z'
 	};
 }
 
