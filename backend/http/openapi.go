@@ -25,6 +25,9 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(ecabinet.ConclusionStatus("")): stringsOf(ecabinet.ConclusionStatuses),
 	reflect.TypeOf(ecabinet.TaskStatus("")):       stringsOf(ecabinet.TaskStatuses),
 	reflect.TypeOf(ecabinet.TaskSource("")):       stringsOf(ecabinet.TaskSources),
+	reflect.TypeOf(ecabinet.Stance("")):           stringsOf(ecabinet.Stances),
+	reflect.TypeOf(ecabinet.ConsentState("")):     {"", "block", "pulled", "decided"},
+	reflect.TypeOf(ecabinet.MinutesStatus("")):    {"draft", "published"},
 }
 
 func stringsOf[T ~string](xs []T) []string {

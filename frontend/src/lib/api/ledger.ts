@@ -37,6 +37,10 @@ export interface TimeFigures {
 	target_pc: number;
 	progress_pc: number;
 	target_reached: boolean;
+	/** Items decided in the consent block, and the planned minutes they saved. */
+	consent_items?: number;
+	consent_saved_minutes?: number;
+	consent_saving_pc?: number;
 }
 
 export type LineKind = 'version' | 'placeholder' | 'ballot';

@@ -54,6 +54,10 @@ export interface BodySettings {
 	task_reminder_days_before: number;
 	task_reminder_days_after: number;
 	speaking_minutes: number;
+	/** Members see who gave which position before a session. */
+	position_names_visible: boolean;
+	/** The consent block is taken by a vote (otherwise "no objection heard"). */
+	consent_by_vote: boolean;
 	timezone: string;
 	/** What an uploaded PDF may cost to read: pages, and MiB its streams decode to (each, all). */
 	document_max_pages: number;
@@ -110,6 +114,12 @@ export interface Meeting {
 	started_at?: string;
 	ended_at?: string;
 	quorum_override?: { by: number; at: string; reason: string; quorum: Quorum };
+	/** When positions on items stop (the evening before unless set). */
+	positions_cutoff: string;
+	/** When the cut-off was applied and the consent block formed. */
+	positions_closed_at?: string;
+	consent_taken_at?: string;
+	consent_vote_id?: number;
 	created_at: string;
 	updated_at: string;
 }
@@ -138,6 +148,62 @@ export interface AgendaItem {
 	status: AgendaStatus;
 	started_at?: string;
 	ended_at?: string;
+	/** Members give positions on it before the session. */
+	positions_open: boolean;
+	/** Its place in the consent block: in it, pulled out, or decided with it. */
+	consent?: ConsentState;
+}
+
+export type ConsentState = '' | 'block' | 'pulled' | 'decided';
+
+// --- Positions before a session and minutes (backend/ecabinet/position.go, minutes.go)
+
+export type Stance = 'no_objection' | 'wish_to_speak' | 'object';
+export const STANCES: readonly Stance[] = ['no_objection', 'wish_to_speak', 'object'];
+
+export interface Position {
+	item_id: number;
+	member_id: number;
+	stance: Stance;
+	reason: string;
+	updated_at: string;
+}
+
+export interface StanceCounts {
+	no_objection: number;
+	wish_to_speak: number;
+	object: number;
+}
+
+/** Counts always; names for the chair and the secretariat (members where the body shows them). */
+export interface ItemPositions {
+	item_id: number;
+	counts: StanceCounts;
+	positions?: Position[];
+	/** Voting invitees without a position (the chair and the secretariat). */
+	missing?: number[];
+	mine?: Position;
+}
+
+export interface PositionsView {
+	meeting_id: number;
+	cutoff: string;
+	closed_at?: string;
+	consent_taken_at?: string;
+	items: ItemPositions[];
+}
+
+export type MinutesStatus = 'draft' | 'published';
+
+export interface Minutes {
+	meeting_id: number;
+	version: number;
+	status: MinutesStatus;
+	text: string;
+	created_at: string;
+	updated_at: string;
+	published_at?: string;
+	published_by?: number;
 }
 
 export interface AgendaItemInput {
@@ -294,6 +360,8 @@ export interface MeetingState {
 	speakers: Speaker[];
 	documents: Document[];
 	votes: Vote[];
+	positions?: PositionsView;
+	minutes?: Minutes;
 	epoch: string;
 	seq: number;
 	/** When the server read the state, by its clock (speaking time counts from it). */
