@@ -76,15 +76,16 @@ func startFirstItem(tx *Tx, meetingID int64, now time.Time) (bool, error) {
 	}
 	// Items waiting in the consent block are taken together by the chair:
 	// the session opens on the first item to discuss, if there is one.
+	var discuss agendaRow
 	err = tx.Where("meeting_id = ? AND status = ? AND consent <> ?", meetingID, string(ecabinet.ItemPending), string(ecabinet.ConsentBlock)).
-		Order("position, id").Take(&first).Error
+		Order("position, id").Take(&discuss).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	_, err = activate(tx, meetingID, first.ID, now)
+	_, err = activate(tx, meetingID, discuss.ID, now)
 	return true, err
 }
 

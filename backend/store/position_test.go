@@ -150,7 +150,8 @@ func TestPositionsAndConsentBlock(t *testing.T) {
 			t.Fatalf("a member sees counts and their own position only: %+v", b)
 		}
 		named, _ := f.positions.Positions(f.chair, id)
-		if nb := named.Items[1]; len(nb.Positions) != 2 || nb.Positions[1].Reason != "Chưa đánh giá tác động đến thu ngân sách." {
+		chairID := f.members[ecabinet.RoleChair].ID
+		if nb := named.Items[1]; len(nb.Positions) != 2 || nb.Positions[0].MemberID != chairID || nb.Positions[0].Reason != "Chưa đánh giá tác động đến thu ngân sách." {
 			t.Fatalf("the chair sees names: %+v", nb)
 		}
 		if nc := named.Items[2]; len(nc.Missing) != 1 || nc.Missing[0] != f.members[ecabinet.RoleChair].ID {
