@@ -115,9 +115,9 @@ test('the chair takes the block in one decision; the session closes', async () =
 	await chair.goto(`/meetings/${meeting.id}`);
 	await chair.getByRole('button', { name: 'Thông qua nhóm nội dung' }).click();
 	await confirmInApp(chair, 'Thông qua toàn bộ nhóm nội dung?', 'Thông qua nhóm nội dung');
-	await chair.getByTestId('consent-block').getByText('Thông qua không thảo luận').waitFor();
+	await chair.getByTestId('consent-block').getByText('Thông qua không thảo luận', { exact: true }).waitFor();
 	// The member's screen follows; the block can no longer be pulled from.
-	await member.getByTestId('consent-block').getByText('Thông qua không thảo luận').waitFor();
+	await member.getByTestId('consent-block').getByText('Thông qua không thảo luận', { exact: true }).waitFor();
 	const m5 = await apiAs('member05');
 	const pull = await m5('POST', `/meetings/${meeting.id}/agenda/${agenda[0].id}/pull`);
 	assert.equal(pull.status, 409);
