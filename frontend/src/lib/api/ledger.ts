@@ -78,6 +78,8 @@ export interface ItemTime {
 	title: string;
 	status: AgendaStatus;
 	counted: boolean;
+	/** Decided in the consent block: counted apart. */
+	consent?: boolean;
 	planned_minutes: number;
 	actual_minutes?: number;
 	saving_minutes?: number;
