@@ -57,6 +57,9 @@ func (r *meetingRow) domain(invitees []int64, loc *time.Location) *ecabinet.Meet
 		PositionsCutoff: r.cutoff(loc), PositionsClosedAt: r.PositionsClosedAt, ConsentTakenAt: r.ConsentTakenAt, ConsentVoteID: r.ConsentVoteID,
 	}
 	_ = json.Unmarshal([]byte(r.RemoteSites), &m.RemoteSites)
+	if m.RemoteSites == nil { // a session created without remote sites stores null
+		m.RemoteSites = []string{}
+	}
 	if m.Invitees == nil {
 		m.Invitees = []int64{}
 	}

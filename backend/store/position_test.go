@@ -347,3 +347,21 @@ func TestConsentByVote(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingWithoutRemoteSites: a session created without remote sites
+// lists none (an empty list, not null: the app reads its length).
+func TestMeetingWithoutRemoteSites(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		in := meetingInput()
+		in.RemoteSites = nil
+		m, err := store.NewMeetingService(db).CreateMeeting(f.as(ecabinet.RoleSecretary), in)
+		if err != nil || m.RemoteSites == nil {
+			t.Fatalf("remote sites %#v, %v", m.RemoteSites, err)
+		}
+		list, err := store.NewMeetingService(db).ListMeetings(f.as(ecabinet.RoleSecretary), ecabinet.MeetingFilter{})
+		if err != nil || len(list) != 1 || list[0].RemoteSites == nil {
+			t.Fatalf("listed %+v, %v", list, err)
+		}
+	})
+}
