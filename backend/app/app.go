@@ -19,6 +19,7 @@ import (
 	"github.com/ecabinet/ecabinet/backend/hub"
 	"github.com/ecabinet/ecabinet/backend/mail"
 	"github.com/ecabinet/ecabinet/backend/pdf"
+	"github.com/ecabinet/ecabinet/backend/push"
 	"github.com/ecabinet/ecabinet/backend/ratelimit"
 	"github.com/ecabinet/ecabinet/backend/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,11 +40,13 @@ type App struct {
 	// hubStarted is set once the hub's dispatcher runs (Close stops it).
 	hubStarted bool
 
-	progress *store.Progress
-	notifier *store.Notifier
-	ballots  *store.BallotService
-	tasks    *store.TaskService
-	mailer   *mail.SMTP
+	progress  *store.Progress
+	notifier  *store.Notifier
+	ballots   *store.BallotService
+	tasks     *store.TaskService
+	mailer    *mail.SMTP
+	positions *store.PositionService
+	pushes    *store.PushStore
 	// bg runs the background work (relay, live counts, ballot deadlines and
 	// reminders, e-mail, clean-up) until the instance stops.
 	bg     context.Context
@@ -147,6 +150,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}
 	a.notifier = store.NewNotifier(a.DB, a.mailer != nil)
+	meetings.Notifying(a.notifier)
+	a.positions = store.NewPositionService(a.DB, a.notifier)
+	a.pushes = store.NewPushStore(a.DB, push.GenerateKeys)
 	a.ballots = store.NewBallotService(a.DB, a.notifier)
 	a.tasks = store.NewTaskService(a.DB, a.notifier)
 	a.bg, a.stopBg = context.WithCancel(context.Background())
@@ -156,7 +162,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 
 	documents := store.NewDocumentService(a.DB, a.cache)
 	if cfg.Demo {
-		if err := demo.SeedActivity(ctx, demo.Services{DB: a.DB, Meetings: meetings, Documents: documents, Ballots: a.ballots}, time.Now(), log); err != nil {
+		if err := demo.SeedActivity(ctx, demo.Services{DB: a.DB, Meetings: meetings, Documents: documents, Ballots: a.ballots, Positions: a.positions}, time.Now(), log); err != nil {
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -185,6 +191,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		Documents:       documents,
 		Ledger:          store.NewLedgerService(a.DB),
 		Conclusions:     store.NewConclusionService(a.DB),
+		Positions:       a.positions,
+		Minutes:         store.NewMinutesService(a.DB),
+		Push:            a.pushes,
 		Tasks:           a.tasks,
 		UploadLimit:     cfg.UploadLimit,
 		TempDir:         a.cache.TempDir(),
@@ -211,6 +220,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		a.ballotJobs,
 		a.taskJobs,
 		a.mailJobs,
+		a.pushJobs,
+		a.positionJobs,
 		a.logAuditHead,
 	} {
 		wg.Add(1)
@@ -318,6 +329,55 @@ func (a *App) mailJobs(ctx context.Context) {
 		}
 		if _, err := a.notifier.SendPending(ctx, 50, func(e store.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
 			a.log.Warn("sending e-mail failed", "err", err)
+		}
+	}
+}
+
+// positionJobs applies the cut-off of sessions whose time for positions
+// has passed: their consent block forms.
+func (a *App) positionJobs(ctx context.Context) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := a.positions.CloseDuePositions(ctx); err != nil {
+			a.log.Warn("applying the cut-off for positions failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("consent blocks formed at the cut-off", "sessions", n)
+		}
+	}
+}
+
+// pushJobs pushes waiting notifications to the members' tablets.
+func (a *App) pushJobs(ctx context.Context) {
+	public, private, err := a.pushes.VAPIDKeys(ctx)
+	if err != nil {
+		a.log.Warn("no VAPID keys: push notices are off", "err", err)
+		return
+	}
+	sender := push.NewSender(public, private, a.cfg.SMTPFrom, nil)
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.notifier.Pushed:
+		}
+		_, err := a.pushes.SendPendingPush(ctx, 50, func(job store.PushJob) string {
+			outcome, err := sender.Send(ctx, job)
+			if err != nil {
+				a.log.Warn("push notice not sent", "err", err)
+			}
+			return outcome
+		})
+		if err != nil {
+			a.log.Warn("pushing notices failed", "err", err)
 		}
 	}
 }

@@ -19,6 +19,7 @@ type Services struct {
 	Meetings  *store.MeetingService
 	Documents *store.DocumentService
 	Ballots   *store.BallotService
+	Positions *store.PositionService
 }
 
 type demoDoc struct {
@@ -57,7 +58,8 @@ var prose = []string{
 }
 
 // SeedActivity makes sure the demo body has an upcoming session with its
-// agenda and documents (one of them classified, on paper only) and an open
+// agenda and documents (one of them classified, on paper only), a session
+// with members' positions and its consent block, and an open
 // written ballot. Each part is skipped when the body already has sessions or
 // ballots, so a restart adds nothing.
 func SeedActivity(ctx context.Context, s Services, now time.Time, log *slog.Logger) error {
@@ -79,7 +81,10 @@ func SeedActivity(ctx context.Context, s Services, now time.Time, log *slog.Logg
 		if err := seedSession(as, s, now.In(loc)); err != nil {
 			return fmt.Errorf("demo session: %w", err)
 		}
-		log.Info("demo session created")
+		if err := seedConsentSession(as, s, now.In(loc)); err != nil {
+			return fmt.Errorf("demo session with positions: %w", err)
+		}
+		log.Info("demo sessions created")
 	}
 	ballots, err := s.Ballots.ListBallots(as)
 	if err != nil {
@@ -126,6 +131,88 @@ func seedSession(as context.Context, s Services, now time.Time) error {
 		}
 	}
 	_, err = s.Meetings.Transition(as, m.ID, ecabinet.ActionPublish, nil)
+	return err
+}
+
+// consentAgenda is the agenda of the thematic session whose members gave
+// positions beforehand.
+var consentAgenda = []demoItem{
+	{"Dự án Luật Dữ liệu (sửa đổi)", "", "Bộ Công an", 40, nil},
+	{"Dự thảo Nghị định quy định chi tiết Luật Đấu thầu", "", "Bộ Kế hoạch và Đầu tư", 30, nil},
+	{"Đề nghị xây dựng Luật Thuế thu nhập cá nhân (sửa đổi)", "", "Bộ Tài chính", 45, nil},
+	{"Dự thảo Nghị định về quản lý hoạt động thương mại điện tử", "", "Bộ Công Thương", 25, nil},
+}
+
+// seedConsentSession makes a thematic session two days ahead (before the
+// regular one, which stays the latest) whose members gave positions on
+// every item and whose cut-off was applied: it shows the consent block.
+func seedConsentSession(as context.Context, s Services, now time.Time) error {
+	day := now.AddDate(0, 0, 2)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, now.Location())
+	m, err := s.Meetings.CreateMeeting(as, ecabinet.MeetingInput{
+		Kind: ecabinet.KindThematic, Title: fmt.Sprintf("Phiên họp Chính phủ chuyên đề xây dựng pháp luật tháng %d năm %d", start.Month(), start.Year()),
+		ScheduledStart: start, ScheduledEnd: start.Add(3 * time.Hour), Place: "Phòng họp Chính phủ, Trụ sở Chính phủ",
+	})
+	if err != nil {
+		return err
+	}
+	for _, it := range consentAgenda {
+		if _, err := s.Meetings.AddItem(as, m.ID, ecabinet.AgendaItemInput{Title: it.title, PresenterOrg: it.org, PlannedMinutes: it.minutes}); err != nil {
+			return err
+		}
+	}
+	return seedPositions(as, s, m.ID)
+}
+
+// demoPositions: some members' positions on the four items; the second and
+// fourth draw no objection and so form the consent block once the cut-off
+// is applied.
+var demoPositions = []struct {
+	member string
+	stance [4]ecabinet.Stance
+}{
+	{"member01", [4]ecabinet.Stance{ecabinet.StanceSpeak, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection}},
+	{"member02", [4]ecabinet.Stance{ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceObject, ecabinet.StanceNoObjection}},
+	{"member03", [4]ecabinet.Stance{ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceSpeak, ecabinet.StanceNoObjection}},
+	{"member04", [4]ecabinet.Stance{ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection}},
+	{"member06", [4]ecabinet.Stance{ecabinet.StanceSpeak, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection, ecabinet.StanceNoObjection}},
+}
+
+// seedPositions asks positions on the four items, publishes the session,
+// records the demo members' positions and applies the cut-off, so that the
+// session shows its consent block and its speaking queues.
+func seedPositions(as context.Context, s Services, meetingID int64) error {
+	items, err := s.Meetings.Agenda(as, meetingID)
+	if err != nil {
+		return err
+	}
+	var open []int64
+	for _, it := range items {
+		open = append(open, it.ID)
+	}
+	if _, err := s.Positions.AskPositions(as, meetingID, ecabinet.PositionsSettings{Items: open}); err != nil {
+		return err
+	}
+	if _, err := s.Meetings.Transition(as, meetingID, ecabinet.ActionPublish, nil); err != nil {
+		return err
+	}
+	for _, p := range demoPositions {
+		m, err := s.DB.ActorByUsername(as, p.member)
+		if err != nil {
+			return err
+		}
+		ctx := ecabinet.NewContextWithActor(as, m)
+		for i, id := range open {
+			in := ecabinet.PositionInput{Stance: p.stance[i]}
+			if in.Stance == ecabinet.StanceObject {
+				in.Reason = "Đề nghị làm rõ thêm phạm vi điều chỉnh và nguồn lực bảo đảm thi hành."
+			}
+			if _, err := s.Positions.GivePosition(ctx, meetingID, id, in); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = s.Positions.ClosePositions(as, meetingID)
 	return err
 }
 

@@ -31,6 +31,10 @@ type AgendaItem struct {
 	Status         AgendaStatus `json:"status"`
 	StartedAt      *time.Time   `json:"started_at,omitempty"`
 	EndedAt        *time.Time   `json:"ended_at,omitempty"`
+	// PositionsOpen: members give positions on the item before the session.
+	PositionsOpen bool `json:"positions_open"`
+	// Consent is the item's place in the consent block ("" when none).
+	Consent ConsentState `json:"consent,omitempty"`
 }
 
 // ActualMinutes returns the minutes the item took, when it has ended.

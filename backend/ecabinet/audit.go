@@ -33,6 +33,13 @@ const (
 	AuditMembersImported  = "member.imported" // a CSV import, with its counts
 	AuditPasswordLink     = "member.password_link"
 	AuditPasswordSet      = "member.password_set" // through a one-time link
+	AuditPositionsAsked   = "positions.asked"     // items opened for positions, the cut-off
+	AuditPositionGiven    = "position.given"      // a member's position, each change
+	AuditConsentBlock     = "consent.formed"      // the cut-off applied: the block and the queued speakers
+	AuditConsentPulled    = "consent.pulled"      // an item pulled out of the block
+	AuditConsentTaken     = "consent.taken"       // the block decided at once
+	AuditMinutes          = "minutes"             // a version edited or published
+	AuditPushSubscription = "push.subscribed"     // a tablet subscribed to push notices
 	AuditLoginLimitLifted = "auth.unlocked"
 )
 

@@ -79,6 +79,12 @@ type BodySettings struct {
 	// SpeakingMinutes is the time a speaker has the floor, counted down on
 	// the speaker's, the chair's and the secretariat's screens; 0 sets none.
 	SpeakingMinutes int `json:"speaking_minutes"`
+	// PositionNamesVisible: members see who gave which position before a
+	// session (the chair and the secretariat always do). Default false.
+	PositionNamesVisible bool `json:"position_names_visible"`
+	// ConsentByVote: the consent block is taken by a vote; otherwise the
+	// chair records "no objection heard". Default false.
+	ConsentByVote bool `json:"consent_by_vote"`
 	// Timezone for dates shown to members and for monthly figures.
 	Timezone string `json:"timezone"`
 	// What an uploaded PDF may cost to read, on the server and on every

@@ -34,6 +34,18 @@ const (
 	EventTaskUpdated         = "task.updated"
 	EventTaskReminder        = "task.reminder"
 	EventLedgerUpdated       = "ledger.updated"
+	// Positions before a session: the counts (and names where the body
+	// shows them) to everyone, each named position to the chair and the
+	// secretariat.
+	EventPositionsUpdated = "positions.updated"
+	EventPositionGiven    = "position.given"
+	// Notifications that are also pushed to tablets.
+	EventMeetingPublished = "meeting.published"
+	EventPositionsAsked   = "positions.asked"
+	EventPositionReminder = "position.reminder"
+	EventBallotOpened     = "ballot.opened"
+	// Minutes (biên bản) published to the invitees.
+	EventMinutesPublished = "minutes.published"
 )
 
 // Scope names an event stream: a meeting ("meeting:12") or a body ("body:3").

@@ -11,15 +11,22 @@ import "time"
 // shown beside them. Saving = planned − actual, as a share of planned.
 // Progress toward the body's goal (TargetTimeSavingPc, sessions 30% shorter
 // by default) = saving share / goal, over the closed sessions of a period.
+//
+// Items decided in the consent block are counted apart: they were planned
+// but not discussed, so their planned minutes are what the block saved
+// (ConsentSavedMinutes), shown as a share of all the planned time of the
+// counted items and the block together (ConsentSavingPc), beside the goal.
 
 // ItemTime is one agenda item's planned and actual time.
 type ItemTime struct {
-	ItemID         int64        `json:"item_id"`
-	Position       int          `json:"position"`
-	Title          string       `json:"title"`
-	Status         AgendaStatus `json:"status"`
-	Counted        bool         `json:"counted"`
-	PlannedMinutes int          `json:"planned_minutes"`
+	ItemID   int64        `json:"item_id"`
+	Position int          `json:"position"`
+	Title    string       `json:"title"`
+	Status   AgendaStatus `json:"status"`
+	Counted  bool         `json:"counted"`
+	// Consent: decided in the consent block, counted apart.
+	Consent        bool `json:"consent,omitempty"`
+	PlannedMinutes int  `json:"planned_minutes"`
 	// Spans is how many times the item was taken up (more than one when the
 	// secretariat went back to it); its actual time is their sum.
 	Spans int `json:"spans"`
@@ -42,6 +49,10 @@ type TimeFigures struct {
 	TargetPc       int     `json:"target_pc"`
 	ProgressPc     float64 `json:"progress_pc"`
 	TargetReached  bool    `json:"target_reached"`
+	// The consent block: items decided in it and the minutes it saved.
+	ConsentItems        int     `json:"consent_items"`
+	ConsentSavedMinutes float64 `json:"consent_saved_minutes"`
+	ConsentSavingPc     float64 `json:"consent_saving_pc"`
 }
 
 // TimeLedger is a session's time ledger.
@@ -54,8 +65,11 @@ type TimeLedger struct {
 	// SessionMinutes is the wall-clock time from start to close.
 	SessionMinutes   *float64 `json:"session_minutes,omitempty"`
 	ScheduledMinutes float64  `json:"scheduled_minutes"`
-	// Whole seconds of the counted items, for exact sums over sessions.
+	// Whole seconds of the counted items (and of the consent block's), for
+	// exact sums over sessions.
 	plannedSec, actualSec int64
+	consentItems          int
+	consentSec            int64
 }
 
 // ItemFact is a stored agenda item, as the time ledger sees it.
@@ -70,6 +84,8 @@ type ItemFact struct {
 	StartedAt *time.Time
 	EndedAt   *time.Time
 	Earlier   []Span
+	// Consent: decided in the consent block without discussion.
+	Consent bool
 }
 
 // Span is one discussion of an agenda item, from its start to its end.
@@ -88,6 +104,8 @@ type SessionFact struct {
 type timeAcc struct {
 	sessions, items       int
 	plannedSec, actualSec int64
+	consentItems          int
+	consentSec            int64
 }
 
 func (a *timeAcc) add(t *TimeLedger) {
@@ -95,6 +113,8 @@ func (a *timeAcc) add(t *TimeLedger) {
 	a.items += t.Totals.Items
 	a.plannedSec += t.plannedSec
 	a.actualSec += t.actualSec
+	a.consentItems += t.consentItems
+	a.consentSec += t.consentSec
 }
 
 func (a *timeAcc) figures(targetPc int) TimeFigures {
@@ -107,6 +127,8 @@ func (a *timeAcc) figures(targetPc int) TimeFigures {
 		f.ProgressPc = Share(saving*100, a.plannedSec*int64(targetPc))
 		f.TargetReached = saving*100 >= a.plannedSec*int64(targetPc)
 	}
+	f.ConsentItems, f.ConsentSavedMinutes = a.consentItems, Tenths(a.consentSec, 60)
+	f.ConsentSavingPc = Share(a.consentSec, a.plannedSec+a.consentSec)
 	return f
 }
 
@@ -124,6 +146,13 @@ func MeetingTime(s SessionFact, items []ItemFact, targetPc int) TimeLedger {
 		if it.StartedAt != nil {
 			x.Spans++
 		}
+		if it.Consent && it.Status == ItemDone {
+			x.Consent = true
+			acc.consentItems++
+			acc.consentSec += int64(it.PlannedMinutes) * 60
+			t.Items = append(t.Items, x)
+			continue
+		}
 		if it.Status == ItemDone && it.StartedAt != nil && it.EndedAt != nil {
 			planned := int64(it.PlannedMinutes) * 60
 			actual := int64(it.EndedAt.Sub(*it.StartedAt) / time.Second)
@@ -139,6 +168,7 @@ func MeetingTime(s SessionFact, items []ItemFact, targetPc int) TimeLedger {
 		t.Items = append(t.Items, x)
 	}
 	t.plannedSec, t.actualSec = acc.plannedSec, acc.actualSec
+	t.consentItems, t.consentSec = acc.consentItems, acc.consentSec
 	t.Totals = acc.figures(targetPc)
 	if t.Closed {
 		t.Totals.Sessions = 1

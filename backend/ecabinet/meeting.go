@@ -105,6 +105,15 @@ type Meeting struct {
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	StartedAt   *time.Time `json:"started_at,omitempty"`
 	EndedAt     *time.Time `json:"ended_at,omitempty"`
+	// PositionsCutoff is when positions on items stop (the evening before
+	// unless the secretariat set another time); PositionsClosedAt when the
+	// cut-off was applied and the consent block formed.
+	PositionsCutoff   time.Time  `json:"positions_cutoff"`
+	PositionsClosedAt *time.Time `json:"positions_closed_at,omitempty"`
+	// ConsentTakenAt is when the chair took the consent block, by the vote
+	// ConsentVoteID when the body decides it by vote.
+	ConsentTakenAt *time.Time `json:"consent_taken_at,omitempty"`
+	ConsentVoteID  *int64     `json:"consent_vote_id,omitempty"`
 	// QuorumOverride is set when the chair started the session without quorum.
 	QuorumOverride *QuorumOverride `json:"quorum_override,omitempty"`
 	CreatedAt      time.Time       `json:"created_at"`
@@ -228,6 +237,10 @@ type MeetingState struct {
 	// Conclusion is the session's conclusion notice once published (the
 	// secretariat also sees a draft).
 	Conclusion *Conclusion `json:"conclusion,omitempty"`
+	// Positions on the items open for them, as the actor may see them.
+	Positions *PositionsView `json:"positions,omitempty"`
+	// Minutes is the latest version of the minutes the actor may read.
+	Minutes *Minutes `json:"minutes,omitempty"`
 	// Epoch and Seq are the event position this state is taken at.
 	Epoch string `json:"epoch"`
 	Seq   int64  `json:"seq"`

@@ -30,6 +30,9 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(ecabinet.TaskSource("")):       stringsOf(ecabinet.TaskSources),
 	reflect.TypeOf(ecabinet.BallotStatus("")):     {string(ecabinet.BallotDraft), string(ecabinet.BallotOpen), string(ecabinet.BallotClosed)},
 	reflect.TypeOf(ecabinet.VoteStatus("")):       {string(ecabinet.VoteOpen), string(ecabinet.VoteClosed)},
+	reflect.TypeOf(ecabinet.Stance("")):           stringsOf(ecabinet.Stances),
+	reflect.TypeOf(ecabinet.ConsentState("")):     {"", "block", "pulled", "decided"},
+	reflect.TypeOf(ecabinet.MinutesStatus("")):    {"draft", "published"},
 }
 
 // fieldEnums lists the allowed values of plain string fields that the

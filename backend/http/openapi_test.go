@@ -45,6 +45,8 @@ var bodiless = []string{
 	"POST /api/v1/ballots/{id}/open", "POST /api/v1/ballots/{id}/close", "POST /api/v1/ballots/{id}/remind",
 	"POST /api/v1/documents/{id}/copies/{copy}/return",
 	"POST /api/v1/meetings/{id}/conclusion/publish",
+	"POST /api/v1/meetings/{id}/positions/remind", "POST /api/v1/meetings/{id}/positions/close", "POST /api/v1/meetings/{id}/agenda/{item}/pull",
+	"POST /api/v1/meetings/{id}/minutes/publish",
 }
 
 // TestOpenAPIDocumentDescribesEveryBody checks that the document is valid

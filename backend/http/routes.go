@@ -209,6 +209,45 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/meetings/:id/conclusion/publish", access: secretariat, tag: "conclusions", summary: "Publish the notice to the session's invitees",
 			out: ecabinet.Conclusion{}, handler: withMeeting(s.publishConclusion)},
 
+		// Positions before a session and the consent block.
+		{method: "GET", path: "/api/v1/meetings/:id/positions", access: signedIn, tag: "positions",
+			summary: "Positions on the items open for them: counts; names to the chair and the secretariat (and members where the body shows them); who has not given one",
+			out:     ecabinet.PositionsView{}, handler: withMeeting(s.getPositions)},
+		{method: "PUT", path: "/api/v1/meetings/:id/positions", access: secretariat, tag: "positions",
+			summary: "Open items for positions and set the cut-off (default the evening before); tells the voting invitees of a published session",
+			in:      ecabinet.PositionsSettings{}, out: ecabinet.PositionsView{}, handler: withMeeting(s.askPositions)},
+		{method: "PUT", path: "/api/v1/meetings/:id/agenda/:item/position", access: participants, tag: "positions",
+			summary: "Give or change the caller's position (no_objection, wish_to_speak, object with a reason); 409 deadline_passed after the cut-off, 403 not a voting invitee",
+			in:      ecabinet.PositionInput{}, out: ecabinet.MemberPosition{}, handler: withItem(s.givePosition)},
+		{method: "POST", path: "/api/v1/meetings/:id/positions/remind", access: secretariat, tag: "positions",
+			summary: "Remind the voting invitees who have not given a position on every open item", out: remindedBody{}, handler: withMeeting(s.remindPositions)},
+		{method: "POST", path: "/api/v1/meetings/:id/positions/close", access: secretariat, tag: "positions",
+			summary: "Apply the cut-off now: form the consent block and queue those who asked to speak", out: ecabinet.PositionsView{}, handler: withMeeting(s.closePositions)},
+		{method: "POST", path: "/api/v1/meetings/:id/agenda/:item/pull", access: signedIn, tag: "positions",
+			summary: "Pull an item out of the consent block to discussion (409 once the block is taken)", out: []*ecabinet.AgendaItem{}, handler: withItem(s.pullItem)},
+		{method: "POST", path: "/api/v1/meetings/:id/consent", access: presiding, tag: "positions",
+			summary: "Take the consent block with one decision (vote_id of the adopted vote where the body decides it by vote)",
+			in:      ecabinet.TakeConsentInput{}, out: []*ecabinet.AgendaItem{}, handler: withMeeting(s.takeConsent)},
+
+		// Minutes (biên bản) of a closed session.
+		{method: "GET", path: "/api/v1/meetings/:id/minutes", access: signedIn, tag: "minutes", summary: "The latest version of the minutes the caller may read (invitees once published)",
+			out: ecabinet.Minutes{}, handler: withMeeting(s.getMinutes)},
+		{method: "PUT", path: "/api/v1/meetings/:id/minutes", access: secretariat, tag: "minutes", summary: "Edit the draft; on published minutes, start a correction (a new version)",
+			in: ecabinet.MinutesInput{}, out: ecabinet.Minutes{}, handler: withMeeting(s.putMinutes)},
+		{method: "POST", path: "/api/v1/meetings/:id/minutes/publish", access: secretariat, tag: "minutes", summary: "Publish the draft to the invitees; it is final",
+			out: ecabinet.Minutes{}, handler: withMeeting(s.publishMinutes)},
+		{method: "GET", path: "/api/v1/meetings/:id/minutes/versions", access: signedIn, tag: "minutes", summary: "Every version the caller may read, newest first",
+			out: []*ecabinet.Minutes{}, handler: withMeeting(s.minutesVersions)},
+		{method: "GET", path: "/api/v1/meetings/:id/minutes.pdf", access: signedIn, tag: "minutes", summary: "The minutes as PDF in the official layout, the same bytes from the same data",
+			query: []param{{"version", "integer", "a version (default: the latest the caller may read)"}}, raw: "application/pdf", handler: withMeeting(s.minutesPDF)},
+
+		// Web Push to tablets.
+		{method: "GET", path: "/api/v1/push/key", access: signedIn, tag: "push", summary: "The server's VAPID application server key", out: vapidKeyBody{}, handler: s.vapidKey},
+		{method: "POST", path: "/api/v1/push/subscriptions", access: signedIn, tag: "push", summary: "Subscribe this tablet to push notices, in a language (vi or en)",
+			in: ecabinet.PushSubscriptionInput{}, handler: s.pushSubscribe},
+		{method: "POST", path: "/api/v1/push/subscriptions/delete", access: signedIn, tag: "push", summary: "Unsubscribe this tablet",
+			in: unsubscribeRequest{}, handler: s.pushUnsubscribe},
+
 		// Assigned tasks (nhiệm vụ giao) and their follow-up.
 		{method: "GET", path: "/api/v1/tasks", access: signedIn, tag: "tasks", summary: "Tasks the caller may see, by deadline",
 			query: taskQuery, out: []*ecabinet.Task{}, handler: s.listTasks},

@@ -48,6 +48,9 @@ type Options struct {
 	Documents     ecabinet.DocumentService
 	Ledger        ecabinet.LedgerService
 	Conclusions   ecabinet.ConclusionService
+	Positions     ecabinet.PositionService
+	Minutes       ecabinet.MinutesService
+	Push          ecabinet.PushService
 	Tasks         ecabinet.TaskService
 	Organizations ecabinet.OrganizationService
 	Importer      ecabinet.MemberImporter

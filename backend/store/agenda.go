@@ -21,6 +21,8 @@ type agendaRow struct {
 	Status         string
 	StartedAt      *time.Time
 	EndedAt        *time.Time
+	PositionsOpen  bool
+	Consent        string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -31,7 +33,7 @@ func (r *agendaRow) domain() *ecabinet.AgendaItem {
 	return &ecabinet.AgendaItem{
 		ID: r.ID, MeetingID: r.MeetingID, Position: r.Position, Title: r.Title, Summary: r.Summary, Presenter: r.PresenterID,
 		PresenterOrg: r.PresenterOrg, PlannedMinutes: r.PlannedMinutes, Status: ecabinet.AgendaStatus(r.Status),
-		StartedAt: r.StartedAt, EndedAt: r.EndedAt,
+		StartedAt: r.StartedAt, EndedAt: r.EndedAt, PositionsOpen: r.PositionsOpen, Consent: ecabinet.ConsentState(r.Consent),
 	}
 }
 
@@ -73,7 +75,18 @@ func startFirstItem(tx *Tx, meetingID int64, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, err = activate(tx, meetingID, first.ID, now)
+	// Items waiting in the consent block are taken together by the chair:
+	// the session opens on the first item to discuss, if there is one.
+	var discuss agendaRow
+	err = tx.Where("meeting_id = ? AND status = ? AND consent <> ?", meetingID, string(ecabinet.ItemPending), string(ecabinet.ConsentBlock)).
+		Order("position, id").Take(&discuss).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	_, err = activate(tx, meetingID, discuss.ID, now)
 	return true, err
 }
 
@@ -341,7 +354,8 @@ func (agendaSpanRow) TableName() string { return "agenda_spans" }
 func (s *MeetingService) NextItem(ctx context.Context, meetingID int64) ([]*ecabinet.AgendaItem, error) {
 	return s.agendaChange(ctx, meetingID, false, func(tx *Tx, row *meetingRow) error {
 		var next agendaRow
-		err := tx.Where("meeting_id = ? AND status = ?", meetingID, string(ecabinet.ItemPending)).Order("position, id").Take(&next).Error
+		err := tx.Where("meeting_id = ? AND status = ? AND consent <> ?", meetingID, string(ecabinet.ItemPending), string(ecabinet.ConsentBlock)).
+			Order("position, id").Take(&next).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return ecabinet.Errorf(ecabinet.ECONFLICT, "agenda.no_next")
 		}

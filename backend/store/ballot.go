@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -308,7 +309,7 @@ func (s *BallotService) transition(ctx context.Context, id int64, fn func(tx *Tx
 
 // OpenBallot sends a draft to its recipients.
 func (s *BallotService) OpenBallot(ctx context.Context, id int64) (*ecabinet.Ballot, error) {
-	return s.transition(ctx, id, func(tx *Tx, row *ballotRow, upd map[string]any) error {
+	out, err := s.transition(ctx, id, func(tx *Tx, row *ballotRow, upd map[string]any) error {
 		if row.Status != string(ecabinet.BallotDraft) {
 			return ecabinet.Errorf(ecabinet.ECONFLICT, "ballot.not_draft")
 		}
@@ -319,8 +320,23 @@ func (s *BallotService) OpenBallot(ctx context.Context, id int64) (*ecabinet.Bal
 			return err
 		}
 		upd["status"], upd["opened_at"] = string(ecabinet.BallotOpen), s.db.Now()
-		return nil
+		ids, err := ballotRecipients(tx.DB, row.ID)
+		if err != nil {
+			return err
+		}
+		loc, err := bodyLocation(tx.DB, row.BodyID)
+		if err != nil {
+			return err
+		}
+		_, err = s.notify.notifyAll(tx, row.BodyID, ids, ecabinet.EventBallotOpened, "Phiếu lấy ý kiến: "+row.Title,
+			fmt.Sprintf("Đề nghị đồng chí trả lời phiếu lấy ý kiến %q trước %s.", row.Title, row.Deadline.In(loc).Format("15:04 ngày 02/01/2006")),
+			fmt.Sprintf("ballot:%d", row.ID), row.Title)
+		return err
 	})
+	if err == nil {
+		s.notify.wake()
+	}
+	return out, err
 }
 
 // CloseBallot closes an open ballot early once every recipient answered everything.

@@ -143,12 +143,7 @@ func (s *BallotService) Remind(ctx context.Context, id int64) (int, error) {
 	return n, err
 }
 
-func (s *BallotService) mailed() {
-	select {
-	case s.notify.Sent <- struct{}{}:
-	default:
-	}
-}
+func (s *BallotService) mailed() { s.notify.wake() }
 
 // remind notifies the recipients missing answers; an automatic reminder
 // (minutesBefore > 0) goes once per member, recorded in ballot_reminders.
@@ -174,7 +169,7 @@ func (s *BallotService) remind(tx *Tx, row *ballotRow, minutesBefore int) (int, 
 				continue // already reminded at this threshold
 			}
 		}
-		if err := s.notify.notify(tx, row.BodyID, m, ecabinet.EventBallotReminder, subject, text, fmt.Sprintf("ballot:%d", row.ID)); err != nil {
+		if err := s.notify.notify(tx, row.BodyID, m, ecabinet.EventBallotReminder, subject, text, fmt.Sprintf("ballot:%d", row.ID), row.Title); err != nil {
 			return n, err
 		}
 		n++

@@ -334,10 +334,11 @@ func TestBallotReminders(t *testing.T) {
 			t.Fatalf("manual reminder: %d %v", n, err)
 		}
 		notes, err := store.NewNotifier(db, false).Notifications(act(e.members[1]))
-		if err != nil || len(notes) != 3 || notes[0].Kind != ecabinet.EventBallotReminder {
+		// Three reminders after the notice that the ballot was sent.
+		if err != nil || len(notes) != 4 || notes[0].Kind != ecabinet.EventBallotReminder || notes[3].Kind != ecabinet.EventBallotOpened {
 			t.Fatalf("notifications of a late member: %+v %v", notes, err)
 		}
-		if mine, _ := store.NewNotifier(db, false).Notifications(act(m)); len(mine) != 0 {
+		if mine, _ := store.NewNotifier(db, false).Notifications(act(m)); len(mine) != 1 || mine[0].Kind != ecabinet.EventBallotOpened {
 			t.Fatalf("a member who answered was reminded: %+v", mine)
 		}
 		// Each reminder reached only its member's tablet.

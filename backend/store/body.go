@@ -132,3 +132,25 @@ func (db *DB) findBody(ctx context.Context, q *gorm.DB, id int64) (*ecabinet.Bod
 	}
 	return row.domain()
 }
+
+// bodySettings reads a body's settings in the caller's transaction.
+func bodySettings(tx *gorm.DB, id int64) (ecabinet.BodySettings, error) {
+	var row bodyRow
+	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+		return ecabinet.BodySettings{}, err
+	}
+	b, err := row.domain()
+	if err != nil {
+		return ecabinet.BodySettings{}, err
+	}
+	return b.Settings, nil
+}
+
+// bodyLocation is a body's time zone.
+func bodyLocation(tx *gorm.DB, id int64) (*time.Location, error) {
+	s, err := bodySettings(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.Location(), nil
+}

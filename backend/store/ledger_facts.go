@@ -76,7 +76,8 @@ func loadLedgerMeetings(tx *gorm.DB, meetings *gorm.DB, v *ledgerView) ([]*ledge
 	for _, it := range items {
 		m := byID[it.MeetingID]
 		m.items = append(m.items, ecabinet.ItemFact{ID: it.ID, Position: it.Position, Title: it.Title, Status: ecabinet.AgendaStatus(it.Status),
-			PlannedMinutes: it.PlannedMinutes, StartedAt: it.StartedAt, EndedAt: it.EndedAt, Earlier: earlier[it.ID]})
+			PlannedMinutes: it.PlannedMinutes, StartedAt: it.StartedAt, EndedAt: it.EndedAt, Earlier: earlier[it.ID],
+			Consent: it.Consent == string(ecabinet.ConsentDecided)})
 	}
 	return out, nil
 }

@@ -29,19 +29,37 @@ type meetingRow struct {
 	OverrideAt     *time.Time
 	OverrideReason *string
 	OverrideQuorum *string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Positions before the session and the consent block.
+	PositionsCutoff   *time.Time
+	PositionsClosedAt *time.Time
+	ConsentTakenAt    *time.Time
+	ConsentVoteID     *int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (meetingRow) TableName() string { return "meetings" }
 
-func (r *meetingRow) domain(invitees []int64) *ecabinet.Meeting {
+// cutoff is when positions on the session's items stop: the secretariat's
+// time, or the evening before the start in the body's time zone.
+func (r *meetingRow) cutoff(loc *time.Location) time.Time {
+	if r.PositionsCutoff != nil {
+		return *r.PositionsCutoff
+	}
+	return ecabinet.DefaultCutoff(r.ScheduledStart, loc).UTC()
+}
+
+func (r *meetingRow) domain(invitees []int64, loc *time.Location) *ecabinet.Meeting {
 	m := &ecabinet.Meeting{
 		ID: r.ID, BodyID: r.BodyID, Kind: ecabinet.MeetingKind(r.Kind), Title: r.Title, Status: ecabinet.MeetingStatus(r.Status),
 		ScheduledStart: r.ScheduledStart, ScheduledEnd: r.ScheduledEnd, Place: r.Place, RemoteSites: []string{},
 		Invitees: invitees, PublishedAt: r.PublishedAt, StartedAt: r.StartedAt, EndedAt: r.EndedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		PositionsCutoff: r.cutoff(loc), PositionsClosedAt: r.PositionsClosedAt, ConsentTakenAt: r.ConsentTakenAt, ConsentVoteID: r.ConsentVoteID,
 	}
 	_ = json.Unmarshal([]byte(r.RemoteSites), &m.RemoteSites)
+	if m.RemoteSites == nil { // a session created without remote sites stores null
+		m.RemoteSites = []string{}
+	}
 	if m.Invitees == nil {
 		m.Invitees = []int64{}
 	}
@@ -61,10 +79,21 @@ func (r *meetingRow) domain(invitees []int64) *ecabinet.Meeting {
 // MeetingService implements ecabinet.MeetingService, AgendaService,
 // AttendanceService and SpeakerService: they share the session's lock and
 // its event stream.
-type MeetingService struct{ db *DB }
+type MeetingService struct {
+	db     *DB
+	notify *Notifier
+}
 
 // NewMeetingService returns a MeetingService over db.
 func NewMeetingService(db *DB) *MeetingService { return &MeetingService{db: db} }
+
+// Notifying makes the service notify the invitees through n when a session
+// is published (otherwise the published session only reaches their
+// tablets' streams).
+func (s *MeetingService) Notifying(n *Notifier) *MeetingService {
+	s.notify = n
+	return s
+}
 
 var (
 	_ ecabinet.MeetingService    = (*MeetingService)(nil)
@@ -116,7 +145,11 @@ func (s *MeetingService) full(tx *gorm.DB, row *meetingRow) (*ecabinet.Meeting, 
 	if err != nil {
 		return nil, err
 	}
-	return row.domain(ids), nil
+	loc, err := bodyLocation(tx, row.BodyID)
+	if err != nil {
+		return nil, err
+	}
+	return row.domain(ids, loc), nil
 }
 
 // CreateMeeting drafts a session. Without invitees, every active voting member is invited.
@@ -323,9 +356,13 @@ func listMeetings(tx *gorm.DB, a ecabinet.Actor, f ecabinet.MeetingFilter) ([]*e
 	for _, x := range inv {
 		byMeeting[x.MeetingID] = append(byMeeting[x.MeetingID], x.MemberID)
 	}
+	loc, err := bodyLocation(tx, a.BodyID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*ecabinet.Meeting, len(rows))
 	for i := range rows {
-		out[i] = rows[i].domain(byMeeting[rows[i].ID])
+		out[i] = rows[i].domain(byMeeting[rows[i].ID], loc)
 	}
 	return out, nil
 }
@@ -348,6 +385,7 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "meeting.override_chair_only")
 	}
 	var out *ecabinet.Meeting
+	notified := 0
 	err = s.db.write(ctx, func(tx *Tx) error {
 		row, err := loadMeeting(tx.DB, a, id, true)
 		if err != nil {
@@ -363,6 +401,11 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		switch action {
 		case ecabinet.ActionPublish:
 			upd["published_at"] = now
+			if s.notify != nil {
+				if notified, err = s.notify.meetingPublished(tx, row); err != nil {
+					return err
+				}
+			}
 		case ecabinet.ActionResume:
 			if err := s.checkQuorum(tx, a, id, override, upd, now); err != nil {
 				return err
@@ -383,6 +426,14 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		}
 		if err := tx.Model(&meetingRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 			return err
+		}
+		if err := s.recordQuorum(tx, row.BodyID, id, action, now); err != nil {
+			return err
+		}
+		if action == ecabinet.ActionClose {
+			if err := draftMinutes(tx, id, now); err != nil {
+				return err
+			}
 		}
 		detail := map[string]any{"action": action, "from": row.Status, "to": next, "quorum_override": override != nil}
 		if q, ok := upd["override_quorum"]; ok {
@@ -407,8 +458,31 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 		}
 		return nil
 	})
+	if err == nil && notified > 0 {
+		s.notify.wake()
+	}
 	return out, err
 }
+
+// recordQuorum keeps the quorum at a transition for the minutes.
+func (s *MeetingService) recordQuorum(tx *Tx, bodyID, meetingID int64, action ecabinet.MeetingAction, now time.Time) error {
+	q, err := s.db.quorum(tx.DB, bodyID, meetingID)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&quorumRow{MeetingID: meetingID, At: now, Action: string(action), Present: q.Present, Required: q.Required, Reached: q.Reached}).Error
+}
+
+// quorumRow is the quorum at one transition of a session.
+type quorumRow struct {
+	MeetingID         int64
+	At                time.Time
+	Action            string
+	Present, Required int
+	Reached           bool
+}
+
+func (quorumRow) TableName() string { return "meeting_quorums" }
 
 // checkQuorum refuses to start or resume without quorum unless the chair
 // overrides; the override is recorded with the quorum at that moment.
@@ -463,6 +537,12 @@ func (s *MeetingService) MeetingState(ctx context.Context, id int64) (*ecabinet.
 			return err
 		}
 		if st.Conclusion, err = conclusionOf(tx, a, id); err != nil {
+			return err
+		}
+		if st.Positions, err = positionsView(tx, a, row); err != nil {
+			return err
+		}
+		if st.Minutes, err = minutesOf(tx, a, id); err != nil {
 			return err
 		}
 		st.Documents, err = documentsOf(tx, a, id)

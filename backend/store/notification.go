@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -20,6 +21,8 @@ type notificationRow struct {
 	CreatedAt   time.Time
 	EmailStatus string
 	EmailError  string
+	PushStatus  string
+	Topic       string
 }
 
 func (notificationRow) TableName() string { return "notifications" }
@@ -34,19 +37,22 @@ func (r *notificationRow) domain() *ecabinet.Notification {
 type Notifier struct {
 	db    *DB
 	email bool
-	// Sent wakes the mailer after a commit that queued e-mail.
-	Sent chan struct{}
+	// Sent wakes the mailer, and Pushed the pusher, after a commit that
+	// queued notifications.
+	Sent   chan struct{}
+	Pushed chan struct{}
 }
 
 // NewNotifier returns a Notifier; email says whether SMTP is configured.
 func NewNotifier(db *DB, email bool) *Notifier {
-	return &Notifier{db: db, email: email, Sent: make(chan struct{}, 1)}
+	return &Notifier{db: db, email: email, Sent: make(chan struct{}, 1), Pushed: make(chan struct{}, 1)}
 }
 
 var _ ecabinet.NotificationService = (*Notifier)(nil)
 
-// notify logs a notification to a member and tells their tablet.
-func (n *Notifier) notify(tx *Tx, bodyID, memberID int64, kind, subject, text, ref string) error {
+// notify logs a notification to a member and tells their tablet; topic is
+// the title of the session or ballot it is about, for the pushed notice.
+func (n *Notifier) notify(tx *Tx, bodyID, memberID int64, kind, subject, text, ref, topic string) error {
 	status := "none"
 	if n.email {
 		var email string
@@ -57,12 +63,81 @@ func (n *Notifier) notify(tx *Tx, bodyID, memberID int64, kind, subject, text, r
 			status = "pending"
 		}
 	}
-	row := notificationRow{BodyID: bodyID, MemberID: memberID, Kind: kind, Subject: subject, Text: text, Ref: ref, CreatedAt: n.db.Now(), EmailStatus: status}
+	push := "none"
+	var subs int64
+	if err := tx.Model(&pushSubscriptionRow{}).Where("member_id = ?", memberID).Count(&subs).Error; err != nil {
+		return err
+	}
+	if subs > 0 {
+		push = "pending"
+	}
+	row := notificationRow{BodyID: bodyID, MemberID: memberID, Kind: kind, Subject: subject, Text: text, Ref: ref, CreatedAt: n.db.Now(),
+		EmailStatus: status, PushStatus: push, Topic: topic}
 	if err := tx.Create(&row).Error; err != nil {
 		return err
 	}
 	return tx.emit(bodyID, ecabinet.BodyScope(bodyID), kind, map[string]any{"notification": row.domain()},
 		ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceMember(memberID)})
+}
+
+// wake tells the mailer and the pusher that notifications are waiting.
+func (n *Notifier) wake() {
+	for _, ch := range []chan struct{}{n.Sent, n.Pushed} {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// notifyAll notifies each member of ids.
+func (n *Notifier) notifyAll(tx *Tx, bodyID int64, ids []int64, kind, subject, text, ref, topic string) (int, error) {
+	for i, id := range ids {
+		if err := n.notify(tx, bodyID, id, kind, subject, text, ref, topic); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
+
+// meetingPublished tells the invitees that a session is published (and,
+// when items are open for positions, that their positions are asked).
+func (n *Notifier) meetingPublished(tx *Tx, m *meetingRow) (int, error) {
+	ids, err := invitees(tx.DB, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	loc, err := bodyLocation(tx.DB, m.BodyID)
+	if err != nil {
+		return 0, err
+	}
+	when := m.ScheduledStart.In(loc).Format("15:04 ngày 02/01/2006")
+	sent, err := n.notifyAll(tx, m.BodyID, ids, ecabinet.EventMeetingPublished, "Giấy mời họp: "+m.Title,
+		fmt.Sprintf("Đồng chí được mời dự phiên họp %q lúc %s.", m.Title, when), fmt.Sprintf("meeting:%d", m.ID), m.Title)
+	if err != nil {
+		return sent, err
+	}
+	var open int64
+	if err := tx.Model(&agendaRow{}).Where("meeting_id = ? AND positions_open", m.ID).Count(&open).Error; err != nil || open == 0 {
+		return sent, err
+	}
+	more, err := n.positionsAsked(tx, m)
+	return sent + more, err
+}
+
+// positionsAsked asks the voting invitees for their positions before the cut-off.
+func (n *Notifier) positionsAsked(tx *Tx, m *meetingRow) (int, error) {
+	ids, err := votingInvitees(tx.DB, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	loc, err := bodyLocation(tx.DB, m.BodyID)
+	if err != nil {
+		return 0, err
+	}
+	cutoff := m.cutoff(loc).In(loc).Format("15:04 ngày 02/01/2006")
+	return n.notifyAll(tx, m.BodyID, ids, ecabinet.EventPositionsAsked, "Xin ý kiến trước phiên họp: "+m.Title,
+		fmt.Sprintf("Đề nghị đồng chí cho ý kiến về các nội dung của phiên họp %q trước %s.", m.Title, cutoff), fmt.Sprintf("meeting:%d", m.ID), m.Title)
 }
 
 // Notifications returns the actor's latest notifications.

@@ -177,10 +177,7 @@ func (s *TaskService) SendDueReminders(ctx context.Context) (int, error) {
 		}
 	}
 	if total > 0 {
-		select {
-		case s.notify.Sent <- struct{}{}:
-		default:
-		}
+		s.notify.wake()
 	}
 	return total, nil
 }
@@ -238,7 +235,7 @@ func (s *TaskService) remind(ctx context.Context, r *taskRow, kind string, loc *
 			text = fmt.Sprintf("Nhiệm vụ %q đã quá hạn (hạn hoàn thành ngày %s) mà chưa hoàn thành.", r.Title, due)
 		}
 		for _, m := range ids {
-			if err := s.notify.notify(tx, r.BodyID, m, ecabinet.EventTaskReminder, subject, text, fmt.Sprintf("task:%d", r.ID)); err != nil {
+			if err := s.notify.notify(tx, r.BodyID, m, ecabinet.EventTaskReminder, subject, text, fmt.Sprintf("task:%d", r.ID), r.Title); err != nil {
 				return err
 			}
 		}

@@ -65,3 +65,24 @@ async function pageNetworkFirst(request: Request): Promise<Response> {
 		throw err;
 	}
 }
+
+// Web Push: the server's notice, already in the member's language, shown as
+// a system notification; a tap opens what it is about (meeting:12, ballot:3).
+sw.addEventListener('push', (event) => {
+	const notice = (event.data?.json() ?? {}) as { title?: string; body?: string; ref?: string; kind?: string };
+	event.waitUntil(
+		sw.registration.showNotification(notice.title ?? 'e-Cabinet', {
+			body: notice.body ?? '',
+			tag: notice.ref,
+			data: { ref: notice.ref ?? '' },
+			icon: '/favicon.svg'
+		})
+	);
+});
+
+sw.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	const [kind, id] = String(event.notification.data?.ref ?? '').split(':');
+	const path = kind === 'meeting' ? `/meetings/${id}` : kind === 'ballot' ? `/ballots/${id}` : kind === 'task' ? `/tasks/${id}` : '/';
+	event.waitUntil(sw.clients.openWindow(path));
+});

@@ -777,6 +777,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/agenda/{item}/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give or change the caller's position (no_objection, wish_to_speak, object with a reason); 409 deadline_passed after the cut-off, 403 not a voting invitee */
+        put: operations["put_api_v1_meetings_id_agenda_item_position"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/agenda/{item}/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pull an item out of the consent block to discussion (409 once the block is taken) */
+        post: operations["post_api_v1_meetings_id_agenda_item_pull"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/agenda/{item}/speakers": {
         parameters: {
             query?: never;
@@ -950,6 +984,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the consent block with one decision (vote_id of the adopted vote where the body decides it by vote) */
+        post: operations["post_api_v1_meetings_id_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/documents": {
         parameters: {
             query?: never;
@@ -962,6 +1013,127 @@ export interface paths {
         put?: never;
         /** Add a document; above the body's electronic limit it is a paper-only placeholder (paper_pages required) */
         post: operations["post_api_v1_meetings_id_documents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest version of the minutes the caller may read (invitees once published) */
+        get: operations["get_api_v1_meetings_id_minutes"];
+        /** Edit the draft; on published minutes, start a correction (a new version) */
+        put: operations["put_api_v1_meetings_id_minutes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The minutes as PDF in the official layout, the same bytes from the same data */
+        get: operations["get_api_v1_meetings_id_minutes_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the draft to the invitees; it is final */
+        post: operations["post_api_v1_meetings_id_minutes_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version the caller may read, newest first */
+        get: operations["get_api_v1_meetings_id_minutes_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Positions on the items open for them: counts; names to the chair and the secretariat (and members where the body shows them); who has not given one */
+        get: operations["get_api_v1_meetings_id_positions"];
+        /** Open items for positions and set the cut-off (default the evening before); tells the voting invitees of a published session */
+        put: operations["put_api_v1_meetings_id_positions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/positions/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the cut-off now: form the consent block and queue those who asked to speak */
+        post: operations["post_api_v1_meetings_id_positions_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/positions/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remind the voting invitees who have not given a position on every open item */
+        post: operations["post_api_v1_meetings_id_positions_remind"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1240,6 +1412,57 @@ export interface paths {
         put?: never;
         /** Set the password with a one-time link, which is then spent */
         post: operations["post_api_v1_password_links_use"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's VAPID application server key */
+        get: operations["get_api_v1_push_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subscribe this tablet to push notices, in a language (vi or en) */
+        post: operations["post_api_v1_push_subscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unsubscribe this tablet */
+        post: operations["post_api_v1_push_subscriptions_delete"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,6 +1748,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AgendaItem: {
+            /** @enum {string} */
+            consent?: "" | "block" | "pulled" | "decided";
             /** Format: date-time */
             ended_at?: string;
             /** Format: int64 */
@@ -1535,6 +1760,7 @@ export interface components {
             planned_minutes: number;
             /** Format: int32 */
             position: number;
+            positions_open: boolean;
             /** Format: int64 */
             presenter_id?: number;
             presenter_org: string;
@@ -1734,6 +1960,7 @@ export interface components {
             /** Format: int32 */
             ballot_pages: number;
             ballot_reminder_minutes: number[];
+            consent_by_vote: boolean;
             /** Format: int64 */
             cost_per_page_vnd: number;
             deputy_may_vote: boolean;
@@ -1750,6 +1977,7 @@ export interface components {
             offline_reading: boolean;
             /** @enum {string} */
             pass_rule: "majority_of_all" | "majority_of_cast";
+            position_names_visible: boolean;
             /** Format: int32 */
             quorum_denominator: number;
             /** Format: int32 */
@@ -1955,6 +2183,12 @@ export interface components {
             action: "publish" | "start" | "adjourn" | "resume" | "close";
             reason?: string;
         };
+        HttpUnsubscribeRequest: {
+            endpoint: string;
+        };
+        HttpVapidKeyBody: {
+            public_key: string;
+        };
         ImportLine: {
             /** @enum {string} */
             action: "create" | "update" | "unchanged" | "invalid";
@@ -1981,8 +2215,17 @@ export interface components {
             /** Format: int32 */
             updated: number;
         };
+        ItemPositions: {
+            counts: components["schemas"]["StanceCounts"];
+            /** Format: int64 */
+            item_id: number;
+            mine?: components["schemas"]["MemberPosition"];
+            missing?: number[];
+            positions?: components["schemas"]["MemberPosition"][];
+        };
         ItemTime: {
             actual_minutes?: number;
+            consent?: boolean;
             counted: boolean;
             /** Format: int64 */
             item_id: number;
@@ -2115,6 +2358,10 @@ export interface components {
             /** Format: int64 */
             body_id: number;
             /** Format: date-time */
+            consent_taken_at?: string;
+            /** Format: int64 */
+            consent_vote_id?: number;
+            /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             ended_at?: string;
@@ -2124,6 +2371,10 @@ export interface components {
             /** @enum {string} */
             kind: "regular" | "thematic" | "extraordinary";
             place: string;
+            /** Format: date-time */
+            positions_closed_at?: string;
+            /** Format: date-time */
+            positions_cutoff: string;
             /** Format: date-time */
             published_at?: string;
             quorum_override?: components["schemas"]["QuorumOverride"];
@@ -2177,6 +2428,8 @@ export interface components {
             documents: components["schemas"]["Document"][];
             epoch: string;
             meeting: components["schemas"]["Meeting"];
+            minutes?: components["schemas"]["Minutes"];
+            positions?: components["schemas"]["PositionsView"];
             quorum: components["schemas"]["Quorum"];
             /** Format: int64 */
             seq: number;
@@ -2224,6 +2477,37 @@ export interface components {
             title: string;
             username: string;
             voting: boolean;
+        };
+        MemberPosition: {
+            /** Format: int64 */
+            item_id: number;
+            /** Format: int64 */
+            member_id: number;
+            reason: string;
+            /** @enum {string} */
+            stance: "no_objection" | "wish_to_speak" | "object";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Minutes: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            meeting_id: number;
+            /** Format: date-time */
+            published_at?: string;
+            /** Format: int64 */
+            published_by?: number;
+            /** @enum {string} */
+            status: "draft" | "published";
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        MinutesInput: {
+            text: string;
         };
         NamedChoice: {
             /** Format: int64 */
@@ -2335,9 +2619,39 @@ export interface components {
             full_name: string;
             username: string;
         };
+        PositionInput: {
+            reason: string;
+            /** @enum {string} */
+            stance: "no_objection" | "wish_to_speak" | "object";
+        };
+        PositionsSettings: {
+            /** Format: date-time */
+            cutoff?: string;
+            items: number[];
+        };
+        PositionsView: {
+            /** Format: date-time */
+            closed_at?: string;
+            /** Format: date-time */
+            consent_taken_at?: string;
+            /** Format: date-time */
+            cutoff: string;
+            items: components["schemas"]["ItemPositions"][];
+            /** Format: int64 */
+            meeting_id: number;
+        };
         ProgressInput: {
             done: boolean;
             note: string;
+        };
+        PushKeys: {
+            auth: string;
+            p256dh: string;
+        };
+        PushSubscriptionInput: {
+            endpoint: string;
+            keys: components["schemas"]["PushKeys"];
+            lang: string;
         };
         QuestionResult: {
             /** Format: int32 */
@@ -2407,6 +2721,18 @@ export interface components {
             started_at?: string;
             /** @enum {string} */
             status: "waiting" | "speaking" | "done" | "withdrawn";
+        };
+        StanceCounts: {
+            /** Format: int32 */
+            no_objection: number;
+            /** Format: int32 */
+            object: number;
+            /** Format: int32 */
+            wish_to_speak: number;
+        };
+        TakeConsentInput: {
+            /** Format: int64 */
+            vote_id?: number;
         };
         Tally: {
             adopted?: string;
@@ -2525,6 +2851,10 @@ export interface components {
         };
         TimeFigures: {
             actual_minutes: number;
+            /** Format: int32 */
+            consent_items: number;
+            consent_saved_minutes: number;
+            consent_saving_pc: number;
             /** Format: int32 */
             items: number;
             planned_minutes: number;
@@ -4857,6 +5187,92 @@ export interface operations {
             };
         };
     };
+    put_api_v1_meetings_id_agenda_item_position: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PositionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPosition"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_meetings_id_agenda_item_pull: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaItem"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
     get_api_v1_meetings_id_agenda_item_speakers: {
         parameters: {
             query?: never;
@@ -5395,6 +5811,50 @@ export interface operations {
             };
         };
     };
+    post_api_v1_meetings_id_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TakeConsentInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaItem"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
     get_api_v1_meetings_id_documents: {
         parameters: {
             query?: never;
@@ -5457,6 +5917,377 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_meetings_id_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Minutes"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_v1_meetings_id_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinutesInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Minutes"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_meetings_id_minutes_pdf: {
+        parameters: {
+            query?: {
+                /** @description a version (default: the latest the caller may read) */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_meetings_id_minutes_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Minutes"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_meetings_id_minutes_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Minutes"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_meetings_id_positions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PositionsView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_v1_meetings_id_positions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PositionsSettings"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PositionsView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_meetings_id_positions_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PositionsView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_meetings_id_positions_remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpRemindedBody"];
                 };
             };
             /** @description Not signed in */
@@ -6347,6 +7178,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HttpPasswordSetResponse"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_push_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpVapidKeyBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_push_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_push_subscriptions_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpUnsubscribeRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
                 };
             };
             /** @description Error; see the code */

@@ -100,3 +100,17 @@ export interface BodyState {
 	epoch: string;
 	seq: number;
 }
+
+// --- Positions before a session, the consent block and minutes ------------------
+
+/** An item's place in the consent block: in it, pulled out, or decided with it ('' when none). */
+export type ConsentState = NonNullable<Schemas['AgendaItem']['consent']>;
+export type Stance = Schemas['MemberPosition']['stance'];
+export const STANCES: readonly Stance[] = ['no_objection', 'wish_to_speak', 'object'];
+export type Position = Schemas['MemberPosition'];
+export type StanceCounts = Schemas['StanceCounts'];
+/** Counts always; names for the chair and the secretariat (members where the body shows them). */
+export type ItemPositions = Schemas['ItemPositions'];
+export type PositionsView = Schemas['PositionsView'];
+export type MinutesStatus = Schemas['Minutes']['status'];
+export type Minutes = Schemas['Minutes'];

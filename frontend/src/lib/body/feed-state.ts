@@ -47,6 +47,7 @@ export function applyBodyEvent(lists: BodyLists, event: string, data: unknown): 
 			};
 		case 'ballot.reminder':
 		case 'task.reminder':
+		case 'position.reminder':
 			return { lists, reminder: d.notification as Notification };
 		default:
 			return { lists };

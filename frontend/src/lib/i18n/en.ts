@@ -159,6 +159,8 @@ export const en: Messages = {
 			sheet_weight_mg: 'Weight of one A4 sheet (mg)',
 			ballot_pages: 'Pages of one paper ballot',
 			target_time_saving_pc: 'Target: sessions shorter by (%)',
+			position_names_visible: 'Members see who gave which position before a session',
+			consent_by_vote: 'Take the consent block by a vote (otherwise: no objection heard)',
 			speaking_minutes: 'Time of one speaking turn (minutes; 0: no limit)',
 			document_max_pages: 'Most pages of a document',
 			document_max_stream_mib: 'Most a stream may decompress to (MiB)',
@@ -523,6 +525,14 @@ export const en: Messages = {
 		csvTime: 'Agenda times (CSV)',
 		updated: (time: string) => `Updated at ${time}; updates itself when figures change`,
 		counts: (m: number, b: number) => `${m} sessions, ${b} ballots`,
+		consent: {
+			title: 'Consent block',
+			desc: (goal: number) => `Planned minutes of the items decided in the consent block, against all planned time; the goal is sessions ${goal}% shorter.`,
+			saved: (min: string, n: number) => `${min} minutes saved by ${n} items decided without discussion`,
+			share: (pc: string) => `${pc} of planned time`,
+			period: 'Period',
+			none: 'No item was decided in a consent block in this period.'
+		},
 		kpi: {
 			pages: 'Pages not printed',
 			sheets: (n: string) => `${n} sheets`,
@@ -611,6 +621,72 @@ export const en: Messages = {
 		itemCols: { item: 'Agenda item', planned: 'Planned (min)', actual: 'Actual (min)', saving: 'Saved (min)', savingPc: 'Share' },
 		notCounted: 'Not counted (not finished, or deferred)',
 		notFound: 'These figures cannot be found.'
+	},
+
+	positions: {
+		title: 'Positions before the session',
+		intro: 'Give your position on each item before the cut-off; items nobody objects to are decided without discussion.',
+		cutoff: (t: string) => `Cut-off: ${t}`,
+		closed: 'The cut-off has passed.',
+		stances: { no_objection: 'No objection', wish_to_speak: 'Wish to speak', object: 'Object' },
+		counts: (n: number, s: number, o: number) => `No objection ${n} · Wish to speak ${s} · Object ${o}`,
+		mine: (s: string) => `Your position: ${s}`,
+		reason: 'Reason for the objection',
+		give: 'Send',
+		missing: (names: string) => `No position yet: ${names}`,
+		allGiven: 'Every member has given a position.',
+		remind: 'Remind those without a position',
+		reminded: (n: number) => `${n} members reminded.`,
+		close: 'Close positions now',
+		closeConfirm: {
+			title: 'Close positions now?',
+			message: 'Items nobody objects to form the consent block; members who wish to speak are queued.'
+		},
+		ask: 'Ask positions on items',
+		askTitle: 'Items open for positions',
+		askCutoff: 'Cut-off (empty: 18:00 the day before)',
+		askSave: 'Save and ask',
+		none: 'No item of this session is open for positions.'
+	},
+
+	consent: {
+		title: 'Consent block',
+		count: (n: number) => `${n} items nobody objected to`,
+		pull: 'Pull out for discussion',
+		pullConfirm: { title: 'Pull this item out for discussion?', message: 'The item moves to the discussion part of the session.' },
+		take: 'Take the consent block',
+		takeConfirm: { title: 'Take the whole consent block?', message: 'The items left in the block are decided in one decision, without discussion.' },
+		takeVote: 'Number of the vote that adopted the block',
+		taken: (t: string) => `Taken at ${t}`,
+		pulled: 'Pulled out for discussion',
+		decided: 'Decided without discussion'
+	},
+
+	minutes: {
+		title: 'Minutes of the session',
+		open: 'Minutes',
+		version: (v: number) => `Version ${v}`,
+		statuses: { draft: 'Draft', published: 'Published' },
+		publishedAt: (t: string) => `Published at ${t}`,
+		text: 'Text of the minutes',
+		save: 'Save the draft',
+		saved: 'Draft saved.',
+		correct: 'Correct (makes a new version)',
+		publish: 'Publish the minutes',
+		publishConfirm: { title: 'Publish the minutes?', message: 'The invitees receive the minutes; once published, any change is a new version.' },
+		pdf: 'Download PDF',
+		notYet: 'The minutes will be here once published.',
+		versions: 'Versions'
+	},
+
+	push: {
+		title: 'Notices on this tablet',
+		intro: 'Get a notice of invitations, positions asked, new ballots and reminders, even when the app is closed.',
+		on: 'This device receives notices.',
+		enable: 'Receive notices on this device',
+		disable: 'Stop notices on this device',
+		unsupported: 'This browser does not support push notices.',
+		denied: 'Notices are blocked in the browser settings.'
 	},
 
 	conclusions: {

@@ -161,6 +161,8 @@ export const vi = {
 			sheet_weight_mg: 'Khối lượng một tờ A4 (mg)',
 			ballot_pages: 'Số trang của một phiếu giấy',
 			target_time_saving_pc: 'Mục tiêu rút ngắn thời gian họp (%)',
+			position_names_visible: 'Cho thành viên xem tên người cho ý kiến trước phiên họp',
+			consent_by_vote: 'Thông qua nhóm nội dung không thảo luận bằng biểu quyết (không chọn: chủ tọa hỏi không có ý kiến khác)',
 			speaking_minutes: 'Thời gian mỗi lượt phát biểu (phút; 0: không giới hạn)',
 			document_max_pages: 'Số trang tối đa của một tài liệu',
 			document_max_stream_mib: 'Dung lượng giải nén tối đa của một luồng dữ liệu (MiB)',
@@ -521,6 +523,14 @@ export const vi = {
 		csvTime: 'Chi tiết thời gian (CSV)',
 		updated: (time: string) => `Cập nhật lúc ${time}, tự cập nhật khi có số liệu mới`,
 		counts: (m: number, b: number) => `${m} phiên họp, ${b} phiếu lấy ý kiến`,
+		consent: {
+			title: 'Nhóm nội dung thông qua không thảo luận',
+			desc: (goal: number) => `Số phút dự kiến của các nội dung được thông qua không thảo luận, so với tổng thời gian dự kiến; mục tiêu rút ngắn ${goal}%.`,
+			saved: (min: string, n: number) => `${min} phút tiết kiệm nhờ ${n} nội dung thông qua không thảo luận`,
+			share: (pc: string) => `${pc} thời gian dự kiến`,
+			period: 'Kỳ',
+			none: 'Chưa có nội dung nào được thông qua không thảo luận trong khoảng thời gian này.'
+		},
 		kpi: {
 			pages: 'Trang giấy không phải in',
 			sheets: (n: string) => `${n} tờ`,
@@ -611,6 +621,72 @@ export const vi = {
 		itemCols: { item: 'Nội dung', planned: 'Dự kiến (phút)', actual: 'Thực tế (phút)', saving: 'Rút ngắn (phút)', savingPc: 'Tỷ lệ' },
 		notCounted: 'Không tính (chưa thảo luận xong hoặc hoãn)',
 		notFound: 'Không tìm thấy số liệu này.'
+	},
+
+	positions: {
+		title: 'Ý kiến trước phiên họp',
+		intro: 'Cho ý kiến về từng nội dung trước hạn; nội dung không ai có ý kiến được thông qua không thảo luận.',
+		cutoff: (t: string) => `Hạn cho ý kiến: ${t}`,
+		closed: 'Đã hết hạn cho ý kiến.',
+		stances: { no_objection: 'Không có ý kiến', wish_to_speak: 'Xin phát biểu', object: 'Phản đối' },
+		counts: (n: number, s: number, o: number) => `Không có ý kiến ${n} · Xin phát biểu ${s} · Phản đối ${o}`,
+		mine: (s: string) => `Ý kiến của bạn: ${s}`,
+		reason: 'Lý do phản đối',
+		give: 'Gửi ý kiến',
+		missing: (names: string) => `Chưa cho ý kiến: ${names}`,
+		allGiven: 'Tất cả thành viên đã cho ý kiến.',
+		remind: 'Nhắc thành viên chưa cho ý kiến',
+		reminded: (n: number) => `Đã nhắc ${n} thành viên.`,
+		close: 'Kết thúc nhận ý kiến',
+		closeConfirm: {
+			title: 'Kết thúc nhận ý kiến ngay?',
+			message: 'Các nội dung không ai có ý kiến sẽ vào nhóm thông qua không thảo luận; người xin phát biểu được xếp vào danh sách phát biểu.'
+		},
+		ask: 'Xin ý kiến về các nội dung',
+		askTitle: 'Nội dung xin ý kiến trước phiên họp',
+		askCutoff: 'Hạn cho ý kiến (để trống: 18:00 ngày hôm trước)',
+		askSave: 'Lưu và gửi yêu cầu',
+		none: 'Phiên họp chưa có nội dung nào xin ý kiến.'
+	},
+
+	consent: {
+		title: 'Nhóm nội dung thông qua không thảo luận',
+		count: (n: number) => `${n} nội dung, không thành viên nào có ý kiến khác`,
+		pull: 'Rút ra để thảo luận',
+		pullConfirm: { title: 'Rút nội dung này ra để thảo luận?', message: 'Nội dung sẽ được đưa vào phần thảo luận của phiên họp.' },
+		take: 'Thông qua nhóm nội dung',
+		takeConfirm: { title: 'Thông qua toàn bộ nhóm nội dung?', message: 'Các nội dung còn trong nhóm được thông qua bằng một quyết định, không thảo luận.' },
+		takeVote: 'Số biểu quyết đã thông qua nhóm',
+		taken: (t: string) => `Đã thông qua lúc ${t}`,
+		pulled: 'Đã rút ra để thảo luận',
+		decided: 'Thông qua không thảo luận'
+	},
+
+	minutes: {
+		title: 'Biên bản phiên họp',
+		open: 'Biên bản',
+		version: (v: number) => `Phiên bản ${v}`,
+		statuses: { draft: 'Dự thảo', published: 'Đã phát hành' },
+		publishedAt: (t: string) => `Phát hành lúc ${t}`,
+		text: 'Nội dung biên bản',
+		save: 'Lưu dự thảo',
+		saved: 'Đã lưu dự thảo.',
+		correct: 'Đính chính (tạo phiên bản mới)',
+		publish: 'Phát hành biên bản',
+		publishConfirm: { title: 'Phát hành biên bản?', message: 'Biên bản được gửi đến thành phần dự họp; sau khi phát hành, mọi sửa đổi là một phiên bản mới.' },
+		pdf: 'Tải PDF',
+		notYet: 'Biên bản sẽ có tại đây khi được phát hành.',
+		versions: 'Các phiên bản'
+	},
+
+	push: {
+		title: 'Thông báo trên máy tính bảng',
+		intro: 'Nhận thông báo khi có giấy mời họp, xin ý kiến, phiếu lấy ý kiến mới và lời nhắc, kể cả khi không mở ứng dụng.',
+		on: 'Đang nhận thông báo trên thiết bị này.',
+		enable: 'Nhận thông báo trên thiết bị này',
+		disable: 'Tắt thông báo trên thiết bị này',
+		unsupported: 'Trình duyệt này không hỗ trợ thông báo đẩy.',
+		denied: 'Thông báo đã bị chặn trong cài đặt của trình duyệt.'
 	},
 
 	conclusions: {

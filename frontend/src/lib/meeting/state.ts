@@ -1,4 +1,4 @@
-import type { AgendaItem, Attendance, Document, Meeting, MeetingState, Quorum, Speaker, Vote } from '$lib/api/types';
+import type { AgendaItem, Attendance, Document, Meeting, MeetingState, Minutes, Position, PositionsView, Quorum, Speaker, Vote } from '$lib/api/types';
 
 /** An event of the meeting scope: its name and data (backend/hub/PROTOCOL.md). */
 export interface MeetingEvent {
@@ -21,6 +21,22 @@ function upsert<T>(list: T[], item: T, same: (a: T) => boolean): T[] {
 function mergeVote(held: Vote | undefined, incoming: Vote): Vote {
 	if (!held) return incoming;
 	return { ...incoming, voted: incoming.voted || held.voted, my_choice: incoming.my_choice || held.my_choice };
+}
+
+/**
+ * Positions as this reader holds them: the counts of an event replace the
+ * held ones; the reader's own position, which events to everyone do not
+ * carry, is kept.
+ */
+export function mergePositions(held: PositionsView | undefined, incoming: PositionsView): PositionsView {
+	if (!held) return incoming;
+	return {
+		...incoming,
+		items: incoming.items.map((it) => {
+			const mine = it.mine ?? held.items.find((h) => h.item_id === it.item_id)?.mine;
+			return mine ? { ...it, mine } : it;
+		})
+	};
 }
 
 /** Applies one event by replacing the entities it carries; unknown events change nothing. */
@@ -60,6 +76,10 @@ export function applyMeetingEvent(state: MeetingState, { event, data }: MeetingE
 			const held = state.votes.find((v) => v.id === vote.id);
 			return { ...state, votes: upsert(state.votes, mergeVote(held, vote), (v) => v.id === vote.id) };
 		}
+		case 'positions.updated':
+			return { ...state, positions: mergePositions(state.positions, d.positions as PositionsView) };
+		case 'minutes.published':
+			return { ...state, minutes: d.minutes as Minutes };
 		case 'vote.progress':
 			return {
 				...state,
@@ -95,4 +115,13 @@ export function queueOf(speakers: Speaker[], item: number): Speaker[] {
 	return speakers
 		.filter((s) => s.item_id === item && (s.status === 'waiting' || s.status === 'speaking'))
 		.sort((a, b) => a.requested_at.localeCompare(b.requested_at));
+}
+
+/** Puts the caller's own position (its REST answer) into the state. */
+export function withMyPosition(state: MeetingState, p: Position): MeetingState {
+	if (!state.positions) return state;
+	return {
+		...state,
+		positions: { ...state.positions, items: state.positions.items.map((it) => (it.item_id === p.item_id ? { ...it, mine: p } : it)) }
+	};
 }

@@ -80,7 +80,10 @@ const zeroTime = (target: number): TimeFigures => ({
 	saving_pc: 0,
 	target_pc: target,
 	progress_pc: 0,
-	target_reached: false
+	target_reached: false,
+	consent_items: 0,
+	consent_saved_minutes: 0,
+	consent_saving_pc: 0
 });
 
 /** The report's periods over every key, in order, with an empty summary where nothing happened. */

@@ -27,6 +27,8 @@ const settings: BodySettings = {
 	task_reminder_days_before: 3,
 	task_reminder_days_after: 1,
 	speaking_minutes: 5,
+	position_names_visible: false,
+	consent_by_vote: false,
 	timezone: 'Asia/Ho_Chi_Minh',
 	document_max_pages: 10000,
 	document_max_stream_mib: 128,
