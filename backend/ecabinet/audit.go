@@ -34,6 +34,10 @@ const (
 	AuditPasswordLink     = "member.password_link"
 	AuditPasswordSet      = "member.password_set" // through a one-time link
 	AuditLoginLimitLifted = "auth.unlocked"
+	AuditCertificate      = "signing.certificate" // a signer's certificate imported or removed
+	AuditTrustedCA        = "signing.trusted_ca"  // a trusted CA added or removed
+	AuditDocumentSigned   = "document.signed"
+	AuditOriginal         = "document.original_downloaded" // the signed original, unstamped
 )
 
 // AuditEntry is one record of the tamper-evident audit log. Each entry's
