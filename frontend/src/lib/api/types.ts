@@ -59,6 +59,32 @@ export interface BodySettings {
 	document_max_pages: number;
 	document_max_stream_mib: number;
 	document_max_decoded_mib: number;
+	/** Who signs each issued document, in order (member ids). */
+	signers: SignerSettings;
+}
+
+export type IssuedKind = 'conclusion' | 'ballot_report' | 'minutes';
+
+export interface SignerSettings {
+	conclusion: number[] | null;
+	ballot_report: number[] | null;
+	minutes: number[] | null;
+}
+
+/** A PDF's digital signature as e-Cabinet checked it (backend/ecabinet/signing.go). */
+export interface PDFSignature {
+	signer: string;
+	organization?: string;
+	/** The member who signed, for a signature made in e-Cabinet. */
+	member_id?: number;
+	signed_at?: string;
+	/** The signature verifies over the bytes it signs. */
+	valid: boolean;
+	/** The document changed after this signature (other than by further signatures). */
+	modified: boolean;
+	/** The certificate chains to a CA the body trusts. */
+	trusted: boolean;
+	not_after: string;
 }
 
 export interface Body {
@@ -193,6 +219,8 @@ export interface DocumentVersion {
 	pages: number;
 	uploaded_by: number;
 	uploaded_at: string;
+	/** The PDF's digital signatures, oldest first. */
+	signatures?: PDFSignature[];
 }
 
 /** A document of a session (meeting_id) or of a written ballot (ballot_id). */
@@ -206,6 +234,8 @@ export interface Document {
 	placeholder: boolean;
 	paper_pages?: number;
 	paper_copies?: number;
+	/** The official document this is, issued and signed in e-Cabinet. */
+	issued?: IssuedKind;
 	current?: DocumentVersion;
 	created_at: string;
 	updated_at: string;
