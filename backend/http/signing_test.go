@@ -329,3 +329,62 @@ func TestUploadedSignedPDFShowsItsSignatures(t *testing.T) {
 		}
 	})
 }
+
+// TestBallotReportSignedOnceClosed: the report of an open ballot cannot be
+// signed; once closed, its named signer signs it and its recipients see it
+// signed; the chair, a recipient not named for reports, is refused.
+func TestBallotReportSignedOnceClosed(t *testing.T) {
+	apptest.ForEach(t, signingEnv, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		m1, err := e.App.DB.ActorByUsername(ctx, "member01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pm, err := e.App.DB.ActorByUsername(ctx, "chair")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ballots := store.NewBallotService(e.App.DB, store.NewNotifier(e.App.DB, false))
+		sec := e.As(t, "secretary1")
+		b, err := ballots.CreateBallot(sec, ecabinet.BallotInput{Title: "Phiếu lấy ý kiến về dự thảo Nghị định", Deadline: time.Now().Add(time.Hour),
+			Questions: []string{"Đồng ý ban hành Nghị định?"}, Recipients: []int64{m1.MemberID, pm.MemberID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err = ballots.OpenBallot(sec, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/ballots/" + itoa(b.ID) + "/issued/ballot_report"
+		head, chair := e.Login(t, "secretary1"), e.Login(t, "chair")
+		err = head.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil)
+		if ae := apiError(t, err); ae.Status != 409 {
+			t.Fatalf("signing the report of an open ballot: %v", err)
+		}
+		in := ecabinet.AnswerInput{Answers: []ecabinet.AnswerItem{{QuestionID: b.Questions[0].ID, Choice: ecabinet.OptionAgree}}}
+		for _, who := range []ecabinet.Actor{m1, pm} {
+			if _, err := ballots.Answer(e.As(t, who.Username), b.ID, who.MemberID, in, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := ballots.CloseBallot(sec, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		err = chair.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil)
+		if ae := apiError(t, err); ae.Status != 403 {
+			t.Fatalf("the chair signs a report: %v", err)
+		}
+		if err := head.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var issued ecabinet.IssuedDocument
+		if err := e.Login(t, "member01").Do(ctx, "GET", path, nil, &issued); err != nil {
+			t.Fatal(err)
+		}
+		if issued.Document == nil || issued.Document.BallotID != b.ID || len(issued.Document.Current.Signatures) != 1 {
+			t.Fatalf("report: %+v", issued)
+		}
+		if sg := issued.Document.Current.Signatures[0]; !sg.Valid || !sg.Trusted || sg.Modified || sg.Signer != "Lê Thu Hà" {
+			t.Fatalf("signature: %+v", sg)
+		}
+	})
+}
