@@ -19,7 +19,7 @@ import (
 )
 
 // DemoCAName is the demo CA's name: it says it is a demo, in both languages.
-const DemoCAName = "e-Cabinet DEMO CA - chỉ để thử, không có giá trị pháp lý (demo only, not for real use)"
+const DemoCAName = "e-Cabinet DEMO CA (chỉ để thử - không có giá trị pháp lý / demo only - not for real use)"
 
 // demoSigners are the demo body's signers: the head of the secretariat
 // initials the conclusion notice and signs the ballot report; the Prime

@@ -87,3 +87,24 @@ test('the signed notice shows its signatures by members and offers the signed or
 	);
 	assertNoViolations(b.violations);
 });
+
+test("the admin sees the demo CA, the signers' certificates and who signs what", async () => {
+	const { page } = b;
+	await page.getByRole('button', { name: 'Đăng xuất' }).click();
+	await page.waitForURL('**/login');
+	await signIn(page, 'admin');
+	await page.getByRole('navigation').getByRole('link', { name: 'Chữ ký số' }).click();
+	await page.getByRole('heading', { name: 'CA tin cậy' }).waitFor();
+	await page.getByText(/e-Cabinet DEMO CA/).waitFor();
+	const certs = page.getByRole('region', { name: 'Chứng thư ký số của người ký' });
+	await certs.getByText('Lê Thu Hà', { exact: true }).waitFor();
+	await certs.getByText('Nguyễn Minh Đức', { exact: true }).waitFor();
+	const notices = page.locator('.kind').filter({ hasText: 'Thông báo kết luận' });
+	assert.deepEqual(
+		(await notices.locator('li > span').allInnerTexts()).map((s) => s.trim()),
+		['Lê Thu Hà', 'Nguyễn Minh Đức']
+	);
+	await assertAccessible(page, 'signing-admin');
+	await screenshot(page, 'signing-admin');
+	assertNoViolations(b.violations);
+});
