@@ -22,7 +22,7 @@ import (
 
 var now = time.Now()
 
-func testPDF(t *testing.T, pages int) []byte {
+func testPDF(t testing.TB, pages int) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := report.WriteDocument(&b, "Thông báo kết luận", []string{"Nội dung kết luận của phiên họp."}, pages, now); err != nil {
@@ -31,7 +31,7 @@ func testPDF(t *testing.T, pages int) []byte {
 	return b.Bytes()
 }
 
-func credential(t *testing.T, ca *padestest.Issued, name string) *pades.Credential {
+func credential(t testing.TB, ca *padestest.Issued, name string) *pades.Credential {
 	t.Helper()
 	leaf := padestest.Issue(t, ca, padestest.Leaf(name))
 	c, err := pades.ParsePKCS12(padestest.P12(t, leaf.Key, leaf.Cert, []*x509.Certificate{ca.Cert}, "mật khẩu"), "mật khẩu", now)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -45,12 +46,18 @@ type Signature struct {
 // Verify reads the signatures of a PDF, oldest first. A PDF without any
 // gives none and no error; a signature that cannot be read at all is listed
 // as not valid. The error is for a file that is not a readable PDF.
-func Verify(doc []byte) ([]Signature, error) {
+func Verify(doc []byte) (sigs []Signature, err error) {
+	// The PDF reader panics on some malformed files: such a file is not
+	// readable, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			sigs, err = nil, fmt.Errorf("pades: unreadable PDF: %v", r)
+		}
+	}()
 	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
 	if err != nil {
 		return nil, err
 	}
-	var sigs []Signature
 	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
 	walkFields(fields, "", 0, func(name string, v pdf.Value) {
 		sigs = append(sigs, readSignature(doc, name, v))
