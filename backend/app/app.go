@@ -167,8 +167,20 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		}
 	}
 
+	seal, err := signingSeal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	signing := store.NewSigningService(a.DB, documents, a.ballots, seal)
+	if cfg.Demo {
+		if err := demo.SeedSigning(ctx, a.DB, signing, store.NewBodyService(a.DB), seal != nil, time.Now(), log); err != nil {
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+
 	members := store.NewMemberService(a.DB)
 	a.Server = ehttp.New(ehttp.Options{
+		Signing:         signing,
 		Auth:            authSvc,
 		Members:         members,
 		Importer:        members,

@@ -474,3 +474,49 @@ func (s *Service) EndMemberSessions(ctx context.Context, memberID int64) (int, e
 	return n, s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditSessionsEnded,
 		Subject: ecabinet.Subject("member", memberID), Detail: map[string]int{"ended": n}})
 }
+
+// Confirm checks that the signed-in actor is at the device before an act
+// that speaks for them (a digital signature): their current second-factor
+// code when they have one, else their password. Failures count against the
+// member's login limit and are audited. Errors: invalid (nothing given),
+// forbidden with key signing.confirm_failed, rate_limited, unavailable.
+func (s *Service) Confirm(ctx context.Context, in ecabinet.Confirmation) error {
+	a, err := ecabinet.MustActor(ctx)
+	if err != nil {
+		return err
+	}
+	userKey := "login:user:" + strings.ToLower(a.Username)
+	if err := s.checkLimit(ctx, userKey, s.cfg.MaxFailuresPerUser); err != nil {
+		return err
+	}
+	cred, err := s.store.Credentials(ctx, a.Username)
+	if err != nil {
+		return err
+	}
+	var ok bool
+	if cred.MFAEnabled {
+		if strings.TrimSpace(in.TOTP) == "" {
+			return ecabinet.FieldError("totp", "field.required", "totp")
+		}
+		if ok, err = s.secondFactor(ctx, cred, ecabinet.LoginInput{TOTP: in.TOTP}); err != nil {
+			return err
+		}
+	} else {
+		if in.Password == "" || len(in.Password) > 1024 {
+			return ecabinet.FieldError("password", "field.required", "password")
+		}
+		if ok, err = s.verify(ctx, in.Password, cred.PasswordHash); err != nil {
+			return err
+		}
+		ok = ok && cred.PasswordHash != "" && cred.Active
+	}
+	if !ok {
+		s.fail(ctx, userKey)
+		if aerr := s.store.Audit(ctx, ecabinet.AuditRecord{BodyID: a.BodyID, ActorID: a.MemberID, Action: ecabinet.AuditLoginFailed,
+			Subject: a.Username, IP: ecabinet.ClientFromContext(ctx).IP, Detail: map[string]string{"reason": "confirmation"}}); aerr != nil {
+			return aerr
+		}
+		return ecabinet.Errorf(ecabinet.EFORBIDDEN, "signing.confirm_failed")
+	}
+	return nil
+}

@@ -51,7 +51,10 @@ type Config struct {
 	SMTPFrom    string
 	BallotBatch bool
 	MFAKey      []byte
-	PprofAddr   string
+	// SigningKey seals signers' private keys at rest (nil: see
+	// ECABINET_SIGNING_KEY).
+	SigningKey []byte
+	PprofAddr  string
 	// PublicURL is the app's address as people open it ("" when not set).
 	PublicURL string
 	// PasswordLinkLifetime is how long a one-time password link is valid.
@@ -247,6 +250,18 @@ var Vars = []Var{
 		c.MFAKey = key
 		return nil
 	}},
+	{"ECABINET_SIGNING_KEY", "", "32 random bytes in base64, the same on every instance, that encrypt signers' private keys (digital signatures) at rest; empty uses ECABINET_MFA_KEY, or without it and with the embedded SQLite a key file signing.key made in ECABINET_DATA_DIR; with PostgreSQL and neither key, certificates cannot be imported.", func(c *Config, v string) error {
+		c.SigningKey = nil
+		if v == "" {
+			return nil
+		}
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(key) != 32 {
+			return fmt.Errorf("want 32 bytes in base64")
+		}
+		c.SigningKey = key
+		return nil
+	}},
 	{"ECABINET_DB_MAX_CONNS", "20", "Largest PostgreSQL connection pool of one instance.", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
@@ -351,7 +366,7 @@ const (
 // secret names the variables whose values may hold passwords or keys: an
 // error about them does not repeat the value into the logs.
 var secret = map[string]bool{"DATABASE_URL": true, "REDIS_URL": true, "ECABINET_DEMO_PASSWORD": true,
-	"ECABINET_SMTP_URL": true, "ECABINET_MFA_KEY": true}
+	"ECABINET_SMTP_URL": true, "ECABINET_MFA_KEY": true, "ECABINET_SIGNING_KEY": true}
 
 func lookup(getenv func(string) string, name string) (string, bool) {
 	v := strings.TrimSpace(getenv(name))

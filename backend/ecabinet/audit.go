@@ -41,6 +41,10 @@ const (
 	AuditMinutes          = "minutes"             // a version edited or published
 	AuditPushSubscription = "push.subscribed"     // a tablet subscribed to push notices
 	AuditLoginLimitLifted = "auth.unlocked"
+	AuditCertificate      = "signing.certificate" // a signer's certificate imported or removed
+	AuditTrustedCA        = "signing.trusted_ca"  // a trusted CA added or removed
+	AuditDocumentSigned   = "document.signed"
+	AuditOriginal         = "document.original_downloaded" // the signed original, unstamped
 )
 
 // AuditEntry is one record of the tamper-evident audit log. Each entry's

@@ -58,6 +58,11 @@ type AuthService interface {
 	// DisableMFA turns the second factor off with a current code.
 	// Errors: invalid (wrong code), forbidden (the body requires it), conflict (not enabled).
 	DisableMFA(ctx context.Context, code string) error
+	// Confirm checks that the actor is at the device before an act that
+	// speaks for them: their second-factor code when they have one, else
+	// their password. Errors: invalid (missing), forbidden (wrong, key
+	// signing.confirm_failed), rate_limited, unavailable.
+	Confirm(ctx context.Context, in Confirmation) error
 	// Authenticate resolves a cookie token to its actor and sign-in, and
 	// extends the idle timeout. Errors: unauthenticated (unknown, idle or
 	// expired), unavailable.

@@ -93,6 +93,8 @@ type BodySettings struct {
 	DocumentMaxPages      int `json:"document_max_pages"`
 	DocumentMaxStreamMiB  int `json:"document_max_stream_mib"`
 	DocumentMaxDecodedMiB int `json:"document_max_decoded_mib"`
+	// Signers names who signs each issued document digitally.
+	Signers SignerSettings `json:"signers"`
 }
 
 // DefaultBodySettings returns the Government's rules.
@@ -163,6 +165,9 @@ func (s BodySettings) Validate() error {
 		return FieldError("document_max_stream_mib", "field.range", "document_max_stream_mib")
 	case s.DocumentMaxDecodedMiB < s.DocumentMaxStreamMiB || s.DocumentMaxDecodedMiB > 65536:
 		return FieldError("document_max_decoded_mib", "field.range", "document_max_decoded_mib")
+	}
+	if err := s.Signers.Validate(); err != nil {
+		return err
 	}
 	for _, m := range s.BallotReminderMinutes {
 		if m <= 0 || m > 60*24*60 {

@@ -21,6 +21,9 @@ type Document struct {
 	// Placeholder documents are classified above what the body distributes
 	// electronically: there is no file, only numbered paper copies.
 	Placeholder bool `json:"placeholder"`
+	// Issued names the official document this is, when e-Cabinet issues
+	// it from its own data and its versions are signed (IssuedKind).
+	Issued IssuedKind `json:"issued,omitempty"`
 	// Pages of a placeholder's paper original (for the paper ledger).
 	PaperPages int `json:"paper_pages,omitempty"`
 	// PaperCopies is how many numbered paper copies of a placeholder were
@@ -44,6 +47,8 @@ type DocumentVersion struct {
 	Pages      int       `json:"pages"`
 	UploadedBy int64     `json:"uploaded_by"`
 	UploadedAt time.Time `json:"uploaded_at"`
+	// Signatures are the PDF's digital signatures, oldest first.
+	Signatures []PDFSignature `json:"signatures"`
 }
 
 // DocumentInput creates a document or changes its metadata.

@@ -31,9 +31,12 @@ const (
 	EventBallotDocument = "ballot.document.updated"
 	// Conclusions, tasks and the savings ledger.
 	EventConclusionPublished = "conclusion.published"
-	EventTaskUpdated         = "task.updated"
-	EventTaskReminder        = "task.reminder"
-	EventLedgerUpdated       = "ledger.updated"
+	// EventDocumentSigned: a document the receiver may see was signed
+	// (digitally, in e-Cabinet); its new version carries the signature.
+	EventDocumentSigned = "document.signed"
+	EventTaskUpdated    = "task.updated"
+	EventTaskReminder   = "task.reminder"
+	EventLedgerUpdated  = "ledger.updated"
 	// Positions before a session: the counts (and names where the body
 	// shows them) to everyone, each named position to the chair and the
 	// secretariat.

@@ -25,6 +25,8 @@ var (
 	// presiding: who runs a live meeting (the chair and the secretariat).
 	presiding = only(ecabinet.RoleAdmin, ecabinet.RoleSecretary, ecabinet.RoleChair)
 	adminOnly = only(ecabinet.RoleAdmin)
+	// signers: the roles that may hold a signing certificate.
+	signers = only(ecabinet.RoleChair, ecabinet.RoleSecretary)
 	// participants: who takes part in a session or ballot in person (asks
 	// for the floor, votes, answers); the secretariat runs them instead.
 	participants = only(ecabinet.RoleChair, ecabinet.RoleMember, ecabinet.RoleGuest)

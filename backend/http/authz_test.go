@@ -142,6 +142,7 @@ func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 		"ballots/:id": s(b.ID), "answers/:member": s(id("member03")),
 		"documents/:id": s(d.ID), "versions/:version": s(d.Current.ID), "copies/:copy": s(cp.ID), "notes/:page": "1",
 		"members/:id": s(id("member20")), "devices/:id": s(dev.ID), "tasks/:id": s(task.ID), "organizations/:id": s(org.ID),
+		"issued/:kind": "conclusion", "certificates/:id": "1", "cas/:id": "1",
 	}}
 }
 

@@ -33,6 +33,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(ecabinet.Stance("")):           stringsOf(ecabinet.Stances),
 	reflect.TypeOf(ecabinet.ConsentState("")):     {"", "block", "pulled", "decided"},
 	reflect.TypeOf(ecabinet.MinutesStatus("")):    {"draft", "published"},
+	reflect.TypeOf(ecabinet.IssuedKind("")):       stringsOf(ecabinet.IssuedKinds),
 }
 
 // fieldEnums lists the allowed values of plain string fields that the
@@ -79,6 +80,8 @@ var filled = map[reflect.Type][]string{
 // carry as null (a nil slice): nullable. Every other slice is always made.
 var nilSlices = map[reflect.Type][]string{
 	reflect.TypeOf(ecabinet.Meeting{}): {"remote_sites"},
+	// A kind of document nobody is named to sign.
+	reflect.TypeOf(ecabinet.SignerSettings{}): {"conclusion", "ballot_report", "minutes"},
 }
 
 func stringsOf[T ~string](xs []T) []string {

@@ -182,6 +182,32 @@ func (s *Server) routeTable() []route {
 		{method: "PUT", path: "/api/v1/documents/:id/notes/:page", access: signedIn, tag: "documents", summary: "Write the caller's note on a page (blank text deletes it)",
 			in: noteRequest{}, out: ecabinet.Note{}, handler: withDocument(s.putNote)},
 
+		{method: "GET", path: "/api/v1/documents/:id/versions/:version/original", access: signedIn, tag: "signing",
+			summary: "The version's PDF exactly as stored (the signed original, not the stamped reading copy), as a download; audited",
+			raw:     "application/pdf", handler: withDocument(s.documentOriginal)},
+
+		// Digital signatures (ký số): certificates and trusted CAs (admin), issued documents and their signing.
+		{method: "GET", path: "/api/v1/signing/certificates", access: adminOnly, tag: "signing", summary: "The body's signing certificates (never their keys)",
+			out: []*ecabinet.SigningCertificate{}, handler: s.listCertificates},
+		{method: "POST", path: "/api/v1/signing/certificates", access: adminOnly, tag: "signing",
+			summary: "Import a signer's PKCS#12 file (base64) with its password for a member with a signing role, replacing theirs; 422 with the reason when it cannot sign",
+			in:      certificateRequest{}, out: ecabinet.SigningCertificate{}, status: 201, handler: s.importCertificate},
+		{method: "DELETE", path: "/api/v1/signing/certificates/:id", access: adminOnly, tag: "signing", summary: "Remove a signing certificate and its key", handler: withID(s.deleteCertificate)},
+		{method: "GET", path: "/api/v1/signing/cas", access: adminOnly, tag: "signing", summary: "The CAs the body trusts", out: []*ecabinet.TrustedCA{}, handler: s.listTrustedCAs},
+		{method: "POST", path: "/api/v1/signing/cas", access: adminOnly, tag: "signing", summary: "Trust CA certificates (a PEM or DER file, base64); every stored signature is checked again",
+			in: caRequest{}, out: []*ecabinet.TrustedCA{}, status: 201, handler: s.addTrustedCAs},
+		{method: "DELETE", path: "/api/v1/signing/cas/:id", access: adminOnly, tag: "signing", summary: "Stop trusting a CA; every stored signature is checked again", handler: withID(s.deleteTrustedCA)},
+		{method: "GET", path: "/api/v1/meetings/:id/issued/:kind", access: signedIn, tag: "signing",
+			summary: "A session's issued document (kind conclusion or minutes): its signed document, who signs it and who has",
+			out:     ecabinet.IssuedDocument{}, handler: withMeeting(s.getIssued(meetingKinds))},
+		{method: "POST", path: "/api/v1/meetings/:id/issued/:kind", access: signers, tag: "signing", summary: signSummary,
+			in: ecabinet.Confirmation{}, out: ecabinet.IssuedDocument{}, handler: withMeeting(s.signIssued(meetingKinds))},
+		{method: "GET", path: "/api/v1/ballots/:id/issued/:kind", access: signedIn, tag: "signing",
+			summary: "A ballot's issued document (kind ballot_report): its signed document, who signs it and who has",
+			out:     ecabinet.IssuedDocument{}, handler: withID(s.getIssued(ballotKinds))},
+		{method: "POST", path: "/api/v1/ballots/:id/issued/:kind", access: signers, tag: "signing", summary: signSummary,
+			in: ecabinet.Confirmation{}, out: ecabinet.IssuedDocument{}, handler: withID(s.signIssued(ballotKinds))},
+
 		// Savings ledger: paper and time, computed from stored facts, every figure explained (the secretariat and the chair).
 		{method: "GET", path: "/api/v1/ledger", access: presiding, tag: "ledger", summary: "The body's paper and time ledger, per month or year",
 			query: append([]param{{"group", "string", "month (default) or year"}, {"explain", "boolean", "true adds every session and ballot with its lines"}}, periodQuery...),

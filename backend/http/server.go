@@ -55,6 +55,7 @@ type Options struct {
 	Organizations ecabinet.OrganizationService
 	Importer      ecabinet.MemberImporter
 	PasswordLinks ecabinet.PasswordLinkService
+	Signing       ecabinet.SigningService
 	// PublicURL is the app's address for one-time links ("": the
 	// address of the admin's request).
 	PublicURL string

@@ -20,48 +20,59 @@ func (s *BallotService) Report(ctx context.Context, id int64) (*ecabinet.BallotR
 	if err != nil {
 		return nil, err
 	}
-	rep := &ecabinet.BallotReport{GeneratedAt: s.db.Now()}
+	var rep *ecabinet.BallotReport
 	err = s.db.read(ctx).Transaction(func(tx *gorm.DB) error {
 		row, err := loadBallot(tx, a, id, "")
 		if err != nil {
-			return err
-		}
-		if rep.Body, err = s.db.findBody(ctx, tx, row.BodyID); err != nil {
 			return err
 		}
 		var me memberRow
 		if err := tx.Where("id = ?", a.MemberID).Take(&me).Error; err != nil {
 			return err
 		}
-		rep.Issuer = ecabinet.ReportIssuer{Name: me.FullName, Title: me.Title, Organization: me.Organization}
-		if rep.Result, err = s.result(tx, a, row); err != nil {
-			return err
+		rep, err = s.buildReport(ctx, tx, a, row)
+		if err == nil {
+			rep.Issuer = ecabinet.ReportIssuer{Name: me.FullName, Title: me.Title, Organization: me.Organization}
 		}
-		var people []memberRow
-		if err := tx.Where("id IN (SELECT member_id FROM ballot_recipients WHERE ballot_id = ?)", id).Order(memberOrder).Find(&people).Error; err != nil {
-			return err
-		}
-		var answers []answerRow
-		if err := tx.Where("ballot_id = ?", id).Find(&answers).Error; err != nil {
-			return err
-		}
-		byKey := map[[2]int64]answerRow{}
-		for _, an := range answers {
-			byKey[[2]int64{an.QuestionID, an.MemberID}] = an
-		}
-		for _, q := range rep.Result.Ballot.Questions {
-			for _, p := range people {
-				r := ecabinet.ReportRow{Question: q.Position, QuestionID: q.ID, MemberID: p.ID, Member: p.FullName, Title: p.Title, Organization: p.Organization}
-				if an, ok := byKey[[2]int64{q.ID, p.ID}]; ok {
-					at := an.AnsweredAt
-					r.Choice, r.Comment, r.AnsweredAt, r.PaperReason, r.Signed = an.Choice, an.Comment, &at, an.PaperReason, an.SignatureID != nil
-				}
-				rep.Rows = append(rep.Rows, r)
-			}
-		}
-		return nil
+		return err
 	}, s.db.snapshotTx())
 	return rep, translate(err)
+}
+
+// buildReport gathers a ballot's report as the actor may see it, without
+// its issuer.
+func (s *BallotService) buildReport(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, row *ballotRow) (*ecabinet.BallotReport, error) {
+	rep := &ecabinet.BallotReport{GeneratedAt: s.db.Now()}
+	var err error
+	if rep.Body, err = s.db.findBody(ctx, tx, row.BodyID); err != nil {
+		return nil, err
+	}
+	if rep.Result, err = s.result(tx, a, row); err != nil {
+		return nil, err
+	}
+	var people []memberRow
+	if err := tx.Where("id IN (SELECT member_id FROM ballot_recipients WHERE ballot_id = ?)", row.ID).Order(memberOrder).Find(&people).Error; err != nil {
+		return nil, err
+	}
+	var answers []answerRow
+	if err := tx.Where("ballot_id = ?", row.ID).Find(&answers).Error; err != nil {
+		return nil, err
+	}
+	byKey := map[[2]int64]answerRow{}
+	for _, an := range answers {
+		byKey[[2]int64{an.QuestionID, an.MemberID}] = an
+	}
+	for _, q := range rep.Result.Ballot.Questions {
+		for _, p := range people {
+			r := ecabinet.ReportRow{Question: q.Position, QuestionID: q.ID, MemberID: p.ID, Member: p.FullName, Title: p.Title, Organization: p.Organization}
+			if an, ok := byKey[[2]int64{q.ID, p.ID}]; ok {
+				at := an.AnsweredAt
+				r.Choice, r.Comment, r.AnsweredAt, r.PaperReason, r.Signed = an.Choice, an.Comment, &at, an.PaperReason, an.SignatureID != nil
+			}
+			rep.Rows = append(rep.Rows, r)
+		}
+	}
+	return rep, nil
 }
 
 // VerifySignatures checks again, from the stored data alone, every signed

@@ -72,6 +72,9 @@ func (s *BodyService) UpdateBodySettings(ctx context.Context, id int64, in ecabi
 	}
 	var out *ecabinet.Body
 	err = s.db.write(ctx, func(tx *Tx) error {
+		if err := checkSigners(tx.DB, id, in.Signers); err != nil {
+			return err
+		}
 		res := tx.Model(&bodyRow{}).Where("id = ?", id).Updates(map[string]any{"settings": string(raw), "updated_at": s.db.Now()})
 		if res.Error != nil {
 			return res.Error
@@ -84,6 +87,26 @@ func (s *BodyService) UpdateBodySettings(ctx context.Context, id int64, in ecabi
 		return emitLedger(tx, id, ecabinet.LedgerBody, 0, ecabinet.ClassNone)
 	})
 	return out, err
+}
+
+// checkSigners refuses signers who are not active members of the body
+// with a signing role (the chair, the secretariat).
+func checkSigners(tx *gorm.DB, bodyID int64, s ecabinet.SignerSettings) error {
+	for _, k := range ecabinet.IssuedKinds {
+		ids := s.For(k)
+		if len(ids) == 0 {
+			continue
+		}
+		var n int64
+		if err := tx.Model(&memberRow{}).Where("body_id = ? AND active AND id IN ? AND role IN ?", bodyID, ids,
+			[]string{string(ecabinet.RoleChair), string(ecabinet.RoleSecretary)}).Count(&n).Error; err != nil {
+			return err
+		}
+		if int(n) != len(ids) {
+			return ecabinet.FieldError("signers", "certificate.no_signing_role")
+		}
+	}
+	return nil
 }
 
 // CreateBody adds a body. It is used by seeding and operators; it takes no

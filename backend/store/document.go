@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -20,6 +21,7 @@ type documentRow struct {
 	Placeholder    bool
 	PaperPages     int
 	CurrentVersion int
+	Issued         *string // the kind of an issued document
 	CreatedBy      int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -38,13 +40,26 @@ type versionRow struct {
 	Chunks     int
 	UploadedBy int64
 	UploadedAt time.Time
+	Signatures *string // JSON of []storedSignature; nil without any
+	SignedBy   *int64
 }
 
 func (versionRow) TableName() string { return "document_versions" }
 
 func (r *versionRow) domain() *ecabinet.DocumentVersion {
 	return &ecabinet.DocumentVersion{ID: r.ID, DocumentID: r.DocumentID, Version: r.Version, Filename: r.Filename, Size: r.Size,
-		SHA256: r.SHA256, Pages: r.Pages, UploadedBy: r.UploadedBy, UploadedAt: r.UploadedAt}
+		SHA256: r.SHA256, Pages: r.Pages, UploadedBy: r.UploadedBy, UploadedAt: r.UploadedAt, Signatures: pdfSignatures(r.Signatures)}
+}
+
+// pdfSignatures decodes the stored signatures of a version for members
+// (an empty list for a PDF without any).
+func pdfSignatures(stored *string) []ecabinet.PDFSignature {
+	out := []ecabinet.PDFSignature{}
+	if stored != nil {
+		// Written by this package from a []storedSignature: the chains are dropped.
+		_ = json.Unmarshal([]byte(*stored), &out)
+	}
+	return out
 }
 
 // documentView is a document with its current version, from one query.
@@ -58,6 +73,7 @@ type documentView struct {
 	VPages      *int        `gorm:"column:v_pages"`
 	VUploadedBy *int64      `gorm:"column:v_uploaded_by"`
 	VUploadedAt *time.Time  `gorm:"column:v_uploaded_at"`
+	VSignatures *string     `gorm:"column:v_signatures"`
 	Copies      int         `gorm:"column:copies"`
 }
 
@@ -65,6 +81,9 @@ func (r *documentView) domain() *ecabinet.Document {
 	d := &ecabinet.Document{ID: r.Doc.ID, ItemID: r.Doc.ItemID, Title: r.Doc.Title,
 		Classification: ecabinet.Classification(r.Doc.Classification), Placeholder: r.Doc.Placeholder, PaperPages: r.Doc.PaperPages,
 		PaperCopies: r.Copies, CreatedAt: r.Doc.CreatedAt, UpdatedAt: r.Doc.UpdatedAt}
+	if r.Doc.Issued != nil {
+		d.Issued = ecabinet.IssuedKind(*r.Doc.Issued)
+	}
 	if r.Doc.MeetingID != nil {
 		d.MeetingID = *r.Doc.MeetingID
 	}
@@ -74,7 +93,7 @@ func (r *documentView) domain() *ecabinet.Document {
 	if r.VID != nil && r.VVersion != nil && r.VFilename != nil && r.VSize != nil && r.VSHA256 != nil && r.VPages != nil &&
 		r.VUploadedBy != nil && r.VUploadedAt != nil {
 		d.Current = &ecabinet.DocumentVersion{ID: *r.VID, DocumentID: r.Doc.ID, Version: *r.VVersion, Filename: *r.VFilename, Size: *r.VSize,
-			SHA256: *r.VSHA256, Pages: *r.VPages, UploadedBy: *r.VUploadedBy, UploadedAt: *r.VUploadedAt}
+			SHA256: *r.VSHA256, Pages: *r.VPages, UploadedBy: *r.VUploadedBy, UploadedAt: *r.VUploadedAt, Signatures: pdfSignatures(r.VSignatures)}
 	}
 	return d
 }
@@ -112,7 +131,7 @@ func ballotDocuments(tx *gorm.DB, ballotID int64, levels []ecabinet.Classificati
 func ownedDocuments(tx *gorm.DB, owner string, ownerID int64, levels []ecabinet.Classification, docID int64) ([]*ecabinet.Document, error) {
 	q := tx.Table("documents AS d").
 		Select("d.*, v.id AS v_id, v.version AS v_version, v.filename AS v_filename, v.size AS v_size, v.sha256 AS v_sha256, "+
-			"v.pages AS v_pages, v.uploaded_by AS v_uploaded_by, v.uploaded_at AS v_uploaded_at, "+
+			"v.pages AS v_pages, v.uploaded_by AS v_uploaded_by, v.uploaded_at AS v_uploaded_at, v.signatures AS v_signatures, "+
 			"(SELECT COALESCE(MAX(c.copy_no), 0) FROM paper_copies AS c WHERE c.document_id = d.id) AS copies").
 		Joins("LEFT JOIN document_versions AS v ON v.document_id = d.id AND v.version = d.current_version").
 		Joins("LEFT JOIN agenda_items AS a ON a.id = d.item_id").

@@ -99,15 +99,25 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		s.db.log.InfoContext(ctx, "upload refused", "document_id", documentID, "size", up.Size, "reason", err)
 		return nil, pdfError(err)
 	}
+	// A signed PDF is evidence: kept whatever its signatures say, which are
+	// read (outside the write) and shown (one that does not verify as not valid).
+	parsed, err := uploadSignatures(up)
+	if err != nil {
+		return nil, err
+	}
 	var out *ecabinet.Document
 	err = s.db.write(ctx, func(tx *Tx) error {
 		d, o, err := check(tx.DB, true)
 		if err != nil {
 			return err
 		}
+		sigs, err := storedSignatures(tx.DB, o.bodyID(), parsed, s.db.Now())
+		if err != nil {
+			return err
+		}
 		// The version row comes first (the chunks refer to it); its checksum
 		// is of the bytes stored, computed while they are written.
-		v := versionRow{DocumentID: d.ID, Version: d.CurrentVersion + 1, Filename: ecabinet.CleanFilename(up.Filename), Size: up.Size,
+		v := versionRow{Signatures: sigs, DocumentID: d.ID, Version: d.CurrentVersion + 1, Filename: ecabinet.CleanFilename(up.Filename), Size: up.Size,
 			SHA256: strings.Repeat("0", 64), Pages: info.Pages, Chunks: int((up.Size + ChunkSize - 1) / ChunkSize),
 			UploadedBy: a.MemberID, UploadedAt: s.db.Now()}
 		if err := tx.Create(&v).Error; err != nil {
@@ -137,6 +147,12 @@ func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, u
 		return o.emitLedger(tx, ecabinet.Classification(d.Classification)) // distributed at upload once published or opened
 	})
 	return out, err
+}
+
+// sha256Hex is the hex SHA-256 of b.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // placeholders returns the dialect's bind parameters for n values.

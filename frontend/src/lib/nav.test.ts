@@ -19,6 +19,7 @@ describe('navigation', () => {
 			'/members',
 			'/organizations',
 			'/audit',
+			'/signing',
 			'/settings',
 			'/account'
 		]);

@@ -41,6 +41,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	// The admin keeps the list of organisations that members and tasks name.
 	{ href: '/organizations', label: 'organizations', hint: 'organizationsHint', icon: 'organizations', roles: ['admin'] },
 	{ href: '/audit', label: 'audit', hint: 'auditHint', icon: 'audit', roles: ['admin'] },
+	// Trusted CAs, signers' certificates and who signs what: the admin's.
+	{ href: '/signing', label: 'signing', hint: 'signingHint', icon: 'settings', roles: ['admin'] },
 	// The body's rules: the admin edits them; the chair and the secretariat run meetings by them.
 	{ href: '/settings', label: 'settings', hint: 'settingsHint', icon: 'settings', roles: PRESIDING },
 	{ href: '/account', label: 'account', icon: 'account', roles: ROLES }

@@ -175,6 +175,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ballots/{id}/issued/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ballot's issued document (kind ballot_report): its signed document, who signs it and who has */
+        get: operations["get_api_v1_ballots_id_issued_kind"];
+        put?: never;
+        /** Sign it as a named signer after confirming with the password or second-factor code (403 not a named signer or wrong confirmation; 409 not ready, already signed, no valid certificate) */
+        post: operations["post_api_v1_ballots_id_issued_kind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ballots/{id}/open": {
         parameters: {
             query?: never;
@@ -493,6 +511,23 @@ export interface paths {
         };
         /** The version's PDF stamped with the caller's name and time (range requests; never cached); records the first opening */
         get: operations["get_api_v1_documents_id_versions_version_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/versions/{version}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The version's PDF exactly as stored (the signed original, not the stamped reading copy), as a download; audited */
+        get: operations["get_api_v1_documents_id_versions_version_original"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1019,6 +1054,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/issued/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's issued document (kind conclusion or minutes): its signed document, who signs it and who has */
+        get: operations["get_api_v1_meetings_id_issued_kind"];
+        put?: never;
+        /** Sign it as a named signer after confirming with the password or second-factor code (403 not a named signer or wrong confirmation; 409 not ready, already signed, no valid certificate) */
+        post: operations["post_api_v1_meetings_id_issued_kind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/minutes": {
         parameters: {
             query?: never;
@@ -1464,6 +1517,76 @@ export interface paths {
         /** Unsubscribe this tablet */
         post: operations["post_api_v1_push_subscriptions_delete"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/cas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CAs the body trusts */
+        get: operations["get_api_v1_signing_cas"];
+        put?: never;
+        /** Trust CA certificates (a PEM or DER file, base64); every stored signature is checked again */
+        post: operations["post_api_v1_signing_cas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/cas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop trusting a CA; every stored signature is checked again */
+        delete: operations["delete_api_v1_signing_cas_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The body's signing certificates (never their keys) */
+        get: operations["get_api_v1_signing_certificates"];
+        put?: never;
+        /** Import a signer's PKCS#12 file (base64) with its password for a member with a signing role, replacing theirs; 422 with the reason when it cannot sign */
+        post: operations["post_api_v1_signing_certificates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a signing certificate and its key */
+        delete: operations["delete_api_v1_signing_certificates_id"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1986,6 +2109,7 @@ export interface components {
             reserve_copies: number;
             /** Format: int64 */
             sheet_weight_mg: number;
+            signers: components["schemas"]["SignerSettings"];
             /** Format: int32 */
             speaking_minutes: number;
             /** Format: int32 */
@@ -2034,6 +2158,10 @@ export interface components {
             item_id: number;
             text: string;
         };
+        Confirmation: {
+            password?: string;
+            totp?: string;
+        };
         Deputy: {
             /** Format: int64 */
             approved_by: number;
@@ -2070,6 +2198,8 @@ export interface components {
             current?: components["schemas"]["DocumentVersion"];
             /** Format: int64 */
             id: number;
+            /** @enum {string} */
+            issued?: "conclusion" | "ballot_report" | "minutes";
             /** Format: int64 */
             item_id?: number;
             /** Format: int64 */
@@ -2101,6 +2231,7 @@ export interface components {
             /** Format: int32 */
             pages: number;
             sha256: string;
+            signatures: components["schemas"]["PDFSignature"][];
             /** Format: int64 */
             size: number;
             /** Format: date-time */
@@ -2118,8 +2249,17 @@ export interface components {
             attendance: components["schemas"]["Attendance"][];
             quorum: components["schemas"]["Quorum"];
         };
+        HttpCaRequest: {
+            certificate: string;
+        };
         HttpCastRequest: {
             option: string;
+        };
+        HttpCertificateRequest: {
+            /** Format: int64 */
+            member_id: number;
+            password: string;
+            pkcs12: string;
         };
         HttpCodeRequest: {
             code: string;
@@ -2214,6 +2354,15 @@ export interface components {
             unchanged: number;
             /** Format: int32 */
             updated: number;
+        };
+        IssuedDocument: {
+            document?: components["schemas"]["Document"];
+            /** @enum {string} */
+            kind: "conclusion" | "ballot_report" | "minutes";
+            signed_by: number[];
+            signers: number[];
+            /** Format: int64 */
+            subject_id: number;
         };
         ItemPositions: {
             counts: components["schemas"]["StanceCounts"];
@@ -2564,6 +2713,19 @@ export interface components {
         OrganizationInput: {
             name: string;
         };
+        PDFSignature: {
+            /** Format: int64 */
+            member_id?: number;
+            modified: boolean;
+            /** Format: date-time */
+            not_after: string;
+            organization?: string;
+            /** Format: date-time */
+            signed_at?: string;
+            signer: string;
+            trusted: boolean;
+            valid: boolean;
+        };
         PaperCopy: {
             /** Format: int32 */
             copy_no: number;
@@ -2705,6 +2867,28 @@ export interface components {
             question_id: number;
             signed: boolean;
             title: string;
+        };
+        SignerSettings: {
+            ballot_report: number[] | null;
+            conclusion: number[] | null;
+            minutes: number[] | null;
+        };
+        SigningCertificate: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            /** Format: int64 */
+            id: number;
+            issuer: string;
+            /** Format: int64 */
+            member_id: number;
+            /** Format: date-time */
+            not_after: string;
+            /** Format: date-time */
+            not_before: string;
+            serial: string;
+            subject: string;
         };
         Speaker: {
             /** Format: date-time */
@@ -2873,6 +3057,18 @@ export interface components {
             scheduled_minutes: number;
             session_minutes?: number;
             totals: components["schemas"]["TimeFigures"];
+        };
+        TrustedCA: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            not_after: string;
+            sha256: string;
+            subject: string;
         };
         Unread: {
             /** Format: int64 */
@@ -3432,6 +3628,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_ballots_id_issued_kind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                kind: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedDocument"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_ballots_id_issued_kind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                kind: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Confirmation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedDocument"];
                 };
             };
             /** @description Not signed in */
@@ -4306,6 +4588,47 @@ export interface operations {
         };
     };
     get_api_v1_documents_id_versions_version_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_documents_id_versions_version_original: {
         parameters: {
             query?: never;
             header?: never;
@@ -5939,6 +6262,92 @@ export interface operations {
             };
         };
     };
+    get_api_v1_meetings_id_issued_kind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                kind: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedDocument"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_meetings_id_issued_kind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                kind: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Confirmation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedDocument"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
     get_api_v1_meetings_id_minutes: {
         parameters: {
             query?: never;
@@ -7281,6 +7690,242 @@ export interface operations {
                 "application/json": components["schemas"]["HttpUnsubscribeRequest"];
             };
         };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_signing_cas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedCA"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_signing_cas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpCaRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedCA"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_v1_signing_cas_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_signing_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningCertificate"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_signing_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpCertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningCertificate"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+            /** @description Error; see the code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_v1_signing_certificates_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Success */
             204: {

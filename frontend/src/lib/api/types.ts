@@ -114,3 +114,11 @@ export type ItemPositions = Schemas['ItemPositions'];
 export type PositionsView = Schemas['PositionsView'];
 export type MinutesStatus = Schemas['Minutes']['status'];
 export type Minutes = Schemas['Minutes'];
+
+// --- Digital signatures (ký số) ----------------------------------------------------
+
+/** Who signs each issued document, in order (member ids). */
+export type SignerSettings = Schemas['BodySettings']['signers'];
+export type IssuedKind = NonNullable<Schemas['Document']['issued']>;
+/** A PDF's digital signature as e-Cabinet checked it (backend/ecabinet/signing.go). */
+export type PDFSignature = Schemas['PDFSignature'];

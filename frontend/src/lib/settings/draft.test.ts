@@ -29,7 +29,8 @@ const settings: BodySettings = {
 	timezone: 'Asia/Ho_Chi_Minh',
 	document_max_pages: 10000,
 	document_max_stream_mib: 128,
-	document_max_decoded_mib: 4096
+	document_max_decoded_mib: 4096,
+	signers: { conclusion: [], ballot_report: [], minutes: [] }
 };
 
 describe('settings draft', () => {

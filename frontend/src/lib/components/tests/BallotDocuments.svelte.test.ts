@@ -49,7 +49,8 @@ const version = (documentId: number, v: number, pages: number) => ({
 	sha256: '0'.repeat(64),
 	pages,
 	uploaded_by: 1,
-	uploaded_at: '2026-11-20T01:00:00Z'
+	uploaded_at: '2026-11-20T01:00:00Z',
+	signatures: []
 });
 
 beforeEach(() => {

@@ -32,7 +32,8 @@ const settings: BodySettings = {
 	timezone: 'Asia/Ho_Chi_Minh',
 	document_max_pages: 10000,
 	document_max_stream_mib: 128,
-	document_max_decoded_mib: 4096
+	document_max_decoded_mib: 4096,
+	signers: { conclusion: [], ballot_report: [], minutes: [] }
 };
 const body: Body = { id: 1, slug: 'gov', name: 'Chính phủ', settings, active: true, created_at: '', updated_at: '' };
 

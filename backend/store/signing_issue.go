@@ -1,0 +1,92 @@
+package store
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/report"
+	"gorm.io/gorm"
+)
+
+// IssuedSource makes one kind of issued document from the stored data.
+// The minutes plug in as one more source (SigningService.AddSource).
+type IssuedSource interface {
+	// Owner returns the session or ballot of subjectID as the actor may see
+	// it (not_found otherwise), locked when lock is set, and whether its
+	// document can be issued now (a notice published, a ballot closed).
+	Owner(tx *gorm.DB, a ecabinet.Actor, subjectID int64, lock bool) (docOwner, bool, error)
+	// Render returns the document's title and its PDF, issued by issuer.
+	Render(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, subjectID int64, issuer ecabinet.ReportIssuer) (string, []byte, error)
+}
+
+// conclusionSource issues a session's published conclusion notice.
+type conclusionSource struct{ db *DB }
+
+func (s conclusionSource) Owner(tx *gorm.DB, a ecabinet.Actor, meetingID int64, lock bool) (docOwner, bool, error) {
+	row, m, err := loadConclusion(tx, a, meetingID, lock)
+	if ecabinet.ErrorCode(err) == ecabinet.ENOTFOUND && m != nil {
+		return docOwner{meeting: m}, false, nil // no notice yet
+	}
+	if err != nil {
+		return docOwner{}, false, err
+	}
+	return docOwner{meeting: m}, row.Status == string(ecabinet.ConclusionPublished), nil
+}
+
+func (s conclusionSource) Render(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, meetingID int64, issuer ecabinet.ReportIssuer) (string, []byte, error) {
+	row, m, err := loadConclusion(tx, a, meetingID, false)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := row.full(tx)
+	if err != nil {
+		return "", nil, err
+	}
+	body, err := s.db.findBody(ctx, tx, m.BodyID)
+	if err != nil {
+		return "", nil, err
+	}
+	var items []agendaRow
+	if err := tx.Where("meeting_id = ?", meetingID).Find(&items).Error; err != nil {
+		return "", nil, err
+	}
+	titles := make(map[int64]string, len(items))
+	for _, it := range items {
+		titles[it.ID] = it.Title
+	}
+	var b bytes.Buffer
+	err = report.WriteConclusionPDF(&b, &report.ConclusionNotice{Body: body, Conclusion: c, MeetingTitle: m.Title,
+		MeetingStart: m.ScheduledStart, Items: titles, Issuer: issuer})
+	return "Thông báo kết luận: " + c.Title, b.Bytes(), err
+}
+
+// ballotReportSource issues a closed ballot's summary report.
+type ballotReportSource struct{ ballots *BallotService }
+
+func (s ballotReportSource) Owner(tx *gorm.DB, a ecabinet.Actor, ballotID int64, lock bool) (docOwner, bool, error) {
+	strength := ""
+	if lock {
+		strength = "UPDATE"
+	}
+	b, err := loadBallot(tx, a, ballotID, strength)
+	if err != nil {
+		return docOwner{}, false, err
+	}
+	return docOwner{ballot: b}, b.Status == string(ecabinet.BallotClosed), nil
+}
+
+func (s ballotReportSource) Render(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, ballotID int64, issuer ecabinet.ReportIssuer) (string, []byte, error) {
+	row, err := loadBallot(tx, a, ballotID, "")
+	if err != nil {
+		return "", nil, err
+	}
+	rep, err := s.ballots.buildReport(ctx, tx, a, row)
+	if err != nil {
+		return "", nil, err
+	}
+	rep.Issuer = issuer
+	var b bytes.Buffer
+	err = report.WritePDF(&b, rep)
+	return "Báo cáo tổng hợp ý kiến: " + row.Title, b.Bytes(), err
+}
