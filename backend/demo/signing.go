@@ -29,8 +29,8 @@ var demoSigners = []string{"secretary1", "chair"}
 // demoP12Password protects the demo PKCS#12 files while they are imported.
 const demoP12Password = "demo"
 
-// SeedSigning names the demo body's signers of conclusion notices
-// (secretary1 then chair) and ballot reports (secretary1) unless it names
+// SeedSigning names the demo body's signers of conclusion notices and
+// minutes (secretary1 then chair) and ballot reports (secretary1) unless it names
 // some, and gives it a demo CA, trusted, and a demo signing certificate for
 // each signer. It does nothing once the body trusts a CA, and makes no
 // certificate when private keys cannot be sealed (ECABINET_SIGNING_KEY).
@@ -57,7 +57,8 @@ func SeedSigning(ctx context.Context, db actorSource, signing ecabinet.SigningSe
 		return err
 	}
 	if st := body.Settings; len(st.Signers.Conclusion)+len(st.Signers.BallotReport)+len(st.Signers.Minutes) == 0 {
-		st.Signers = ecabinet.SignerSettings{Conclusion: []int64{ids["secretary1"], ids["chair"]}, BallotReport: []int64{ids["secretary1"]}}
+		st.Signers = ecabinet.SignerSettings{Conclusion: []int64{ids["secretary1"], ids["chair"]}, BallotReport: []int64{ids["secretary1"]},
+			Minutes: []int64{ids["secretary1"], ids["chair"]}}
 		if _, err := bodies.UpdateBodySettings(as, admin.BodyID, st); err != nil {
 			return err
 		}

@@ -388,3 +388,45 @@ func TestBallotReportSignedOnceClosed(t *testing.T) {
 		}
 	})
 }
+
+// A closed session's minutes are signed by the body's named signers once
+// published, not before; the signed document is the published version,
+// and every invitee sees it signed.
+func TestMinutesSignedOncePublished(t *testing.T) {
+	apptest.ForEach(t, signingEnv, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		meetingID := closedWithNotice(t, e) // closing drafted the minutes
+		base := "/api/v1/meetings/" + itoa(meetingID)
+		path := base + "/issued/minutes"
+		sec, chair, member := e.Login(t, "secretary1"), e.Login(t, "chair"), e.Login(t, "member01")
+		err := sec.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil)
+		if ae := apiError(t, err); ae.Status != 409 {
+			t.Fatalf("signing draft minutes: %v", err)
+		}
+		var min ecabinet.Minutes
+		if err := sec.Do(ctx, "POST", base+"/minutes/publish", nil, &min); err != nil || min.Status != ecabinet.MinutesPublished {
+			t.Fatalf("publish: %+v %v", min, err)
+		}
+		err = member.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil)
+		if ae := apiError(t, err); ae.Status != 403 {
+			t.Fatalf("a member signs the minutes: %v", err)
+		}
+		for _, c := range []*client.Client{sec, chair} {
+			if err := c.Do(ctx, "POST", path, ecabinet.Confirmation{Password: apptest.Password}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var issued ecabinet.IssuedDocument
+		if err := member.Do(ctx, "GET", path, nil, &issued); err != nil {
+			t.Fatal(err)
+		}
+		if issued.Document == nil || issued.Document.MeetingID != meetingID || len(issued.Document.Current.Signatures) != 2 {
+			t.Fatalf("minutes: %+v", issued)
+		}
+		for _, sg := range issued.Document.Current.Signatures {
+			if !sg.Valid || !sg.Trusted || sg.Modified {
+				t.Fatalf("signature: %+v", sg)
+			}
+		}
+	})
+}

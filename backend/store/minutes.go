@@ -184,31 +184,39 @@ func (s *MinutesService) PublishMinutes(ctx context.Context, meetingID int64) (*
 func (s *MinutesService) MinutesDocument(ctx context.Context, meetingID int64, version int) (*ecabinet.MinutesDocument, error) {
 	var out *ecabinet.MinutesDocument
 	err := s.db.view(ctx, func(tx *gorm.DB, a ecabinet.Actor) error {
-		m, err := loadMeeting(tx, a, meetingID, false)
-		if err != nil {
-			return err
-		}
-		rows, err := minutesVersions(tx, a, meetingID)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if version == 0 || r.Version == version {
-				var body bodyRow
-				if err := tx.Where("id = ?", m.BodyID).Take(&body).Error; err != nil {
-					return err
-				}
-				date := m.ScheduledStart
-				if m.StartedAt != nil {
-					date = *m.StartedAt
-				}
-				out = &ecabinet.MinutesDocument{BodyName: body.Name, MeetingTitle: m.Title, Place: m.Place, Date: date, Minutes: *r.domain()}
-				return nil
-			}
-		}
-		return ecabinet.NotFound("minutes")
+		var err error
+		out, err = minutesDocument(tx, a, meetingID, func(r *minutesRow) bool { return version == 0 || r.Version == version })
+		return err
 	})
 	return out, err
+}
+
+// minutesDocument returns, for the PDF, the newest version the actor may
+// read that pick accepts.
+func minutesDocument(tx *gorm.DB, a ecabinet.Actor, meetingID int64, pick func(*minutesRow) bool) (*ecabinet.MinutesDocument, error) {
+	m, err := loadMeeting(tx, a, meetingID, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := minutesVersions(tx, a, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if !pick(&rows[i]) {
+			continue
+		}
+		var body bodyRow
+		if err := tx.Where("id = ?", m.BodyID).Take(&body).Error; err != nil {
+			return nil, err
+		}
+		date := m.ScheduledStart
+		if m.StartedAt != nil {
+			date = *m.StartedAt
+		}
+		return &ecabinet.MinutesDocument{BodyName: body.Name, MeetingTitle: m.Title, Place: m.Place, Date: date, Minutes: *rows[i].domain()}, nil
+	}
+	return nil, ecabinet.NotFound("minutes")
 }
 
 // draftMinutes writes the first draft of a closing session's minutes.

@@ -74,16 +74,14 @@ var _ ecabinet.SigningService = (*SigningService)(nil)
 
 // NewSigningService returns a SigningService that seals private keys with
 // seal (nil: no key is configured, and certificates cannot be imported),
-// issuing conclusion notices and ballot reports; AddSource adds the minutes.
+// issuing conclusion notices, ballot reports and minutes.
 func NewSigningService(db *DB, docs *DocumentService, ballots *BallotService, seal *pades.KeySeal) *SigningService {
 	return &SigningService{db: db, docs: docs, seal: seal, sources: map[ecabinet.IssuedKind]IssuedSource{
 		ecabinet.IssuedConclusion:   conclusionSource{db: db},
 		ecabinet.IssuedBallotReport: ballotReportSource{ballots: ballots},
+		ecabinet.IssuedMinutes:      minutesSource{db: db},
 	}}
 }
-
-// AddSource makes kind issuable from src.
-func (s *SigningService) AddSource(kind ecabinet.IssuedKind, src IssuedSource) { s.sources[kind] = src }
 
 // ImportCertificate stores a member's signing certificate and sealed key.
 func (s *SigningService) ImportCertificate(ctx context.Context, memberID int64, p12 []byte, password string) (*ecabinet.SigningCertificate, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"slices"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/report"
@@ -10,7 +11,6 @@ import (
 )
 
 // IssuedSource makes one kind of issued document from the stored data.
-// The minutes plug in as one more source (SigningService.AddSource).
 type IssuedSource interface {
 	// Owner returns the session or ballot of subjectID as the actor may see
 	// it (not_found otherwise), locked when lock is set, and whether its
@@ -89,4 +89,36 @@ func (s ballotReportSource) Render(ctx context.Context, tx *gorm.DB, a ecabinet.
 	var b bytes.Buffer
 	err = report.WritePDF(&b, rep)
 	return "Báo cáo tổng hợp ý kiến: " + row.Title, b.Bytes(), err
+}
+
+// minutesSource issues a closed session's minutes: the newest published
+// version (a correction, once published, is issued and signed anew).
+type minutesSource struct{ db *DB }
+
+func published(r *minutesRow) bool { return r.Status == string(ecabinet.MinutesPublished) }
+
+func (s minutesSource) Owner(tx *gorm.DB, a ecabinet.Actor, meetingID int64, lock bool) (docOwner, bool, error) {
+	m, err := loadMeeting(tx, a, meetingID, lock)
+	if err != nil {
+		return docOwner{}, false, err
+	}
+	rows, err := minutesVersions(tx, a, meetingID)
+	if err != nil {
+		return docOwner{}, false, err
+	}
+	return docOwner{meeting: m}, slices.ContainsFunc(rows, func(r minutesRow) bool { return published(&r) }), nil
+}
+
+func (s minutesSource) Render(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, meetingID int64, _ ecabinet.ReportIssuer) (string, []byte, error) {
+	doc, err := minutesDocument(tx, a, meetingID, published)
+	if err != nil {
+		return "", nil, err
+	}
+	body, err := s.db.findBody(ctx, tx, a.BodyID)
+	if err != nil {
+		return "", nil, err
+	}
+	var b bytes.Buffer
+	err = report.WriteMinutesPDF(&b, doc, body.Settings.Location())
+	return "Biên bản phiên họp: " + doc.MeetingTitle, b.Bytes(), err
 }
