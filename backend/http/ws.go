@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecabinet/ecabinet/backend/auth"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
@@ -68,7 +67,7 @@ func (s *Server) wsUpgrade() fiber.Handler {
 		a, _ := ecabinet.ActorFromContext(c.UserContext())
 		c.Locals("ws_actor", a)
 		if h, ok := c.Locals("ws_token").(string); !ok || h == "" {
-			c.Locals("ws_token", auth.HashToken(c.Cookies(cookieName)))
+			c.Locals("ws_token", ecabinet.HashToken(c.Cookies(cookieName)))
 		}
 		s.log.Log(c.UserContext(), slog.LevelDebug, "websocket upgrade", "member_id", a.MemberID)
 		return upgrade(c)
