@@ -207,7 +207,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		Minutes:         store.NewMinutesService(a.DB),
 		Push:            a.pushes,
 		Tasks:           a.tasks,
-		UploadLimit:     cfg.UploadLimit,
+		UploadLimit:     int64(cfg.UploadLimit),
 		TempDir:         a.cache.TempDir(),
 		Ready:           map[string]ehttp.Pinger{"database": a.DB, "bus": a.Bus},
 		Registry:        reg,
@@ -224,18 +224,22 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 // turns 503, after ShutdownDelay the listener closes and in-flight requests
 // get ShutdownTimeout to finish.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	var wg sync.WaitGroup
-	for _, job := range []func(context.Context){
-		a.janitor,
+	jobs := []func(context.Context){
 		func(ctx context.Context) { a.DB.RunRelay(ctx, a.Bus, time.Second) },
 		a.progress.Run,
-		a.ballotJobs,
-		a.taskJobs,
-		a.mailJobs,
+		every(5*time.Minute, nil, a.janitor),
+		every(5*time.Second, nil, a.ballotJobs),
+		// Every minute: reminders are counted in days.
+		every(time.Minute, nil, a.taskJobs),
+		every(30*time.Second, nil, a.positionJobs),
 		a.pushJobs,
-		a.positionJobs,
-		a.logAuditHead,
-	} {
+		func(ctx context.Context) { a.logAuditHead(ctx); every(time.Hour, nil, a.logAuditHead)(ctx) },
+	}
+	if a.mailer != nil {
+		jobs = append(jobs, every(30*time.Second, a.notifier.Sent, a.mailJobs))
+	}
+	var wg sync.WaitGroup
+	for _, job := range jobs {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(a.bg) }()
 	}
@@ -279,92 +283,72 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// every returns a job that runs work every period until ctx ends, the
+// first time after one period, and also whenever wake delivers (a nil
+// wake never does).
+func every(period time.Duration, wake <-chan struct{}, work func(context.Context)) func(context.Context) {
+	return func(ctx context.Context) {
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-wake:
+			}
+			work(ctx)
+		}
+	}
+}
+
 // ballotJobs closes ballots at their deadline and sends due reminders.
 func (a *App) ballotJobs(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := a.ballots.CloseDue(ctx); err != nil {
-			a.log.Warn("closing due ballots failed", "err", err)
-		} else if n > 0 {
-			a.log.Info("ballots closed at their deadline", "count", n)
-		}
-		if _, err := a.ballots.SendDueReminders(ctx); err != nil {
-			a.log.Warn("ballot reminders failed", "err", err)
-		}
+	if n, err := a.ballots.CloseDue(ctx); err != nil {
+		a.log.Warn("closing due ballots failed", "err", err)
+	} else if n > 0 {
+		a.log.Info("ballots closed at their deadline", "count", n)
+	}
+	if _, err := a.ballots.SendDueReminders(ctx); err != nil {
+		a.log.Warn("ballot reminders failed", "err", err)
 	}
 }
 
 // taskJobs sends the task reminders that are due and announces the tasks
-// that turned overdue, every minute (reminders are counted in days; each
-// goes once, whatever instance sends it).
+// that turned overdue (reminders are counted in days; each goes once,
+// whatever instance sends it).
 func (a *App) taskJobs(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := a.tasks.SendDueReminders(ctx); err != nil {
-			a.log.Warn("task reminders failed", "err", err)
-		} else if n > 0 {
-			a.log.Info("task reminders sent", "members", n)
-		}
-		if n, err := a.tasks.AnnounceOverdue(ctx); err != nil {
-			a.log.Warn("announcing overdue tasks failed", "err", err)
-		} else if n > 0 {
-			a.log.Info("tasks turned overdue", "count", n)
-		}
+	if n, err := a.tasks.SendDueReminders(ctx); err != nil {
+		a.log.Warn("task reminders failed", "err", err)
+	} else if n > 0 {
+		a.log.Info("task reminders sent", "members", n)
+	}
+	if n, err := a.tasks.AnnounceOverdue(ctx); err != nil {
+		a.log.Warn("announcing overdue tasks failed", "err", err)
+	} else if n > 0 {
+		a.log.Info("tasks turned overdue", "count", n)
 	}
 }
 
-// mailJobs sends queued notification e-mail when SMTP is configured.
+// mailJobs sends queued notification e-mail (SMTP is configured).
 func (a *App) mailJobs(ctx context.Context) {
-	if a.mailer == nil {
-		return
-	}
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-a.notifier.Sent:
-		}
-		if _, err := a.notifier.SendPending(ctx, 50, func(e store.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
-			a.log.Warn("sending e-mail failed", "err", err)
-		}
+	if _, err := a.notifier.SendPending(ctx, 50, func(e store.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
+		a.log.Warn("sending e-mail failed", "err", err)
 	}
 }
 
 // positionJobs applies the cut-off of sessions whose time for positions
 // has passed: their consent block forms.
 func (a *App) positionJobs(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := a.positions.CloseDuePositions(ctx); err != nil {
-			a.log.Warn("applying the cut-off for positions failed", "err", err)
-		} else if n > 0 {
-			a.log.Info("consent blocks formed at the cut-off", "sessions", n)
-		}
+	if n, err := a.positions.CloseDuePositions(ctx); err != nil {
+		a.log.Warn("applying the cut-off for positions failed", "err", err)
+	} else if n > 0 {
+		a.log.Info("consent blocks formed at the cut-off", "sessions", n)
 	}
 }
 
-// pushJobs pushes waiting notifications to the members' tablets.
+// pushJobs pushes waiting notifications to the members' tablets, every 30
+// seconds and when one is made.
 func (a *App) pushJobs(ctx context.Context) {
 	public, private, err := a.pushes.VAPIDKeys(ctx)
 	if err != nil {
@@ -372,15 +356,7 @@ func (a *App) pushJobs(ctx context.Context) {
 		return
 	}
 	sender := push.NewSender(public, private, a.cfg.SMTPFrom, nil)
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-a.notifier.Pushed:
-		}
+	every(30*time.Second, a.notifier.Pushed, func(ctx context.Context) {
 		_, err := a.pushes.SendPendingPush(ctx, 50, func(job store.PushJob) string {
 			outcome, err := sender.Send(ctx, job)
 			if err != nil {
@@ -391,57 +367,39 @@ func (a *App) pushJobs(ctx context.Context) {
 		if err != nil {
 			a.log.Warn("pushing notices failed", "err", err)
 		}
-	}
+	})(ctx)
 }
 
-// logAuditHead writes the audit chain's head to the log at start and every
-// hour: a copy of the logs kept elsewhere then anchors the chain, so even
-// entries removed from its end (with the head rewritten) are noticed.
+// logAuditHead writes the audit chains' head to the log (at start and
+// every hour): a copy of the logs kept elsewhere then anchors the chains, so
+// even entries removed from their end (with the head rewritten) are noticed.
 func (a *App) logAuditHead(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if id, hash, err := a.DB.AuditHead(ctx); err == nil {
-			a.log.Info("audit head", "last_id", id, "hash", hash)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	if id, hash, err := a.DB.AuditHead(ctx); err == nil {
+		a.log.Info("audit head", "last_id", id, "hash", hash)
 	}
 }
 
-// janitor removes expired sign-ins and old cached files every few minutes.
+// janitor removes expired sign-ins and old cached files.
 func (a *App) janitor(ctx context.Context) {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			now := time.Now().UTC()
-			if err := a.signIns.DeleteExpiredTickets(ctx, now); err != nil {
-				a.log.Warn("expired tickets not removed", "err", err)
-			}
-			if err := a.DB.DeleteOldKeys(now.Add(-24 * time.Hour)); err != nil {
-				a.log.Warn("old idempotency keys not removed", "err", err)
-			}
-			if err := a.DB.DeleteOldPasswordLinks(ctx, now.Add(-passwordLinksKept)); err != nil {
-				a.log.Warn("old password links not removed", "err", err)
-			}
-			if n, err := a.signIns.DeleteExpiredSignIns(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil {
-				a.log.Warn("expired sign-ins not removed", "err", err)
-			} else if n > 0 {
-				a.log.Info("expired sign-ins removed", "count", n)
-			}
-			if n, err := a.cache.Prune(now.Add(-stampedMaxAge), now.Add(-tempMaxAge)); err != nil {
-				a.log.Warn("cache not pruned", "err", err)
-			} else if n > 0 {
-				a.log.Info("cached files removed", "count", n)
-			}
-		}
+	now := time.Now().UTC()
+	if err := a.signIns.DeleteExpiredTickets(ctx, now); err != nil {
+		a.log.Warn("expired tickets not removed", "err", err)
+	}
+	if err := a.DB.DeleteOldKeys(now.Add(-24 * time.Hour)); err != nil {
+		a.log.Warn("old idempotency keys not removed", "err", err)
+	}
+	if err := a.DB.DeleteOldPasswordLinks(ctx, now.Add(-passwordLinksKept)); err != nil {
+		a.log.Warn("old password links not removed", "err", err)
+	}
+	if n, err := a.signIns.DeleteExpiredSignIns(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil {
+		a.log.Warn("expired sign-ins not removed", "err", err)
+	} else if n > 0 {
+		a.log.Info("expired sign-ins removed", "count", n)
+	}
+	if n, err := a.cache.Prune(now.Add(-stampedMaxAge), now.Add(-tempMaxAge)); err != nil {
+		a.log.Warn("cache not pruned", "err", err)
+	} else if n > 0 {
+		a.log.Info("cached files removed", "count", n)
 	}
 }
 

@@ -6,20 +6,17 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
-	"github.com/ecabinet/ecabinet/backend/store"
 )
 
 // Store keeps credentials and sign-ins (store.SignInStore).
 type Store interface {
-	Credentials(ctx context.Context, username string) (*store.Credentials, error)
+	Credentials(ctx context.Context, username string) (*ecabinet.Credentials, error)
 	CreateSignIn(ctx context.Context, tokenHash string, si *ecabinet.SignIn, c ecabinet.Client) (*ecabinet.Member, error)
 	SignIn(ctx context.Context, tokenHash string) (ecabinet.Actor, *ecabinet.SignIn, bool, error)
 	TouchSignIn(ctx context.Context, tokenHash string, at time.Time) error
@@ -93,12 +90,6 @@ func New(s Store, h *Hasher, l Limiter, cfg Config, log *slog.Logger) (*Service,
 }
 
 var _ ecabinet.AuthService = (*Service)(nil)
-
-// HashToken returns the key under which a sign-in token is stored.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
 
 func randomToken() (string, error) {
 	b := make([]byte, 32)
@@ -187,7 +178,7 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 	now := s.Now()
 	si := &ecabinet.SignIn{MemberID: cred.MemberID, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.Lifetime),
 		MFAPending: cred.MFARequired && !cred.MFAEnabled}
-	m, err := s.store.CreateSignIn(ctx, HashToken(token), si, c)
+	m, err := s.store.CreateSignIn(ctx, ecabinet.HashToken(token), si, c)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -203,7 +194,7 @@ func (s *Service) Login(ctx context.Context, in ecabinet.LoginInput, c ecabinet.
 // a dummy one for an unknown username, which costs as much): ok when the
 // account exists, is active and the password is right. From an address
 // over its limit (throttled), one verification at a time.
-func (s *Service) checkPassword(ctx context.Context, username, password string, throttled bool, addr string) (*store.Credentials, bool, error) {
+func (s *Service) checkPassword(ctx context.Context, username, password string, throttled bool, addr string) (*ecabinet.Credentials, bool, error) {
 	if throttled {
 		leave, err := s.throttled.enter(ctx, addr)
 		if err != nil {
@@ -233,9 +224,9 @@ func (s *Service) checkPassword(ctx context.Context, username, password string, 
 }
 
 // secondFactor checks a TOTP code (each step once) or spends a recovery code.
-func (s *Service) secondFactor(ctx context.Context, cred *store.Credentials, in ecabinet.LoginInput) (bool, error) {
+func (s *Service) secondFactor(ctx context.Context, cred *ecabinet.Credentials, in ecabinet.LoginInput) (bool, error) {
 	if in.RecoveryCode != "" {
-		return s.store.UseRecoveryCode(ctx, cred.MemberID, HashToken(normaliseRecoveryCode(in.RecoveryCode)))
+		return s.store.UseRecoveryCode(ctx, cred.MemberID, ecabinet.HashToken(normaliseRecoveryCode(in.RecoveryCode)))
 	}
 	secret, err := s.sealer.open(cred.MemberID, cred.MFASecret)
 	if err != nil {
@@ -298,7 +289,7 @@ func (s *Service) EnableMFA(ctx context.Context, code string) ([]string, error) 
 	}
 	hashes := make([]string, len(codes))
 	for i, c := range codes {
-		hashes[i] = HashToken(normaliseRecoveryCode(c))
+		hashes[i] = ecabinet.HashToken(normaliseRecoveryCode(c))
 	}
 	return codes, s.store.EnableMFA(ctx, a, step, hashes)
 }
@@ -366,7 +357,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (ecabinet.Acto
 	if token == "" || len(token) > 128 {
 		return ecabinet.Actor{}, nil, ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
 	}
-	return s.authenticateHash(ctx, HashToken(token))
+	return s.authenticateHash(ctx, ecabinet.HashToken(token))
 }
 
 // Check reports whether the sign-in stored under tokenHash is still valid,
@@ -395,7 +386,7 @@ func (s *Service) IssueTicket(ctx context.Context, token string) (string, time.T
 		return "", time.Time{}, err
 	}
 	expires := s.Now().Add(ticketLifetime)
-	if err := s.store.CreateTicket(ctx, HashToken(ticket), HashToken(token), expires); err != nil {
+	if err := s.store.CreateTicket(ctx, ecabinet.HashToken(ticket), ecabinet.HashToken(token), expires); err != nil {
 		return "", time.Time{}, err
 	}
 	return ticket, expires, nil
@@ -407,7 +398,7 @@ func (s *Service) RedeemTicket(ctx context.Context, ticket string) (ecabinet.Act
 	if ticket == "" || len(ticket) > 128 {
 		return ecabinet.Actor{}, "", ecabinet.Errorf(ecabinet.EUNAUTHENTICATED, "unauthenticated")
 	}
-	h, err := s.store.RedeemTicket(ctx, HashToken(ticket), s.Now())
+	h, err := s.store.RedeemTicket(ctx, ecabinet.HashToken(ticket), s.Now())
 	if err != nil {
 		return ecabinet.Actor{}, "", err
 	}
@@ -441,7 +432,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	if err := s.store.DeleteSignIn(ctx, HashToken(token)); err != nil {
+	if err := s.store.DeleteSignIn(ctx, ecabinet.HashToken(token)); err != nil {
 		return err
 	}
 	if a, ok := ecabinet.ActorFromContext(ctx); ok {

@@ -2,6 +2,8 @@ package ecabinet
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -16,6 +18,28 @@ type SignIn struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeenAt time.Time `json:"last_seen_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// HashToken returns the key under which a secret token (a sign-in's cookie
+// token, a WebSocket ticket, a recovery code) is stored: the database holds
+// only this hash.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Credentials are what a login checks.
+type Credentials struct {
+	MemberID     int64
+	BodyID       int64
+	Role         Role
+	PasswordHash string
+	Active       bool
+	MFASecret    string
+	MFAEnabled   bool
+	MFALastStep  int64
+	// MFARequired: the member's body requires a second factor of their role.
+	MFARequired bool
 }
 
 // Client describes where a request comes from, for rate limits and logs.

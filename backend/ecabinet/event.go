@@ -3,7 +3,6 @@ package ecabinet
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,28 +95,6 @@ type Visibility struct {
 
 // Public is the visibility of an event every subscriber may see.
 var Public = Visibility{MinClearance: ClassNone}
-
-// VisibleTo reports whether a may receive an event of this visibility.
-func (v Visibility) VisibleTo(a Actor) bool {
-	if v.MinClearance != "" && !a.Clearance.Covers(v.MinClearance) {
-		return false
-	}
-	if len(v.Recipients) > 0 && !a.IsSecretariat() && !slices.Contains(v.Recipients, a.MemberID) {
-		return false
-	}
-	switch v.Audience {
-	case AudienceAll:
-		return true
-	case AudienceSecretariat:
-		return a.IsSecretariat()
-	case AudiencePresiding:
-		return a.Presides()
-	}
-	if id, ok := strings.CutPrefix(v.Audience, "member:"); ok {
-		return id == strconv.FormatInt(a.MemberID, 10)
-	}
-	return false
-}
 
 // Event is one committed change, as stored in the log and carried by the bus.
 type Event struct {

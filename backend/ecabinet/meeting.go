@@ -79,12 +79,6 @@ func (s MeetingStatus) Editable() bool { return s != MeetingClosed }
 // Visible reports whether invitees (not only the secretariat) see the session.
 func (s MeetingStatus) Visible() bool { return s != MeetingDraft }
 
-// MaySeeMeeting is who may see a session: the secretariat of its body,
-// and its invitees once it is published.
-func MaySeeMeeting(a Actor, bodyID int64, st MeetingStatus, invited bool) bool {
-	return bodyID == a.BodyID && (a.IsSecretariat() || (st.Visible() && invited))
-}
-
 // InSession reports whether the session is live or adjourned.
 func (s MeetingStatus) InSession() bool { return s == MeetingLive || s == MeetingAdjourned }
 

@@ -105,35 +105,3 @@ func TestScopeParse(t *testing.T) {
 		}
 	}
 }
-
-// Who may see a session, for every kind of reader.
-func TestMaySeeMeeting(t *testing.T) {
-	const body = 7
-	secretary := ecabinet.Actor{MemberID: 1, BodyID: body, Role: ecabinet.RoleSecretary}
-	admin := ecabinet.Actor{MemberID: 2, BodyID: body, Role: ecabinet.RoleAdmin}
-	chair := ecabinet.Actor{MemberID: 3, BodyID: body, Role: ecabinet.RoleChair, Voting: true}
-	member := ecabinet.Actor{MemberID: 4, BodyID: body, Role: ecabinet.RoleMember, Voting: true}
-	stranger := ecabinet.Actor{MemberID: 5, BodyID: body + 1, Role: ecabinet.RoleSecretary}
-	for _, c := range []struct {
-		who     ecabinet.Actor
-		status  ecabinet.MeetingStatus
-		invited bool
-		want    bool
-	}{
-		{secretary, ecabinet.MeetingDraft, false, true},
-		{admin, ecabinet.MeetingDraft, false, true},
-		{chair, ecabinet.MeetingDraft, true, false},
-		{member, ecabinet.MeetingDraft, true, false},
-		{member, ecabinet.MeetingPublished, true, true},
-		{member, ecabinet.MeetingPublished, false, false},
-		{chair, ecabinet.MeetingLive, true, true},
-		{member, ecabinet.MeetingClosed, true, true},
-		{member, ecabinet.MeetingClosed, false, false},
-		{stranger, ecabinet.MeetingPublished, true, false},
-		{stranger, ecabinet.MeetingDraft, false, false},
-	} {
-		if got := ecabinet.MaySeeMeeting(c.who, body, c.status, c.invited); got != c.want {
-			t.Errorf("%s %s invited=%v: %v, want %v", c.who.Role, c.status, c.invited, got, c.want)
-		}
-	}
-}

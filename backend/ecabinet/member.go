@@ -217,12 +217,6 @@ type Actor struct {
 	Voting    bool
 }
 
-// IsSecretariat reports whether the actor prepares and runs sessions.
-func (a Actor) IsSecretariat() bool { return a.Role == RoleSecretary || a.Role == RoleAdmin }
-
-// Presides reports whether the actor may run a live session (chair or secretariat).
-func (a Actor) Presides() bool { return a.Role == RoleChair || a.IsSecretariat() }
-
 type actorKey struct{}
 
 // NewContextWithActor returns ctx carrying a.

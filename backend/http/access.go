@@ -8,48 +8,31 @@ import (
 // access says who may call a route.
 type access struct {
 	public bool
-	roles  []ecabinet.Role
+	roles  ecabinet.Gate
 	// ticket: a single-use WebSocket ticket (?ticket=) may stand in for the
 	// cookie, and the Origin is checked on every method (WebSocket upgrades
 	// are GETs that a foreign page could start with the cookie).
 	ticket bool
 }
 
+// The gates of the routes: who may call each is a gate of ecabinet
+// (ecabinet/permission.go), where every permission rule is written.
 var (
 	// anyone: no sign-in needed.
-	anyone = access{public: true}
-	// signedIn: every role.
-	signedIn = access{roles: ecabinet.Roles}
-	// secretariat: who prepares sessions, ballots and reports.
-	secretariat = only(ecabinet.RoleAdmin, ecabinet.RoleSecretary)
-	// presiding: who runs a live meeting (the chair and the secretariat).
-	presiding = only(ecabinet.RoleAdmin, ecabinet.RoleSecretary, ecabinet.RoleChair)
-	adminOnly = only(ecabinet.RoleAdmin)
-	// signers: the roles that may hold a signing certificate.
-	signers = only(ecabinet.RoleChair, ecabinet.RoleSecretary)
-	// participants: who takes part in a session or ballot in person (asks
-	// for the floor, votes, answers); the secretariat runs them instead.
-	participants = only(ecabinet.RoleChair, ecabinet.RoleMember, ecabinet.RoleGuest)
-	// bodyMembers: everyone but guests (task statistics).
-	bodyMembers = only(ecabinet.RoleAdmin, ecabinet.RoleSecretary, ecabinet.RoleChair, ecabinet.RoleMember)
+	anyone       = access{public: true}
+	signedIn     = access{roles: ecabinet.SignedIn}
+	secretariat  = access{roles: ecabinet.Secretariat}
+	presiding    = access{roles: ecabinet.Presiding}
+	adminOnly    = access{roles: ecabinet.Admins}
+	participants = access{roles: ecabinet.Participants}
+	bodyMembers  = access{roles: ecabinet.BodyMembers}
+	signers      = access{roles: ecabinet.Signers}
 	// socket: every role, by cookie or WebSocket ticket.
-	socket = access{roles: ecabinet.Roles, ticket: true}
+	socket = access{roles: ecabinet.SignedIn, ticket: true}
 )
 
-func only(roles ...ecabinet.Role) access { return access{roles: roles} }
-
 // allows reports whether role may call the route.
-func (a access) allows(role ecabinet.Role) bool {
-	if a.public {
-		return true
-	}
-	for _, r := range a.roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
+func (a access) allows(role ecabinet.Role) bool { return a.public || a.roles.Allows(role) }
 
 func isSafeMethod(m string) bool {
 	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions

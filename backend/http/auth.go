@@ -3,7 +3,6 @@ package http
 import (
 	"time"
 
-	"github.com/ecabinet/ecabinet/backend/auth"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/gofiber/fiber/v2"
 )
@@ -61,7 +60,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := s.opts.Auth.Logout(c.UserContext(), token); err != nil {
 		return err
 	}
-	if err := s.opts.Realtime.SignOut(c.UserContext(), 0, auth.HashToken(token)); err != nil {
+	if err := s.opts.Realtime.SignOut(c.UserContext(), 0, ecabinet.HashToken(token)); err != nil {
 		s.log.Warn("live connections of a sign-out not closed", "err", err)
 	}
 	c.Cookie(&fiber.Cookie{

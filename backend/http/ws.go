@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecabinet/ecabinet/backend/auth"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -62,7 +61,7 @@ func (s *Server) wsUpgrade() fiber.Handler {
 		a, _ := ecabinet.ActorFromContext(c.UserContext())
 		tokenHash, _ := c.Locals("ws_token").(string)
 		if tokenHash == "" {
-			tokenHash = auth.HashToken(c.Cookies(cookieName))
+			tokenHash = ecabinet.HashToken(c.Cookies(cookieName))
 		}
 		s.log.Log(c.UserContext(), slog.LevelDebug, "websocket upgrade", "member_id", a.MemberID)
 		err := up.Upgrade(c.Context(), func(ws *websocket.Conn) {

@@ -174,7 +174,7 @@ func (s *Seed) SignIns(ctx context.Context, members []Member) error {
 				q.WriteString(",")
 			}
 			m := members[i]
-			args = append(args, auth.HashToken(m.Token), m.ID, m.CSRF)
+			args = append(args, ecabinet.HashToken(m.Token), m.ID, m.CSRF)
 			fmt.Fprintf(&q, "($%d, $%d, $%d, '127.0.0.1', 'ecabinet-load', $1, $1, $2)", len(args)-2, len(args)-1, len(args))
 		}
 		if _, err := s.SQL.ExecContext(ctx, q.String(), args...); err != nil {

@@ -157,7 +157,7 @@ func (s *MeetingService) agendaChange(ctx context.Context, meetingID int64, edit
 	if err != nil {
 		return nil, err
 	}
-	if (edit && !a.IsSecretariat()) || !a.Presides() {
+	if !ecabinet.MayChangeAgenda(a, edit) {
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	var out []*ecabinet.AgendaItem

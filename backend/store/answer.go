@@ -44,7 +44,7 @@ func (s *BallotService) prepare(ctx context.Context, ballotID, memberID int64, i
 	}
 	paper := memberID != a.MemberID
 	switch {
-	case paper && !a.IsSecretariat():
+	case !ecabinet.MayActFor(a, memberID):
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	case paper && in.PaperReason == "":
 		return nil, ecabinet.FieldError("paper_reason", "field.required", "paper_reason")

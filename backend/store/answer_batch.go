@@ -162,7 +162,11 @@ func (b *answerBatcher) write(items []*batchItem) {
 // answers are locked (lockBatch). Every check that can refuse it runs
 // before its first write, so a refused request leaves nothing behind.
 func (b *answerBatcher) one(tx *Tx, c *ballotContext, keys *idemKeys, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
-	if req.actor.BodyID != c.row.BodyID || (!req.actor.IsSecretariat() && !slices.Contains(c.recipients, req.actor.MemberID)) {
+	// The batch read the ballot as its first request's actor: each other
+	// request sees it only if its own actor may (loadBallot's rule).
+	if ok, _ := ecabinet.MaySeeBallot(req.actor, c.row.BodyID, ecabinet.BallotStatus(c.row.Status), func() (bool, error) {
+		return slices.Contains(c.recipients, req.actor.MemberID), nil
+	}); !ok {
 		return nil, ecabinet.NotFound("ballot")
 	}
 	if req.idemKey != "" { // its length was checked by prepare

@@ -112,12 +112,7 @@ func (s *MeetingService) SetAttendance(ctx context.Context, meetingID, memberID 
 	if err := in.Validate(); err != nil {
 		return nil, ecabinet.Quorum{}, err
 	}
-	self := memberID == a.MemberID
-	switch {
-	case a.IsSecretariat():
-	case a.Role == ecabinet.RoleChair && in.Status == ecabinet.AttendanceDeputy:
-	case self && (in.Status == ecabinet.AttendancePresent || in.Status == ecabinet.AttendanceAbsent):
-	default:
+	if !ecabinet.MayRecordAttendance(a, memberID, in.Status) {
 		return nil, ecabinet.Quorum{}, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	var out *ecabinet.Attendance
@@ -143,12 +138,9 @@ func (s *MeetingService) SetAttendance(ctx context.Context, meetingID, memberID 
 // SetAttendanceBatch records several invitees in one transaction on the
 // locked session row, with one event; one member not invited refuses all.
 func (s *MeetingService) SetAttendanceBatch(ctx context.Context, meetingID int64, in ecabinet.AttendanceBatchInput) ([]*ecabinet.Attendance, ecabinet.Quorum, error) {
-	a, err := ecabinet.MustActor(ctx)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, ecabinet.Quorum{}, err
-	}
-	if !a.IsSecretariat() {
-		return nil, ecabinet.Quorum{}, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	if err := in.Validate(); err != nil {
 		return nil, ecabinet.Quorum{}, err

@@ -352,7 +352,7 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 // AuditLog returns entries of the actor's body (admin); those about a
 // document above the actor's clearance are redacted.
 func (s *AuditService) AuditLog(ctx context.Context, after int64, limit int) ([]*ecabinet.AuditEntry, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

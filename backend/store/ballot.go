@@ -73,8 +73,7 @@ func NewBallotService(db *DB, notify *Notifier) *BallotService {
 
 var _ ecabinet.BallotService = (*BallotService)(nil)
 
-// loadBallot returns a ballot the actor may see: the secretariat sees every
-// ballot of the body, a recipient the ballots sent to them.
+// loadBallot returns a ballot the actor may see (ecabinet.MaySeeBallot).
 func loadBallot(tx *gorm.DB, a ecabinet.Actor, id int64, lock string) (*ballotRow, error) {
 	q := tx.Where("id = ? AND body_id = ?", id, a.BodyID)
 	if lock != "" && tx.Dialector.Name() == Postgres {
@@ -85,17 +84,18 @@ func loadBallot(tx *gorm.DB, a ecabinet.Actor, id int64, lock string) (*ballotRo
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ecabinet.NotFound("ballot")
 	}
-	if err != nil || a.IsSecretariat() {
-		return &row, err
-	}
-	if row.Status == string(ecabinet.BallotDraft) {
-		return nil, ecabinet.NotFound("ballot")
-	}
-	var n int64
-	if err := tx.Table("ballot_recipients").Where("ballot_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error; err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
+	ok, err := ecabinet.MaySeeBallot(a, row.BodyID, ecabinet.BallotStatus(row.Status), func() (bool, error) {
+		var n int64
+		err := tx.Table("ballot_recipients").Where("ballot_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error
+		return n > 0, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, ecabinet.NotFound("ballot")
 	}
 	return &row, nil
@@ -175,7 +175,7 @@ func emitBallot(tx *Tx, b *ecabinet.Ballot) error {
 
 // CreateBallot drafts a ballot.
 func (s *BallotService) CreateBallot(ctx context.Context, in ecabinet.BallotInput) (*ecabinet.Ballot, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (s *BallotService) setContent(tx *Tx, a ecabinet.Actor, ballotID int64, in 
 
 // UpdateBallot edits a draft.
 func (s *BallotService) UpdateBallot(ctx context.Context, id int64, in ecabinet.BallotInput) (*ecabinet.Ballot, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func (s *BallotService) UpdateBallot(ctx context.Context, id int64, in ecabinet.
 
 // transition changes a ballot's status under the secretariat's hand.
 func (s *BallotService) transition(ctx context.Context, id int64, fn func(tx *Tx, row *ballotRow, upd map[string]any) error) (*ecabinet.Ballot, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 // Report returns the data of a ballot's report (secretariat): the result and
 // every recipient's answer to every question, in protocol order.
 func (s *BallotService) Report(ctx context.Context, id int64) (*ecabinet.BallotReport, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

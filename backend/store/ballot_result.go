@@ -18,7 +18,7 @@ func (s *BallotService) Result(ctx context.Context, id int64) (*ecabinet.BallotR
 		if err != nil {
 			return err
 		}
-		if !a.IsSecretariat() && row.Status != string(ecabinet.BallotClosed) {
+		if !ecabinet.MaySeeBallotResult(a, ecabinet.BallotStatus(row.Status)) {
 			return ecabinet.Errorf(ecabinet.ECONFLICT, "ballot.result_not_yet")
 		}
 		out, err = s.result(tx, a, row)
@@ -121,7 +121,7 @@ func reminderText(row *ballotRow, loc *time.Location) (string, string) {
 
 // Remind notifies every recipient who has not answered everything.
 func (s *BallotService) Remind(ctx context.Context, id int64) (int, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return 0, err
 	}

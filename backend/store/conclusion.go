@@ -59,8 +59,8 @@ func NewConclusionService(db *DB) *ConclusionService { return &ConclusionService
 
 var _ ecabinet.ConclusionService = (*ConclusionService)(nil)
 
-// loadConclusion returns the notice of a session the actor may see: the
-// secretariat sees drafts, invitees only a published notice.
+// loadConclusion returns the notice of a session the actor may see
+// (ecabinet.MaySeeConclusion).
 func loadConclusion(tx *gorm.DB, a ecabinet.Actor, meetingID int64, lock bool) (*conclusionRow, *meetingRow, error) {
 	m, err := loadMeeting(tx, a, meetingID, lock)
 	if err != nil {
@@ -68,7 +68,7 @@ func loadConclusion(tx *gorm.DB, a ecabinet.Actor, meetingID int64, lock bool) (
 	}
 	var row conclusionRow
 	err = tx.Where("meeting_id = ?", meetingID).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !a.IsSecretariat() && row.Status != string(ecabinet.ConclusionPublished)) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !ecabinet.MaySeeConclusion(a, ecabinet.ConclusionStatus(row.Status))) {
 		return nil, m, ecabinet.NotFound("conclusion")
 	}
 	return &row, m, err
@@ -106,7 +106,7 @@ func (s *ConclusionService) Conclusion(ctx context.Context, meetingID int64) (*e
 
 // SaveConclusion drafts or redrafts the notice of a closed session.
 func (s *ConclusionService) SaveConclusion(ctx context.Context, meetingID int64, in ecabinet.ConclusionInput) (*ecabinet.Conclusion, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (s *ConclusionService) SaveConclusion(ctx context.Context, meetingID int64,
 
 // DeleteConclusion deletes a draft.
 func (s *ConclusionService) DeleteConclusion(ctx context.Context, meetingID int64) error {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (s *ConclusionService) DeleteConclusion(ctx context.Context, meetingID int6
 // PublishConclusion publishes the draft: the session's subscribers get it,
 // and so do its invitees on the body's stream.
 func (s *ConclusionService) PublishConclusion(ctx context.Context, meetingID int64) (*ecabinet.Conclusion, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

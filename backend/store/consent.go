@@ -12,7 +12,7 @@ import (
 // ClosePositions applies the cut-off now (the secretariat may do it before
 // the time set; the job does it when the time comes).
 func (s *PositionService) ClosePositions(ctx context.Context, meetingID int64) (*ecabinet.PositionsView, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

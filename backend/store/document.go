@@ -251,7 +251,7 @@ func loadDocument(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*document
 			return nil, o, err
 		}
 	}
-	if !a.Clearance.Covers(ecabinet.Classification(d.Classification)) {
+	if !ecabinet.MaySeeDocument(a, ecabinet.Classification(d.Classification)) {
 		return nil, o, ecabinet.NotFound("document")
 	}
 	return &d, o, nil
@@ -296,14 +296,14 @@ func (s *DocumentService) FindDocument(ctx context.Context, id int64) (*ecabinet
 // CreateDocument adds a document to a session; above the body's electronic
 // limit it is a placeholder for a paper-only document.
 func (s *DocumentService) CreateDocument(ctx context.Context, meetingID int64, in ecabinet.DocumentInput) (*ecabinet.Document, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if !a.Clearance.Covers(in.Classification) {
+	if !ecabinet.MaySeeDocument(a, in.Classification) {
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "document.above_clearance")
 	}
 	var out *ecabinet.Document

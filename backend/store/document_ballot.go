@@ -32,7 +32,7 @@ func (s *DocumentService) BallotDocuments(ctx context.Context, ballotID int64) (
 // CreateBallotDocument adds a document to a draft ballot; above the body's
 // electronic limit it is a placeholder for a paper-only document.
 func (s *DocumentService) CreateBallotDocument(ctx context.Context, ballotID int64, in ecabinet.DocumentInput) (*ecabinet.Document, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (s *DocumentService) CreateBallotDocument(ctx context.Context, ballotID int
 	if in.ItemID != nil {
 		return nil, ecabinet.FieldError("item_id", "ballot.document_item")
 	}
-	if !a.Clearance.Covers(in.Classification) {
+	if !ecabinet.MaySeeDocument(a, in.Classification) {
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "document.above_clearance")
 	}
 	var out *ecabinet.Document

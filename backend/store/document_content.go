@@ -74,7 +74,7 @@ func pdfError(err error) error {
 
 // UploadVersion checks the upload and stores it as the new current version.
 func (s *DocumentService) UploadVersion(ctx context.Context, documentID int64, up ecabinet.Upload) (*ecabinet.Document, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (s *DocumentService) recordReceipt(ctx context.Context, versionID, memberID
 // Unread returns, for every invitee, the current versions they are cleared
 // for and have not opened, among the documents the actor may see.
 func (s *DocumentService) Unread(ctx context.Context, meetingID int64) ([]ecabinet.Unread, error) {
-	if _, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary); err != nil {
+	if _, err := ecabinet.Secretariat.Require(ctx); err != nil {
 		return nil, err
 	}
 	var out []ecabinet.Unread

@@ -42,7 +42,7 @@ func (noteRow) TableName() string { return "document_notes" }
 
 // HandOut records a numbered paper copy of a placeholder handed to a member.
 func (s *DocumentService) HandOut(ctx context.Context, documentID int64, in ecabinet.PaperCopyInput) (*ecabinet.PaperCopy, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (s *DocumentService) HandOut(ctx context.Context, documentID int64, in ecab
 
 // ReturnCopy records a paper copy handed back to the secretariat.
 func (s *DocumentService) ReturnCopy(ctx context.Context, documentID, copyID int64) (*ecabinet.PaperCopy, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (s *DocumentService) ReturnCopy(ctx context.Context, documentID, copyID int
 
 // Copies lists a document's paper copies by number, then time.
 func (s *DocumentService) Copies(ctx context.Context, documentID int64) ([]*ecabinet.PaperCopy, error) {
-	if _, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary); err != nil {
+	if _, err := ecabinet.Secretariat.Require(ctx); err != nil {
 		return nil, err
 	}
 	var out []*ecabinet.PaperCopy

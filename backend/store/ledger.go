@@ -20,11 +20,6 @@ func NewLedgerService(db *DB) *LedgerService { return &LedgerService{db: db} }
 
 var _ ecabinet.LedgerService = (*LedgerService)(nil)
 
-// ledgerReader is who reads the ledger: the secretariat and the chair.
-func ledgerReader(ctx context.Context) (ecabinet.Actor, error) {
-	return requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary, ecabinet.RoleChair)
-}
-
 // ledgerMeetings selects the body's sessions the ledger counts: published
 // or later (a draft has distributed nothing).
 func ledgerMeetings(tx *gorm.DB, bodyID int64) *gorm.DB {
@@ -42,7 +37,7 @@ type ledgerView struct {
 // read runs fn in a snapshot read transaction with the reader, the body
 // and the reader's view.
 func (s *LedgerService) read(ctx context.Context, fn func(tx *gorm.DB, a ecabinet.Actor, body *ecabinet.Body, v *ledgerView) error) error {
-	a, err := ledgerReader(ctx)
+	a, err := ecabinet.Presiding.Require(ctx) // the secretariat and the chair
 	if err != nil {
 		return err
 	}

@@ -102,10 +102,9 @@ var (
 	_ ecabinet.SpeakerService    = (*MeetingService)(nil)
 )
 
-// loadMeeting returns a session of the actor's body that the actor may see:
-// the secretariat sees every session, others only published sessions they
-// are invited to. With lock, the row is locked for the transaction (all
-// changes to one session queue on it).
+// loadMeeting returns a session the actor may see (ecabinet.MaySeeMeeting).
+// With lock, the row is locked for the transaction (all changes to one
+// session queue on it).
 func loadMeeting(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*meetingRow, error) {
 	q := tx.Where("id = ? AND body_id = ?", id, a.BodyID)
 	if lock && tx.Dialector.Name() == Postgres {
@@ -119,16 +118,15 @@ func loadMeeting(tx *gorm.DB, a ecabinet.Actor, id int64, lock bool) (*meetingRo
 	if err != nil {
 		return nil, err
 	}
-	st := ecabinet.MeetingStatus(row.Status)
-	invited := false
-	if !a.IsSecretariat() && st.Visible() { // only then does the invitation decide
+	ok, err := ecabinet.MaySeeMeeting(a, row.BodyID, ecabinet.MeetingStatus(row.Status), func() (bool, error) {
 		var n int64
-		if err := tx.Table("attendance").Where("meeting_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error; err != nil {
-			return nil, err
-		}
-		invited = n > 0
+		err := tx.Table("attendance").Where("meeting_id = ? AND member_id = ?", id, a.MemberID).Count(&n).Error
+		return n > 0, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if !ecabinet.MaySeeMeeting(a, row.BodyID, st, invited) {
+	if !ok {
 		return nil, ecabinet.NotFound("meeting")
 	}
 	return &row, nil
@@ -154,7 +152,7 @@ func (s *MeetingService) full(tx *gorm.DB, row *meetingRow) (*ecabinet.Meeting, 
 
 // CreateMeeting drafts a session. Without invitees, every active voting member is invited.
 func (s *MeetingService) CreateMeeting(ctx context.Context, in ecabinet.MeetingInput) (*ecabinet.Meeting, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +232,7 @@ func (s *MeetingService) setInvitees(tx *Tx, a ecabinet.Actor, meetingID int64, 
 
 // UpdateMeeting changes a session's details and invitees.
 func (s *MeetingService) UpdateMeeting(ctx context.Context, id int64, in ecabinet.MeetingInput) (*ecabinet.Meeting, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -373,12 +371,7 @@ func (s *MeetingService) Transition(ctx context.Context, id int64, action ecabin
 	if err != nil {
 		return nil, err
 	}
-	// The secretariat publishes; the chair or the secretariat runs the session.
-	allowed := a.Presides()
-	if action == ecabinet.ActionPublish {
-		allowed = a.IsSecretariat()
-	}
-	if !allowed {
+	if !ecabinet.MayTransition(a, action) {
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	if override != nil && a.Role != ecabinet.RoleChair {

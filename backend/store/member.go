@@ -87,7 +87,7 @@ func (s *MemberService) ListMembers(ctx context.Context) ([]*ecabinet.Member, er
 // CreateMember adds a member to the actor's body, without a password (an
 // admin then makes them a one-time link). Admin only.
 func (s *MemberService) CreateMember(ctx context.Context, in ecabinet.MemberInput) (*ecabinet.Member, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func createdByAdmin(ctx context.Context, tx *Tx, a ecabinet.Actor, in ecabinet.M
 // UpdateMember changes a member of the actor's body. Admin only. An admin
 // cannot demote or deactivate themself (the body would lose its last admin).
 func (s *MemberService) UpdateMember(ctx context.Context, id int64, in ecabinet.MemberInput) (*ecabinet.Member, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -284,20 +284,6 @@ func (db *DB) findMember(ctx context.Context, q *gorm.DB, bodyID, id int64) (*ec
 		return nil, translate(err)
 	}
 	return row.domain(), nil
-}
-
-// requireRole returns the actor when their role is one of roles.
-func requireRole(ctx context.Context, roles ...ecabinet.Role) (ecabinet.Actor, error) {
-	a, err := ecabinet.MustActor(ctx)
-	if err != nil {
-		return a, err
-	}
-	for _, r := range roles {
-		if a.Role == r {
-			return a, nil
-		}
-	}
-	return a, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 }
 
 // Usernames returns the set of usernames in body (seeding checks it).

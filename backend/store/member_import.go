@@ -27,7 +27,7 @@ type importStep struct {
 // on any line it returns the report with an invalid error, and writes
 // nothing. Admin only.
 func (s *MemberService) ImportMembers(ctx context.Context, data []byte, opt ecabinet.ImportOptions) (*ecabinet.ImportReport, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func latestMinutes(tx *gorm.DB, meetingID int64) (*minutesRow, error) {
 
 // SaveMinutes edits the draft, or starts a correction of published minutes.
 func (s *MinutesService) SaveMinutes(ctx context.Context, meetingID int64, in ecabinet.MinutesInput) (*ecabinet.Minutes, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (s *MinutesService) SaveMinutes(ctx context.Context, meetingID int64, in ec
 
 // PublishMinutes publishes the draft to the invitees; it is final from then.
 func (s *MinutesService) PublishMinutes(ctx context.Context, meetingID int64) (*ecabinet.Minutes, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

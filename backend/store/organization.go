@@ -151,7 +151,7 @@ func orgUsage(q *gorm.DB, bodyID int64) (members, tasks map[string]int, err erro
 
 // CreateOrganization adds an organisation to the actor's body's list. Admin only.
 func (s *OrganizationService) CreateOrganization(ctx context.Context, in ecabinet.OrganizationInput) (*ecabinet.Organization, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (s *OrganizationService) CreateOrganization(ctx context.Context, in ecabine
 // RenameOrganization changes an organisation's name in the list and
 // wherever members and tasks name it, in one transaction. Admin only.
 func (s *OrganizationService) RenameOrganization(ctx context.Context, id int64, in ecabinet.OrganizationInput) (*ecabinet.Organization, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func renameOrgReferences(tx *gorm.DB, bodyID int64, from, to string) error {
 
 // DeleteOrganization removes an organisation nobody names. Admin only.
 func (s *OrganizationService) DeleteOrganization(ctx context.Context, id int64) error {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func issueLink(q *gorm.DB, now time.Time, memberID, createdBy int64, lifetime ti
 // IssuePasswordLink makes a one-time link for a member of the actor's body.
 // Admin only; audited (the token is not).
 func (s *PasswordLinkService) IssuePasswordLink(ctx context.Context, memberID int64, base string) (*ecabinet.PasswordLink, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -153,7 +153,7 @@ func emitPositions(tx *Tx, m *meetingRow) error {
 // and sets the cut-off. Once the session is published, the voting invitees
 // are told of items newly open.
 func (s *PositionService) AskPositions(ctx context.Context, meetingID int64, in ecabinet.PositionsSettings) (*ecabinet.PositionsView, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (s *PositionService) GivePosition(ctx context.Context, meetingID, itemID in
 
 // RemindPositions notifies the voting invitees missing a position on an open item.
 func (s *PositionService) RemindPositions(ctx context.Context, meetingID int64) (int, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return 0, err
 	}

@@ -110,7 +110,10 @@ func (s *Scopes) Authorize(ctx context.Context, scope ecabinet.Scope) error {
 	if err != nil {
 		return translate(err)
 	}
-	if !found || !ecabinet.MaySeeMeeting(a, m.BodyID, m.Status, m.Invited) {
+	if !found {
+		return ecabinet.NotFound("meeting")
+	}
+	if ok, _ := ecabinet.MaySeeMeeting(a, m.BodyID, m.Status, func() (bool, error) { return m.Invited, nil }); !ok {
 		return ecabinet.NotFound("meeting")
 	}
 	return nil

@@ -23,20 +23,6 @@ type signInRow struct {
 
 func (signInRow) TableName() string { return "auth_sessions" }
 
-// Credentials are what a login checks.
-type Credentials struct {
-	MemberID     int64
-	BodyID       int64
-	Role         ecabinet.Role
-	PasswordHash string
-	Active       bool
-	MFASecret    string
-	MFAEnabled   bool
-	MFALastStep  int64
-	// MFARequired: the member's body requires a second factor of their role.
-	MFARequired bool
-}
-
 // SignInStore keeps sign-in sessions; the auth service uses it.
 type SignInStore struct {
 	db *DB
@@ -53,7 +39,7 @@ func NewSignInStore(db *DB) *SignInStore {
 }
 
 // Credentials returns what a login of username checks. Errors: not_found.
-func (s *SignInStore) Credentials(ctx context.Context, username string) (*Credentials, error) {
+func (s *SignInStore) Credentials(ctx context.Context, username string) (*ecabinet.Credentials, error) {
 	var row struct {
 		ID, BodyID, MFALastStep int64
 		Role, PasswordHash      string
@@ -68,7 +54,7 @@ func (s *SignInStore) Credentials(ctx context.Context, username string) (*Creden
 	if err != nil {
 		return nil, translate(err)
 	}
-	c := &Credentials{MemberID: row.ID, BodyID: row.BodyID, Role: ecabinet.Role(row.Role), PasswordHash: row.PasswordHash, Active: row.Active,
+	c := &ecabinet.Credentials{MemberID: row.ID, BodyID: row.BodyID, Role: ecabinet.Role(row.Role), PasswordHash: row.PasswordHash, Active: row.Active,
 		MFASecret: row.MFASecret, MFAEnabled: row.MFAEnabled, MFALastStep: row.MFALastStep}
 	body, err := s.db.findBody(ctx, s.db.read(ctx), row.BodyID)
 	if err != nil {

@@ -85,7 +85,7 @@ func NewSigningService(db *DB, docs *DocumentService, ballots *BallotService, se
 
 // ImportCertificate stores a member's signing certificate and sealed key.
 func (s *SigningService) ImportCertificate(ctx context.Context, memberID int64, p12 []byte, password string) (*ecabinet.SigningCertificate, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (s *SigningService) ImportCertificate(ctx context.Context, memberID int64, 
 
 // Certificates lists the body's signing certificates.
 func (s *SigningService) Certificates(ctx context.Context) ([]*ecabinet.SigningCertificate, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (s *SigningService) Certificates(ctx context.Context) ([]*ecabinet.SigningC
 
 // DeleteCertificate removes a signing certificate and its key.
 func (s *SigningService) DeleteCertificate(ctx context.Context, id int64) error {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *SigningService) DeleteCertificate(ctx context.Context, id int64) error 
 
 // AddTrustedCAs adds CA certificates and checks every stored signature again.
 func (s *SigningService) AddTrustedCAs(ctx context.Context, data []byte) ([]*ecabinet.TrustedCA, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *SigningService) AddTrustedCAs(ctx context.Context, data []byte) ([]*eca
 
 // TrustedCAs lists the CAs the body trusts.
 func (s *SigningService) TrustedCAs(ctx context.Context) ([]*ecabinet.TrustedCA, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (s *SigningService) TrustedCAs(ctx context.Context) ([]*ecabinet.TrustedCA,
 
 // DeleteTrustedCA removes a CA and checks every stored signature again.
 func (s *SigningService) DeleteTrustedCA(ctx context.Context, id int64) error {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin)
+	a, err := ecabinet.Admins.Require(ctx)
 	if err != nil {
 		return err
 	}

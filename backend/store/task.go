@@ -251,7 +251,7 @@ func (s *TaskService) setFields(tx *gorm.DB, a ecabinet.Actor, r *taskRow, in ec
 
 // CreateTask assigns a task.
 func (s *TaskService) CreateTask(ctx context.Context, in ecabinet.TaskInput) (*ecabinet.Task, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (s *TaskService) CreateTask(ctx context.Context, in ecabinet.TaskInput) (*e
 // UpdateTask edits a task that is not done: its text, lead, co-operating
 // units or due date (an extension moves the deadline).
 func (s *TaskService) UpdateTask(ctx context.Context, id int64, in ecabinet.TaskInput) (*ecabinet.Task, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +397,7 @@ func (s *TaskService) ListTasks(ctx context.Context, f ecabinet.TaskFilter) ([]*
 
 // ExportTasks returns every task matching f (secretariat).
 func (s *TaskService) ExportTasks(ctx context.Context, f ecabinet.TaskFilter) ([]*ecabinet.Task, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary)
+	a, err := ecabinet.Secretariat.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -44,14 +43,12 @@ func (s *TaskService) ReportProgress(ctx context.Context, id int64, in ecabinet.
 		if err != nil {
 			return err
 		}
-		if !a.IsSecretariat() {
-			leads, err := leadMembers(tx.DB, &v.Task)
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(leads, a.MemberID) {
-				return ecabinet.Errorf(ecabinet.EFORBIDDEN, "task.not_lead")
-			}
+		ok, err := ecabinet.MayReportProgress(a, func() ([]int64, error) { return leadMembers(tx.DB, &v.Task) })
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ecabinet.Errorf(ecabinet.EFORBIDDEN, "task.not_lead")
 		}
 		now := s.db.Now()
 		upd := tx.Model(&taskRow{}).Where("id = ?", id)
@@ -80,7 +77,7 @@ func (s *TaskService) ReportProgress(ctx context.Context, id int64, in ecabinet.
 // TaskStats counts the body's tasks (every member but guests may see the
 // counts; they name no task).
 func (s *TaskService) TaskStats(ctx context.Context, f ecabinet.TaskStatsFilter) (*ecabinet.TaskStatsReport, error) {
-	a, err := requireRole(ctx, ecabinet.RoleAdmin, ecabinet.RoleSecretary, ecabinet.RoleChair, ecabinet.RoleMember)
+	a, err := ecabinet.BodyMembers.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -128,12 +128,9 @@ func entitled(tx *gorm.DB, meetingID int64, s ecabinet.BodySettings) ([]int64, e
 
 // OpenVote opens a vote on an agenda item of a live session.
 func (s *VoteService) OpenVote(ctx context.Context, meetingID int64, in ecabinet.VoteInput) (*ecabinet.Vote, error) {
-	a, err := ecabinet.MustActor(ctx)
+	a, err := ecabinet.Presiding.Require(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !a.Presides() {
-		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -207,7 +204,7 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 	}
 	voter := a.MemberID
 	if forMember != 0 {
-		if !a.IsSecretariat() {
+		if !ecabinet.MayActFor(a, forMember) {
 			return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 		}
 		voter = forMember
@@ -319,12 +316,9 @@ func (s *VoteService) record(tx *Tx, row *voteRow, voter, by int64, option strin
 // which waits for every cast holding it FOR SHARE: a cast either commits
 // before and is counted, or runs after and finds the vote closed.
 func (s *VoteService) CloseVote(ctx context.Context, voteID int64) (*ecabinet.Vote, error) {
-	a, err := ecabinet.MustActor(ctx)
+	a, err := ecabinet.Presiding.Require(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !a.Presides() {
-		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	s.secret.drain(voteID) // the choices this instance holds are cast before the close
 	var out *ecabinet.Vote
