@@ -1,5 +1,5 @@
 import type { TaskStats } from '$lib/api/tasks';
-import type { ChartCategory } from '$lib/components/charts/BarChart.svelte';
+import type { ChartCategory, SeriesTone } from '$lib/components/charts/BarChart.svelte';
 import type { Lang } from '$lib/i18n/lang';
 import { periodLabel } from '$lib/savings/periods';
 
@@ -11,6 +11,19 @@ export interface TaskSeries {
 	inProgress: number[];
 	overdue: number[];
 }
+
+/**
+ * The colour of each count of tasks (a tone-* class of app.css), the same
+ * on the cards of totals, the bars and the charts' legends. The tasks
+ * assigned, the total of the four others, are in no chart.
+ */
+export const TASK_TONES = {
+	assigned: 'navy',
+	done_on_time: 'green',
+	done_late: 'amber',
+	in_progress: 'slate',
+	overdue: 'red'
+} as const satisfies Record<'assigned' | 'done_on_time' | 'done_late' | 'in_progress' | 'overdue', SeriesTone>;
 
 /**
  * The official short names of the ministries, the ministry-level agencies
