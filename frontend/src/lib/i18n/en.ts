@@ -493,7 +493,6 @@ export const en: Messages = {
 		report: 'Download the report (CSV)',
 		result: 'Result',
 		interim: 'Answers so far (the ballot is still open: not a result)',
-		neededTitle: 'Needed to pass',
 		needed: (required: number, base: number, agree: number) =>
 			`At least ${required} of ${base} in favour needed; ${agree >= required ? 'enough in favour so far' : `${required - agree} more needed`}`,
 		who: 'Who has answered',

@@ -491,7 +491,6 @@ export const vi = {
 		report: 'Tải báo cáo tổng hợp (CSV)',
 		result: 'Kết quả',
 		interim: 'Tình hình trả lời (phiếu đang lấy ý kiến, chưa phải kết quả)',
-		neededTitle: 'Cần để thông qua',
 		needed: (required: number, base: number, agree: number) =>
 			`Cần ít nhất ${required}/${base} ý kiến đồng ý; ${agree >= required ? 'đã đủ số đồng ý' : `còn thiếu ${required - agree}`}`,
 		who: 'Tình hình trả lời',
