@@ -351,7 +351,8 @@ export const en: Messages = {
 		notYet: (n: number) => `Not checked in (${n})`,
 		noReason: 'no reason given',
 		otherShort: 'Absent / deputy',
-		counts: (present: number, total: number) => `${present}/${total} present`
+		counts: (present: number, total: number) => `${present}/${total} present`,
+		quorumNeeded: (required: number, reached: boolean) => (reached ? `quorum reached (${required} needed)` : `${required} needed for a quorum`)
 	},
 
 	quorum: {

@@ -353,7 +353,8 @@ export const vi = {
 		notYet: (n: number) => `Chưa điểm danh (${n})`,
 		noReason: 'chưa nêu lý do',
 		otherShort: 'Vắng / dự thay',
-		counts: (present: number, total: number) => `${present}/${total} có mặt`
+		counts: (present: number, total: number) => `${present}/${total} có mặt`,
+		quorumNeeded: (required: number, reached: boolean) => (reached ? `đủ túc số (cần ${required})` : `cần ${required} để đủ túc số`)
 	},
 
 	quorum: {
