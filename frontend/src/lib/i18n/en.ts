@@ -93,6 +93,7 @@ export const en: Messages = {
 		notifications: 'Recent notifications',
 		meetingsHint: 'Schedule, agenda, documents and the live proceedings of sessions.',
 		ballotsHint: 'Written opinion ballots: deadlines and your answers.',
+		ballotsIssueHint: 'Written opinion ballots: draft and send them, follow the answers and the results.',
 		membersHint: 'The members: name, position, organisation and role.',
 		settingsHint: 'Quorum, pass rule, written ballots, security and time zone.',
 		conclusionsHint: 'Conclusion notices of sessions, and the tasks they assign.',

@@ -33,12 +33,15 @@ describe('BallotResultView', () => {
 		const row = screen.getByTestId('result-row');
 		expect(text(within(row).getByRole('rowheader'))).toBe('1. Đồng ý thông qua dự thảo Nghị định? Cần ít nhất 14/27 ý kiến đồng ý; còn thiếu 11');
 		expect(within(row).getAllByRole('cell').map(text)).toEqual(['3', '1', '0', '23']);
+		// No answer signed: nothing said about signatures.
+		expect(screen.queryByText(/chữ ký số/)).toBeNull();
 	});
 
 	it('writes the outcome of a closed question under it', () => {
 		render(BallotResultView, { result: result('closed', 2) });
 		const row = screen.getByTestId('result-row');
 		expect(text(within(row).getByRole('rowheader'))).toBe('1. Đồng ý thông qua dự thảo Nghị định? Kết quả: Không thông qua');
+		expect(screen.getByText('2 ý kiến có chữ ký số của thiết bị')).toBeTruthy();
 		expect(within(row).getAllByRole('cell').map(text)).toEqual(['3', '1', '0', '23']);
 	});
 });
