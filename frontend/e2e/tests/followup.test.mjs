@@ -115,6 +115,14 @@ test('the lead reports the task done; the statistics follow live', async () => {
 	await sec.getByTestId('stats-table').waitFor();
 	await sec.getByRole('img', { name: /^Nhiệm vụ theo cơ quan chủ trì/ }).waitFor();
 	await sec.getByRole('img', { name: /^Nhiệm vụ theo tháng giao/ }).waitFor();
+	// The figures of the cards in a row stand level, whatever their labels' length (1 to 3 lines).
+	const rows = await sec.getByTestId('task-stats').evaluate((ul) => {
+		const byRow = {};
+		for (const li of ul.children) (byRow[Math.round(li.getBoundingClientRect().top)] ??= []).push(Math.round(li.querySelector('strong').getBoundingClientRect().top));
+		return Object.values(byRow);
+	});
+	assert.ok(rows.some((r) => r.length > 1), 'cards side by side');
+	for (const tops of rows) assert.equal(new Set(tops).size, 1, `figures at ${tops.join(', ')} px`);
 	assert.match(await sec.getByTestId('stats-table').locator('tfoot').textContent(), new RegExp(`${after.total.assigned}`));
 	await assertAccessible(sec, 'task statistics');
 	await screenshot(sec, 'task-stats');

@@ -103,6 +103,7 @@ test('attendance is one tap from the live screen: several marked present at once
 	const name = (m) => room.members.find((x) => x.id === m).full_name;
 	const [away1, away2] = room.meeting.invitees.slice(-2);
 	const total = room.meeting.invitees.length;
+	const { required } = (await ok(await room.sec('GET', `/meetings/${id}/attendance`))).quorum;
 
 	for (const viewport of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
 		await secretariat.setViewportSize(viewport);
@@ -115,6 +116,11 @@ test('attendance is one tap from the live screen: several marked present at once
 		});
 		await board.getByRole('button', { name: `Chọn ${total} người chưa điểm danh` }).waitFor();
 		await screenshot(secretariat, `attendance-${viewport.width}`);
+		// The quorum needed is in the panel; every status starts at one x, however long the name before it.
+		assert.equal(await board.getByTestId('quorum-needed').textContent(), `cần ${required} để đủ túc số`);
+		const lefts = await board.locator('.board li .status').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+		assert.equal(lefts.length, total);
+		assert.equal(new Set(lefts).size, 1, `status pills at x = ${[...new Set(lefts)].join(', ')}`);
 	}
 	await secretariat.setViewportSize({ width: 1024, height: 768 });
 	const board = secretariat.getByRole('region', { name: 'Điểm danh' });

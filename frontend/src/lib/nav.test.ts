@@ -25,6 +25,13 @@ describe('navigation', () => {
 		]);
 	});
 
+	it('describes ballots to those who answer them, and to the secretariat who issues them', () => {
+		const hint = (role: Parameters<typeof navFor>[0]) => navFor(role).find((i) => i.href === '/ballots')?.hint;
+		expect([hint('member'), hint('chair')]).toEqual(['ballotsHint', 'ballotsHint']);
+		expect([hint('secretary'), hint('admin')]).toEqual(['ballotsIssueHint', 'ballotsIssueHint']);
+		expect(navFor('secretary').find((i) => i.href === '/meetings')?.hint).toBe('meetingsHint');
+	});
+
 	it('marks the current screen', () => {
 		const home = NAV_ITEMS[0];
 		const members = NAV_ITEMS.find((i) => i.href === '/members')!;

@@ -22,9 +22,14 @@ export interface NavItem {
 	label: Exclude<keyof Messages['nav'], 'label'>;
 	/** A one-line description for the home screen's shortcuts. */
 	hint?: Hint;
+	/** The description for the secretariat (secretary, admin) where their work there differs. */
+	secretariatHint?: Hint;
 	icon: IconName;
 	roles: readonly Role[];
 }
+
+/** Who issues written ballots and follows the answers, but answers none. */
+const SECRETARIAT: readonly Role[] = ['admin', 'secretary'];
 
 /** The chair and the secretariat: who reads the savings ledger and runs sessions. */
 const PRESIDING: readonly Role[] = ['admin', 'secretary', 'chair'];
@@ -33,7 +38,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ href: '/', label: 'home', icon: 'home', roles: ROLES },
 	{ href: '/meetings', label: 'meetings', hint: 'meetingsHint', icon: 'meetings', roles: ROLES },
 	// Written ballots go to members and the chair; the secretariat issues them.
-	{ href: '/ballots', label: 'ballots', hint: 'ballotsHint', icon: 'ballots', roles: ['admin', 'secretary', 'chair', 'member'] },
+	{ href: '/ballots', label: 'ballots', hint: 'ballotsHint', secretariatHint: 'ballotsIssueHint', icon: 'ballots', roles: ['admin', 'secretary', 'chair', 'member'] },
 	{ href: '/conclusions', label: 'conclusions', hint: 'conclusionsHint', icon: 'conclusions', roles: ROLES },
 	{ href: '/tasks', label: 'tasks', hint: 'tasksHint', icon: 'tasks', roles: ROLES },
 	{ href: '/savings', label: 'savings', hint: 'savingsHint', icon: 'savings', roles: PRESIDING },
@@ -48,9 +53,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ href: '/account', label: 'account', icon: 'account', roles: ROLES }
 ];
 
-/** The entries a role sees, in order. */
+/** The entries a role sees, in order, each hint the one for that role. */
 export function navFor(role: Role): NavItem[] {
-	return NAV_ITEMS.filter((item) => item.roles.includes(role));
+	return NAV_ITEMS.filter((item) => item.roles.includes(role)).map((item) =>
+		item.secretariatHint && SECRETARIAT.includes(role) ? { ...item, hint: item.secretariatHint } : item
+	);
 }
 
 /** Whether pathname is the item's screen or below it. */

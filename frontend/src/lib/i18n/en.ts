@@ -94,6 +94,7 @@ export const en: Messages = {
 		notifications: 'Recent notifications',
 		meetingsHint: 'Schedule, agenda, documents and the live proceedings of sessions.',
 		ballotsHint: 'Written opinion ballots: deadlines and your answers.',
+		ballotsIssueHint: 'Written opinion ballots: draft and send them, follow the answers and the results.',
 		membersHint: 'The members: name, position, organisation and role.',
 		settingsHint: 'Quorum, pass rule, written ballots, security and time zone.',
 		conclusionsHint: 'Conclusion notices of sessions, and the tasks they assign.',
@@ -413,7 +414,8 @@ export const en: Messages = {
 		notYet: (n: number) => `Not checked in (${n})`,
 		noReason: 'no reason given',
 		otherShort: 'Absent / deputy',
-		counts: (present: number, total: number) => `${present}/${total} present`
+		counts: (present: number, total: number) => `${present}/${total} present`,
+		quorumNeeded: (required: number, reached: boolean) => (reached ? `quorum reached (${required} needed)` : `${required} needed for a quorum`)
 	},
 
 	quorum: {
@@ -555,7 +557,6 @@ export const en: Messages = {
 		report: 'Download the report (CSV)',
 		result: 'Result',
 		interim: 'Answers so far (the ballot is still open: not a result)',
-		neededTitle: 'Needed to pass',
 		needed: (required: number, base: number, agree: number) =>
 			`At least ${required} of ${base} in favour needed; ${agree >= required ? 'enough in favour so far' : `${required - agree} more needed`}`,
 		who: 'Who has answered',

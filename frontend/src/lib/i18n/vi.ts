@@ -96,6 +96,7 @@ export const vi = {
 		notifications: 'Thông báo gần đây',
 		meetingsHint: 'Lịch họp, chương trình, tài liệu và diễn biến trực tiếp của phiên họp.',
 		ballotsHint: 'Phiếu lấy ý kiến thành viên: hạn trả lời và ý kiến của bạn.',
+		ballotsIssueHint: 'Phiếu lấy ý kiến thành viên: soạn, gửi phiếu, theo dõi trả lời và kết quả.',
 		membersHint: 'Danh sách thành viên: họ tên, chức vụ, cơ quan và vai trò.',
 		settingsHint: 'Túc số, điều kiện thông qua, phiếu lấy ý kiến, bảo mật và múi giờ.',
 		conclusionsHint: 'Thông báo kết luận các phiên họp và nhiệm vụ được giao theo kết luận.',
@@ -415,7 +416,8 @@ export const vi = {
 		notYet: (n: number) => `Chưa điểm danh (${n})`,
 		noReason: 'chưa nêu lý do',
 		otherShort: 'Vắng / dự thay',
-		counts: (present: number, total: number) => `${present}/${total} có mặt`
+		counts: (present: number, total: number) => `${present}/${total} có mặt`,
+		quorumNeeded: (required: number, reached: boolean) => (reached ? `đủ túc số (cần ${required})` : `cần ${required} để đủ túc số`)
 	},
 
 	quorum: {
@@ -553,10 +555,9 @@ export const vi = {
 		report: 'Tải báo cáo tổng hợp (CSV)',
 		result: 'Kết quả',
 		interim: 'Tình hình trả lời (phiếu đang lấy ý kiến, chưa phải kết quả)',
-		neededTitle: 'Cần để thông qua',
 		needed: (required: number, base: number, agree: number) =>
 			`Cần ít nhất ${required}/${base} ý kiến đồng ý; ${agree >= required ? 'đã đủ số đồng ý' : `còn thiếu ${required - agree}`}`,
-		who: 'Tình hình trả lời',
+		who: 'Thành viên đã/chưa trả lời',
 		member: 'Thành viên',
 		answeredAt: 'Thời điểm trả lời',
 		paper: 'Phiếu giấy',

@@ -29,6 +29,12 @@ class Directory {
 		return this.byId.get(id)?.full_name ?? `#${id}`;
 	}
 
+	/** The member's title, or the organisation when there is none ("" until the list is in). */
+	position(id: number): string {
+		const m = this.byId.get(id);
+		return m?.title || m?.organization || '';
+	}
+
 	/** Active members with a voting right, in the server's order. */
 	get voting(): Member[] {
 		return [...this.byId.values()].filter((m) => m.voting && m.active);

@@ -6,10 +6,43 @@ const g = (key: string, assigned: number, on: number, late: number, prog: number
 	({ key, assigned, done_on_time: on, done_late: late, in_progress: prog, overdue: over }) as TaskStats;
 
 describe('task charts', () => {
-	it('abbreviates organisations as they abbreviate themselves', () => {
-		expect(orgShort('Bộ Tài chính')).toBe('BTC');
-		expect(orgShort('Bộ Kế hoạch và Đầu tư')).toBe('BKHVĐT');
+	it('abbreviates ministries and agencies of the Government as they abbreviate themselves', () => {
+		const official: [string, string][] = [
+			['Bộ Tài chính', 'BTC'],
+			['Bộ Tư pháp', 'BTP'],
+			['Bộ Kế hoạch và Đầu tư', 'BKHĐT'],
+			['Bộ Tài nguyên và Môi trường', 'BTNMT'],
+			['Bộ Thông tin và Truyền thông', 'BTTTT'],
+			['Ngân hàng Nhà nước Việt Nam', 'NHNN'],
+			['Bộ Lao động - Thương binh và Xã hội', 'BLĐTBXH'],
+			['Bộ Văn hóa, Thể thao và Du lịch', 'BVHTTDL'],
+			['Bộ Nông nghiệp và Phát triển nông thôn', 'BNNPTNT'],
+			['Bộ Giáo dục và Đào tạo', 'BGDĐT'],
+			['Ủy ban Dân tộc', 'UBDT'],
+			['Thanh tra Chính phủ', 'TTCP'],
+			['Thông tấn xã Việt Nam', 'TTXVN'],
+			['Đài Truyền hình Việt Nam', 'VTV']
+		];
+		expect(official.map(([name]) => orgShort(name))).toEqual(official.map(([, short]) => short));
+	});
+
+	it('finds the official short name however the name is spelled', () => {
+		// Another dash, spacing, case, the older place of the tone mark (hoá), Uỷ for Ủy.
+		expect(orgShort('Bộ Lao động – Thương binh và Xã hội')).toBe('BLĐTBXH');
+		expect(orgShort('Bộ Lao động-Thương binh và Xã hội')).toBe('BLĐTBXH');
+		expect(orgShort('  bộ kế hoạch  và đầu tư ')).toBe('BKHĐT');
+		expect(orgShort('Bộ Văn hoá, Thể thao và Du lịch')).toBe('BVHTTDL');
+		expect(orgShort('Uỷ ban Dân tộc')).toBe('UBDT');
+	});
+
+	it('abbreviates any other organisation by the same rule: no "và", no "Việt Nam", no marks but Đ', () => {
+		expect(orgShort('Sở Kế hoạch và Đầu tư tỉnh Lào Cai')).toBe('SKHĐTTLC');
+		expect(orgShort('Viện Hàn lâm Khoa học xã hội Việt Nam')).toBe('VHLKHXH');
+		expect(orgShort('Ủy ban nhân dân tỉnh Quảng Ninh')).toBe('UBNDTQN');
+		expect(orgShort('UBND tỉnh Lào Cai')).toBe('UBNDTLC');
+		expect(orgShort('Cục Quản lý thị trường - Bộ Công Thương')).toBe('CQLTTBCT');
 		expect(orgShort('')).toBe('—');
+		expect(orgShort(' - ')).toBe('—');
 	});
 
 	it('charts the organisations with the most tasks, each count in its series', () => {

@@ -11,7 +11,10 @@ vi.mock('$lib/api/meetings', () => ({
 	setAttendanceBatch: (...a: unknown[]) => setAttendanceBatch(...a)
 }));
 vi.mock('$lib/members/directory.svelte', () => ({
-	directory: { name: (id: number) => ({ 5: 'Trần Quang Huy', 6: 'Lê Thị Thanh Mai' })[id] ?? `#${id}` }
+	directory: {
+		name: (id: number) => ({ 5: 'Trần Quang Huy', 6: 'Lê Thị Thanh Mai' })[id] ?? `#${id}`,
+		position: (id: number) => ({ 5: 'Phó Thủ tướng Chính phủ', 6: 'Bộ trưởng Bộ Tài chính' })[id] ?? ''
+	}
 }));
 
 const ms = {
@@ -31,6 +34,13 @@ beforeEach(() => {
 });
 
 describe('AttendanceBoard', () => {
+	it('names each invitee with the title, and says how many the quorum needs', () => {
+		render(AttendanceBoard, { ms });
+		expect(screen.getByTestId('quorum-needed').textContent).toBe('cần 2 để đủ túc số');
+		const rows = screen.getAllByRole('listitem').map((li) => li.querySelector('.who')?.textContent?.replace(/\s+/g, ' ').trim());
+		expect(rows).toEqual(['Trần Quang Huy Phó Thủ tướng Chính phủ', 'Lê Thị Thanh Mai Bộ trưởng Bộ Tài chính', '#7']);
+	});
+
 	it('records a member present in one tap', async () => {
 		render(AttendanceBoard, { ms });
 		expect(screen.getByText('1/3 có mặt')).toBeTruthy();

@@ -78,6 +78,9 @@ describe('BallotAdmin', () => {
 		render(BallotAdmin, { ballot: ballot(1) });
 		expect(screen.getByTestId('ballot-progress').textContent).toBe('1/2 thành viên đã trả lời');
 		const rows = await screen.findAllByTestId('respondent');
+		// Its own heading, not the interim result's.
+		expect(screen.getByRole('heading', { name: 'Thành viên đã/chưa trả lời' })).toBeTruthy();
+		expect(screen.getByRole('heading', { name: /^Tình hình trả lời/ }).id).toBe('result-title');
 		expect(rows.map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
 			'Nguyễn Minh ĐứcThủ tướng Chính phủ Chưa trả lời Ghi phiếu giấy',
 			'Trần Quang HuyPhó Thủ tướng Chính phủ Đã trả lời 07:26 22/11/2026 Có chữ ký số của thiết bị'
