@@ -1,3 +1,6 @@
+// The real-time client: one state machine (connecting, resuming, gaps,
+// subscriptions, backoff) whose parts change together, hence one file of
+// over 500 lines; the wire format is protocol.ts.
 import {
 	CloseCode,
 	PROTOCOL_VERSION,
