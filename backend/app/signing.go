@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/ecabinet/ecabinet/backend/config"
-	"github.com/ecabinet/ecabinet/backend/pades"
+	"github.com/ecabinet/ecabinet/backend/seal"
 )
 
 // signingKeyFile holds the key that seals signers' private keys when the
@@ -23,7 +23,7 @@ const signingKeyFile = "signing.key"
 // a key file in the data directory, made on first use, readable by the
 // owner only. With PostgreSQL and no key it returns nil: instances must
 // share the key, so none is made up.
-func signingSeal(cfg *config.Config) (*pades.KeySeal, error) {
+func signingSeal(cfg *config.Config) (*seal.Box, error) {
 	key := cfg.SigningKey
 	if key == nil {
 		key = cfg.MFAKey
@@ -37,7 +37,7 @@ func signingSeal(cfg *config.Config) (*pades.KeySeal, error) {
 	if key == nil {
 		return nil, nil
 	}
-	return pades.NewKeySeal(key)
+	return seal.New(key, "signing key")
 }
 
 // keyFile reads a base64 key of 32 bytes from path, or makes one there.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/pades"
+	"github.com/ecabinet/ecabinet/backend/seal"
 	"gorm.io/gorm"
 )
 
@@ -66,7 +67,7 @@ type storedSignature struct {
 type SigningService struct {
 	db      *DB
 	docs    *DocumentService
-	seal    *pades.KeySeal
+	seal    *seal.Box // signers' private keys at rest
 	sources map[ecabinet.IssuedKind]IssuedSource
 }
 
@@ -75,8 +76,8 @@ var _ ecabinet.SigningService = (*SigningService)(nil)
 // NewSigningService returns a SigningService that seals private keys with
 // seal (nil: no key is configured, and certificates cannot be imported),
 // issuing conclusion notices, ballot reports and minutes.
-func NewSigningService(db *DB, docs *DocumentService, ballots *BallotService, seal *pades.KeySeal) *SigningService {
-	return &SigningService{db: db, docs: docs, seal: seal, sources: map[ecabinet.IssuedKind]IssuedSource{
+func NewSigningService(db *DB, docs *DocumentService, ballots *BallotService, keys *seal.Box) *SigningService {
+	return &SigningService{db: db, docs: docs, seal: keys, sources: map[ecabinet.IssuedKind]IssuedSource{
 		ecabinet.IssuedConclusion:   conclusionSource{db: db},
 		ecabinet.IssuedBallotReport: ballotReportSource{ballots: ballots},
 		ecabinet.IssuedMinutes:      minutesSource{db: db},

@@ -215,7 +215,7 @@ func (s *SigningService) credential(tx *gorm.DB, a ecabinet.Actor) (*pades.Crede
 	}
 	der, err := s.seal.Open(a.MemberID, row.SealedKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("a signer's private key does not open with this instance's signing key (ECABINET_SIGNING_KEY unset, different or rotated): %w", err)
 	}
 	key, err := pades.DecodeKey(der)
 	if err != nil {
