@@ -80,16 +80,7 @@ func signatureFor(d *fpdf.Fpdf, is issuer, on string, recipients []string) {
 	if d.GetY() > 175 {
 		d.AddPage()
 	}
-	d.Ln(6)
-	y := d.GetY()
-	d.SetXY(20, y)
-	d.SetFont("dejavu", "B", 9)
-	d.CellFormat(80, 5, "Nơi nhận:", "", 2, "L", false, 0, "")
-	d.SetFont("dejavu", "", 8.5)
-	for _, r := range recipients {
-		d.SetX(20)
-		d.MultiCell(80, 4.5, "- "+r, "", "L", false)
-	}
+	y := recipientList(d, recipients)
 	d.SetXY(105, y)
 	d.SetFont("dejavu", "B", 10)
 	d.MultiCell(85, 5.5, on, "", "C", false)

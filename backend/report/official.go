@@ -61,12 +61,10 @@ func rule(d *fpdf.Fpdf, cx, y, w float64) {
 	d.Line(cx-w/2, y, cx+w/2, y)
 }
 
-// signature draws the recipients on the left and the signature block on
-// the right, on a new page when too little room is left.
-func signature(d *fpdf.Fpdf, is issuer, recipients []string) {
-	if d.GetY() > 230 {
-		d.AddPage()
-	}
+// recipientList draws "Nơi nhận" (who receives the document) on the left,
+// after a gap, and returns where it starts: the signature block beside it
+// starts there too.
+func recipientList(d *fpdf.Fpdf, recipients []string) float64 {
 	d.Ln(6)
 	y := d.GetY()
 	d.SetXY(20, y)
@@ -77,6 +75,16 @@ func signature(d *fpdf.Fpdf, is issuer, recipients []string) {
 		d.SetX(20)
 		d.MultiCell(80, 4.5, "- "+r, "", "L", false)
 	}
+	return y
+}
+
+// signature draws the recipients on the left and the signature block on
+// the right, on a new page when too little room is left.
+func signature(d *fpdf.Fpdf, is issuer, recipients []string) {
+	if d.GetY() > 230 {
+		d.AddPage()
+	}
+	y := recipientList(d, recipients)
 	d.SetXY(105, y)
 	d.SetFont("dejavu", "B", 10)
 	d.MultiCell(85, 5.5, "NGƯỜI LẬP BÁO CÁO", "", "C", false)

@@ -237,6 +237,29 @@ func stampText(name string, at time.Time, loc *time.Location) string {
 	return name + " — " + at.In(loc).Format("02/01/2006 15:04 (UTC-07:00)")
 }
 
+// readableVersion returns a version of a document the actor may read on a
+// screen (not paper only, within the body's electronic limit), with the
+// actor's body.
+func (db *DB) readableVersion(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, documentID, versionID int64) (*versionRow, *ecabinet.Body, error) {
+	d, _, err := loadDocument(tx, a, documentID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := db.findBody(ctx, tx, a.BodyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Placeholder || !body.Settings.ElectronicMaxClassification.Covers(ecabinet.Classification(d.Classification)) {
+		return nil, nil, ecabinet.Errorf(ecabinet.ECONFLICT, "document.paper_only")
+	}
+	var v versionRow
+	err = tx.Where("id = ? AND document_id = ?", versionID, documentID).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, ecabinet.NotFound("document_version")
+	}
+	return &v, body, err
+}
+
 // Open returns the actor's stamped copy of a version and records their
 // first opening of it.
 func (s *DocumentService) Open(ctx context.Context, documentID, versionID int64) (*ecabinet.Content, error) {
@@ -244,23 +267,11 @@ func (s *DocumentService) Open(ctx context.Context, documentID, versionID int64)
 	if err != nil {
 		return nil, err
 	}
-	var v versionRow
+	var v *versionRow
 	var body *ecabinet.Body
 	err = s.db.view(ctx, func(tx *gorm.DB, a ecabinet.Actor) error {
-		d, _, err := loadDocument(tx, a, documentID, false)
-		if err != nil {
-			return err
-		}
-		if body, err = s.db.findBody(ctx, tx, a.BodyID); err != nil {
-			return err
-		}
-		if d.Placeholder || !body.Settings.ElectronicMaxClassification.Covers(ecabinet.Classification(d.Classification)) {
-			return ecabinet.Errorf(ecabinet.ECONFLICT, "document.paper_only")
-		}
-		err = tx.Where("id = ? AND document_id = ?", versionID, documentID).Take(&v).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ecabinet.NotFound("document_version")
-		}
+		var err error
+		v, body, err = s.db.readableVersion(ctx, tx, a, documentID, versionID)
 		return err
 	})
 	if err != nil {
@@ -268,7 +279,7 @@ func (s *DocumentService) Open(ctx context.Context, documentID, versionID int64)
 	}
 	path, err := s.cache.Stamped(ctx, pdf.Job{Key: fmt.Sprintf("%s/v%d/m%d", stampLayout, v.ID, a.MemberID), Reader: a.MemberID,
 		Text: stampText(a.FullName, s.db.Now(), body.Settings.Location()), Size: v.Size, Pages: v.Pages,
-		Fill: func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, &v, w) }})
+		Fill: func(ctx context.Context, w io.Writer) error { return s.writeContent(ctx, v, w) }})
 	if err != nil {
 		return nil, err
 	}

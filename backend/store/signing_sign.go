@@ -280,30 +280,17 @@ func (s *SigningService) storeSigned(ctx context.Context, tx *Tx, d *documentRow
 
 // Original returns a version's stored bytes unchanged.
 func (s *SigningService) Original(ctx context.Context, documentID, versionID int64) (*ecabinet.Original, error) {
-	var v versionRow
+	var v *versionRow
 	err := s.db.view(ctx, func(tx *gorm.DB, a ecabinet.Actor) error {
-		d, o, err := loadDocument(tx, a, documentID, false)
-		if err != nil {
-			return err
-		}
-		body, err := s.db.findBody(ctx, tx, o.bodyID())
-		if err != nil {
-			return err
-		}
-		if d.Placeholder || !body.Settings.ElectronicMaxClassification.Covers(ecabinet.Classification(d.Classification)) {
-			return ecabinet.Errorf(ecabinet.ECONFLICT, "document.paper_only")
-		}
-		err = tx.Where("id = ? AND document_id = ?", versionID, documentID).Take(&v).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ecabinet.NotFound("document_version")
-		}
+		var err error
+		v, _, err = s.db.readableVersion(ctx, tx, a, documentID, versionID)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := s.docs.writeContent(ctx, &v, &b); err != nil {
+	if err := s.docs.writeContent(ctx, v, &b); err != nil {
 		return nil, err
 	}
 	return &ecabinet.Original{Version: v.domain(), Content: b.Bytes()}, nil
