@@ -110,6 +110,12 @@ func WritePDF(w io.Writer, rep *ecabinet.BallotReport) error {
 	signature(d, is, []string{"Chủ tọa (để báo cáo);", "Lưu: VT, " + initials(is.office, is.body) + "."})
 
 	annex(d, rep)
+	if final && d.GetY() > 175 {
+		// A closed ballot's report is signed: the foot of its last page
+		// (about 75 mm) stays free for the signature blocks, as the
+		// conclusion notice's does.
+		d.AddPage()
+	}
 	return d.Output(w)
 }
 

@@ -3,6 +3,12 @@ package report_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +115,49 @@ func TestCSV(t *testing.T) {
 	}
 	if rows[1][5] != "Đồng ý" || rows[1][9] != "có" || rows[3][5] != "Chưa trả lời" || rows[2][6] != "Cần bổ sung nguồn lực" {
 		t.Fatalf("rows %q", rows)
+	}
+}
+
+// A closed ballot's report is signed, and the signature blocks are drawn at
+// the foot of its last page, above the page number: whatever the length of
+// the annex, nothing of the report stands in the 75 mm above the bottom
+// margin of that page. (Read back with poppler's pdftotext, which .ci/run
+// installs.)
+func TestClosedReportLeavesTheFootOfItsLastPageToSignatures(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed: .ci/run installs it")
+	}
+	const (
+		foot   = 842 - 75/25.4*72 // points from the top of an A4 page
+		margin = 842 - 36         // the page number below it
+	)
+	for n := 3; n <= 60; n += 5 {
+		rep := sample()
+		rep.Rows = nil
+		for i := 1; i <= n; i++ {
+			rep.Rows = append(rep.Rows, ecabinet.ReportRow{Question: 1, QuestionID: 11, MemberID: int64(i), Member: fmt.Sprintf("Thành viên số %d", i),
+				Choice: ecabinet.OptionAgree})
+		}
+		var b bytes.Buffer
+		if err := report.WritePDF(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := pdftest.Text(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "report.pdf")
+		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", "-bbox", "-f", strconv.Itoa(len(pages)), "-l", strconv.Itoa(len(pages)), path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`yMax="([0-9.]+)">([^<]*)<`).FindAllStringSubmatch(string(out), -1) {
+			if y, _ := strconv.ParseFloat(m[1], 64); y > foot && y < margin {
+				t.Fatalf("%d rows: %q stands at %.0f pt on the last page (page %d), in the signatures' 75 mm", n, m[2], y, len(pages))
+			}
+		}
 	}
 }
