@@ -14,9 +14,6 @@ type noteRequest struct {
 	Text string `json:"text"`
 }
 
-// withDocument reads :id as a document id and calls fn with it.
-func withDocument(fn func(c *fiber.Ctx, id int64) error) fiber.Handler { return withMeeting(fn) }
-
 func (s *Server) listDocuments(c *fiber.Ctx, meetingID int64) error {
 	docs, err := s.opts.Documents.Documents(c.UserContext(), meetingID)
 	return reply(c, docs, err)

@@ -150,8 +150,8 @@ func (s *Server) meetingState(c *fiber.Ctx) error {
 	return ok(c, st)
 }
 
-// withMeeting reads :id and calls fn with it.
-func withMeeting(fn func(c *fiber.Ctx, id int64) error) fiber.Handler {
+// withID reads :id (a session, a vote, a document, a ballot…) and calls fn with it.
+func withID(fn func(c *fiber.Ctx, id int64) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := paramID(c, "id")
 		if err != nil {
@@ -163,7 +163,7 @@ func withMeeting(fn func(c *fiber.Ctx, id int64) error) fiber.Handler {
 
 // withItem reads :id and :item and calls fn with them.
 func withItem(fn func(c *fiber.Ctx, id, item int64) error) fiber.Handler {
-	return withMeeting(func(c *fiber.Ctx, id int64) error {
+	return withID(func(c *fiber.Ctx, id int64) error {
 		item, err := paramID(c, "item")
 		if err != nil {
 			return err

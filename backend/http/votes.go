@@ -39,9 +39,6 @@ func (s *Server) openVote(c *fiber.Ctx, id int64) error {
 	return created(c, v)
 }
 
-// withID reads :id and calls fn with it.
-func withID(fn func(c *fiber.Ctx, id int64) error) fiber.Handler { return withMeeting(fn) }
-
 func (s *Server) getVote(c *fiber.Ctx, id int64) error {
 	v, err := s.opts.Votes.FindVote(c.UserContext(), id)
 	return reply(c, v, err)

@@ -80,11 +80,11 @@ func (s *BallotService) answerAlone(ctx context.Context, req *answerRequest) (*e
 		if err != nil {
 			return err
 		}
-		ctxb, err := s.answerContext(tx.DB, row)
+		facts, err := s.answerFacts(tx.DB, row)
 		if err != nil {
 			return err
 		}
-		if out, err = s.write(tx, ctxb, req); err != nil {
+		if out, err = s.writeAnswer(tx, facts, req); err != nil {
 			return err
 		}
 		if err := tx.markProgress(progressBallot, req.ballotID); err != nil {
@@ -111,8 +111,9 @@ func lockAnswerer(tx *Tx, req *answerRequest) error {
 	return tx.Raw("SELECT 1 FROM ballot_recipients WHERE ballot_id = ? AND member_id = ? FOR UPDATE", req.ballotID, req.memberID).Scan(&one).Error
 }
 
-// ballotContext is what checking answers to one ballot needs, read once.
-type ballotContext struct {
+// ballotFacts is what checking answers to one ballot needs, read once
+// (a batch reads it once for all its requests).
+type ballotFacts struct {
 	row        *ballotRow
 	settings   ecabinet.BodySettings
 	questions  []int64
@@ -128,7 +129,7 @@ type memberQuestion struct{ member, question int64 }
 // lockBatch locks the recipient rows of a batch's answering members in one
 // statement, in member order (as lockAnswerer would, one by one), and reads
 // the questions they have answered.
-func (c *ballotContext) lockBatch(tx *Tx, members []int64) error {
+func (c *ballotFacts) lockBatch(tx *Tx, members []int64) error {
 	if tx.db.dialect == Postgres {
 		var locked []int64
 		if err := tx.Raw("SELECT member_id FROM ballot_recipients WHERE ballot_id = ? AND member_id IN ? ORDER BY member_id FOR UPDATE",
@@ -148,12 +149,12 @@ func (c *ballotContext) lockBatch(tx *Tx, members []int64) error {
 	return nil
 }
 
-func (s *BallotService) answerContext(tx *gorm.DB, row *ballotRow) (*ballotContext, error) {
+func (s *BallotService) answerFacts(tx *gorm.DB, row *ballotRow) (*ballotFacts, error) {
 	body, err := s.db.findBody(tx.Statement.Context, tx, row.BodyID)
 	if err != nil {
 		return nil, err
 	}
-	c := &ballotContext{row: row, settings: body.Settings}
+	c := &ballotFacts{row: row, settings: body.Settings}
 	if c.questions, err = questionIDs(tx, row.ID); err != nil {
 		return nil, err
 	}
@@ -161,8 +162,8 @@ func (s *BallotService) answerContext(tx *gorm.DB, row *ballotRow) (*ballotConte
 	return c, err
 }
 
-// write checks one request against its ballot and stores its answers.
-func (s *BallotService) write(tx *Tx, c *ballotContext, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
+// writeAnswer checks one request against its ballot and stores its answers.
+func (s *BallotService) writeAnswer(tx *Tx, c *ballotFacts, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	now := s.db.Now()
 	if err := checkOpen(c.row, now); err != nil {
 		return nil, err

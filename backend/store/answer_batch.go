@@ -85,14 +85,14 @@ func (b *answerBatcher) run(ctx context.Context) {
 			byBallot[it.req.ballotID] = append(byBallot[it.req.ballotID], it)
 		}
 		for _, items := range byBallot {
-			b.write(items)
+			b.writeBatch(items)
 		}
 	}
 }
 
-// write runs one ballot's batch; on a database failure it retries each
+// writeBatch runs one ballot's batch; on a database failure it retries each
 // request alone.
-func (b *answerBatcher) write(items []*batchItem) {
+func (b *answerBatcher) writeBatch(items []*batchItem) {
 	// Rows are locked in one order by every batch (the answering members'
 	// recipient rows, in member order, then the senders' idempotency keys), so that two
 	// batches holding answers of the same members (a retry that reached
@@ -113,7 +113,7 @@ func (b *answerBatcher) write(items []*batchItem) {
 			// request find out alone (actors differ).
 			return err
 		}
-		c, err := b.s.answerContext(tx.DB, row)
+		c, err := b.s.answerFacts(tx.DB, row)
 		if err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (b *answerBatcher) write(items []*batchItem) {
 		}
 		written := false
 		for i, it := range items {
-			results[i].receipt, results[i].err = b.one(tx, c, keys, it.req)
+			results[i].receipt, results[i].err = b.writeRequest(tx, c, keys, it.req)
 			if results[i].err != nil && ecabinet.ErrorCode(results[i].err) == ecabinet.EINTERNAL {
 				return results[i].err
 			}
@@ -158,10 +158,10 @@ func (b *answerBatcher) write(items []*batchItem) {
 	}
 }
 
-// one writes a request inside the batch's transaction, whose members'
+// writeRequest writes a request inside the batch's transaction, whose members'
 // answers are locked (lockBatch). Every check that can refuse it runs
 // before its first write, so a refused request leaves nothing behind.
-func (b *answerBatcher) one(tx *Tx, c *ballotContext, keys *idemKeys, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
+func (b *answerBatcher) writeRequest(tx *Tx, c *ballotFacts, keys *idemKeys, req *answerRequest) (*ecabinet.AnswerReceipt, error) {
 	// The batch read the ballot as its first request's actor: each other
 	// request sees it only if its own actor may (loadBallot's rule).
 	if ok, _ := ecabinet.MaySeeBallot(req.actor, c.row.BodyID, ecabinet.BallotStatus(c.row.Status), func() (bool, error) {
@@ -177,7 +177,7 @@ func (b *answerBatcher) one(tx *Tx, c *ballotContext, keys *idemKeys, req *answe
 			return k.receipt, nil // a replay: the answer this key got
 		}
 	}
-	out, err := b.s.write(tx, c, req)
+	out, err := b.s.writeAnswer(tx, c, req)
 	if err != nil {
 		return nil, err
 	}
