@@ -370,10 +370,15 @@ func TestAnswerKeysArrivingTogether(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i, m := range e.members {
-			for _, in := range []ecabinet.AnswerInput{agree, disagree, agree} {
+			for _, choice := range []string{ecabinet.OptionAgree, ecabinet.OptionDisagree, ecabinet.OptionAgree} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					// Each request its own input, as each HTTP request decodes its own.
+					in := answers(b, ecabinet.OptionAgree, "")
+					if choice == ecabinet.OptionDisagree {
+						in = answers(b, ecabinet.OptionDisagree, "Cần bổ sung đánh giá tác động")
+					}
 					r, err := e.svc.Answer(act(m), b.ID, m.MemberID, in, fmt.Sprintf("key-%d", i))
 					mu.Lock()
 					results[i] = append(results[i], got{in.Answers[0].Choice, r, err})
