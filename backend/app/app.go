@@ -18,6 +18,7 @@ import (
 	ehttp "github.com/ecabinet/ecabinet/backend/http"
 	"github.com/ecabinet/ecabinet/backend/hub"
 	"github.com/ecabinet/ecabinet/backend/mail"
+	"github.com/ecabinet/ecabinet/backend/notification"
 	"github.com/ecabinet/ecabinet/backend/pdf"
 	"github.com/ecabinet/ecabinet/backend/push"
 	"github.com/ecabinet/ecabinet/backend/ratelimit"
@@ -127,7 +128,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 	}
 	meetings := store.NewMeetingService(a.DB)
 	a.Hub = hub.New(hub.Options{
-		Log: store.NewEventLog(a.DB), Scopes: store.NewScopes(a.DB, meetings), SignIns: authSvc,
+		Log: a.DB.Events(), Scopes: store.NewScopes(a.DB, meetings), SignIns: authSvc,
 		Instance: cfg.InstanceID, Logger: log, Metrics: hub.NewMetrics(reg), QueueSize: cfg.WSQueue,
 	})
 	if a.redis != nil {
@@ -225,7 +226,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 // get ShutdownTimeout to finish.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	jobs := []func(context.Context){
-		func(ctx context.Context) { a.DB.RunRelay(ctx, a.Bus, time.Second) },
+		func(ctx context.Context) { a.DB.Relay().Run(ctx, a.Bus, time.Second) },
 		a.progress.Run,
 		every(5*time.Minute, nil, a.janitor),
 		every(5*time.Second, nil, a.ballotJobs),
@@ -236,7 +237,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		func(ctx context.Context) { a.logAuditHead(ctx); every(time.Hour, nil, a.logAuditHead)(ctx) },
 	}
 	if a.mailer != nil {
-		jobs = append(jobs, every(30*time.Second, a.notifier.Sent, a.mailJobs))
+		jobs = append(jobs, every(30*time.Second, a.DB.Notices().Mail, a.mailJobs))
 	}
 	var wg sync.WaitGroup
 	for _, job := range jobs {
@@ -332,7 +333,7 @@ func (a *App) taskJobs(ctx context.Context) {
 
 // mailJobs sends queued notification e-mail (SMTP is configured).
 func (a *App) mailJobs(ctx context.Context) {
-	if _, err := a.notifier.SendPending(ctx, 50, func(e store.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
+	if _, err := a.DB.Notices().SendMail(ctx, 50, func(e notification.Email) error { return a.mailer.Send(e.Address, e.Subject, e.Text) }); err != nil {
 		a.log.Warn("sending e-mail failed", "err", err)
 	}
 }
@@ -356,8 +357,8 @@ func (a *App) pushJobs(ctx context.Context) {
 		return
 	}
 	sender := push.NewSender(public, private, a.cfg.SMTPFrom, nil)
-	every(30*time.Second, a.notifier.Pushed, func(ctx context.Context) {
-		_, err := a.pushes.SendPendingPush(ctx, 50, func(job store.PushJob) string {
+	every(30*time.Second, a.DB.Notices().Push, func(ctx context.Context) {
+		_, err := a.DB.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
 			outcome, err := sender.Send(ctx, job)
 			if err != nil {
 				a.log.Warn("push notice not sent", "err", err)

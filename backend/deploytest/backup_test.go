@@ -10,7 +10,6 @@ import (
 	"github.com/ecabinet/ecabinet/backend/apptest"
 	"github.com/ecabinet/ecabinet/backend/client"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
-	"github.com/ecabinet/ecabinet/backend/store"
 	"github.com/ecabinet/ecabinet/backend/testenv"
 )
 
@@ -80,7 +79,7 @@ func TestBackupAndRestore(t *testing.T) {
 			if st.Seq != backedUp.Seq || st.Epoch == backedUp.Epoch || st.Epoch == "" {
 				t.Fatalf("restored position %s#%d; backed up at %s#%d", st.Epoch, st.Seq, backedUp.Epoch, backedUp.Seq)
 			}
-			events, err := store.NewEventLog(r.App.DB).After(context.Background(), scope, 0, 1000)
+			events, err := r.App.DB.Events().After(context.Background(), scope, 0, 1000)
 			if err != nil || int64(len(events)) != backedUp.Seq {
 				t.Fatalf("restored log: %d events (%v), want %d", len(events), err, backedUp.Seq)
 			}

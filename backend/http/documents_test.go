@@ -13,7 +13,6 @@ import (
 	"github.com/ecabinet/ecabinet/backend/client"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/pdf/pdftest"
-	"github.com/ecabinet/ecabinet/backend/store"
 )
 
 // session is a published session of the demo Government, prepared by a
@@ -226,7 +225,7 @@ func TestDocumentPermissionMatrix(t *testing.T) {
 		}
 
 		// The event log: every document event reaches exactly those cleared for it.
-		events, err := store.NewEventLog(e.App.DB).After(ctx, ecabinet.MeetingScope(s.meeting.ID), 0, 1000)
+		events, err := e.App.DB.Events().After(ctx, ecabinet.MeetingScope(s.meeting.ID), 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

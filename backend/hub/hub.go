@@ -19,7 +19,7 @@ import (
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 )
 
-// EventLog is where committed events are read back (store.EventLog).
+// EventLog is where committed events are read back (eventlog.Log).
 type EventLog interface {
 	Head(ctx context.Context, scope ecabinet.Scope) (ecabinet.Position, error)
 	Heads(ctx context.Context, scopes []ecabinet.Scope) (map[ecabinet.Scope]ecabinet.Position, error)

@@ -497,7 +497,7 @@ func TestSlowClientIsToldToResume(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	head, _ := store.NewEventLog(e.App.DB).Head(context.Background(), scope)
+	head, _ := e.App.DB.Events().Head(context.Background(), scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	closed := false

@@ -99,7 +99,7 @@ func TestFarBehindFastReaderGetsEverything(t *testing.T) {
 	_ = first.Close()
 
 	toggleAttendance(t, e, m, 1000)
-	head, err := store.NewEventLog(e.App.DB).Head(context.Background(), scope)
+	head, err := e.App.DB.Events().Head(context.Background(), scope)
 	if err != nil || head.Seq != pos.Seq+1000 {
 		t.Fatalf("head %+v (%v), want #%d", head, err, pos.Seq+1000)
 	}
@@ -177,7 +177,7 @@ func TestSlowReaderResumesWithoutLoss(t *testing.T) {
 				close(behind)
 			}
 		}
-		head, _ := store.NewEventLog(e.App.DB).Head(context.Background(), scope)
+		head, _ := e.App.DB.Events().Head(context.Background(), scope)
 		produced <- head.Seq
 	}()
 	last := int64(-1)

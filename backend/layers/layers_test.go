@@ -60,3 +60,13 @@ func TestNoDatabaseBelowHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestLogAndNoticesApartFromServices: the event log, the notification
+// outbox and the Web Push sender stand beside the services, not on them.
+func TestLogAndNoticesApartFromServices(t *testing.T) {
+	for _, pkg := range []string{"eventlog", "notification", "push"} {
+		if via := through(t, pkg, "store"); len(via) > 0 {
+			t.Errorf("the build of %s compiles store, imported by %v", pkg, via)
+		}
+	}
+}

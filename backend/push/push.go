@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/SherClockHolmes/webpush-go"
-	"github.com/ecabinet/ecabinet/backend/store"
+	"github.com/ecabinet/ecabinet/backend/notification"
 )
 
 // Sender pushes notices with one VAPID key pair.
@@ -39,10 +39,10 @@ func NewSender(public, private, subscriber string, client *http.Client) *Sender 
 
 // Send pushes one notice and says what became of it: sent, gone (404 or
 // 410: the subscription no longer exists) or failed.
-func (s *Sender) Send(ctx context.Context, job store.PushJob) (string, error) {
+func (s *Sender) Send(ctx context.Context, job notification.PushJob) (string, error) {
 	payload, err := json.Marshal(job.Notice)
 	if err != nil {
-		return store.PushFailed, err
+		return notification.PushFailed, err
 	}
 	sub := &webpush.Subscription{Endpoint: job.Endpoint, Keys: webpush.Keys{P256dh: job.P256dh, Auth: job.Auth}}
 	resp, err := webpush.SendNotificationWithContext(ctx, payload, sub, &webpush.Options{
@@ -50,17 +50,17 @@ func (s *Sender) Send(ctx context.Context, job store.PushJob) (string, error) {
 		TTL: 24 * 3600, Urgency: webpush.UrgencyHigh,
 	})
 	if err != nil {
-		return store.PushFailed, err
+		return notification.PushFailed, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return store.PushGone, nil
+		return notification.PushGone, nil
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return store.PushSent, nil
+		return notification.PushSent, nil
 	}
-	return store.PushFailed, &StatusError{Code: resp.StatusCode}
+	return notification.PushFailed, &StatusError{Code: resp.StatusCode}
 }
 
 // StatusError is a push service's refusal other than 404 and 410.

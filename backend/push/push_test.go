@@ -25,6 +25,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/auth"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/notification"
 	"github.com/ecabinet/ecabinet/backend/push"
 	"github.com/ecabinet/ecabinet/backend/store"
 	"github.com/ecabinet/ecabinet/backend/testenv"
@@ -283,7 +284,7 @@ func TestPushNotices(t *testing.T) {
 
 			sender := push.NewSender(public, private, "e-cabinet@localhost", srv.Client())
 			var failures []error
-			sent, err := pushes.SendPendingPush(ctx, 50, func(job store.PushJob) string {
+			sent, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
 				outcome, err := sender.Send(ctx, job)
 				if err != nil {
 					failures = append(failures, err)
@@ -291,7 +292,7 @@ func TestPushNotices(t *testing.T) {
 				return outcome
 			})
 			if err != nil || len(failures) > 0 {
-				t.Fatalf("SendPendingPush: %v %v", err, failures)
+				t.Fatalf("SendPush: %v %v", err, failures)
 			}
 			// The minister's notice was pushed; the chair has no tablet subscribed.
 			if sent != 1 {
@@ -309,7 +310,7 @@ func TestPushNotices(t *testing.T) {
 			}
 			// Nothing is pushed twice; the gone subscription was removed, so a
 			// second notice reaches the two tablets only.
-			if n, err := pushes.SendPendingPush(ctx, 50, func(store.PushJob) string { return store.PushSent }); err != nil || n != 0 {
+			if n, err := db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { return notification.PushSent }); err != nil || n != 0 {
 				t.Fatalf("second run pushed %d, %v", n, err)
 			}
 			if err := pushes.Unsubscribe(chair, srv.URL+"/t/vi"); ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
@@ -335,9 +336,9 @@ func TestPushNotices(t *testing.T) {
 				t.Fatal(err)
 			}
 			var endpoints []string
-			if _, err := pushes.SendPendingPush(ctx, 50, func(job store.PushJob) string {
+			if _, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
 				endpoints = append(endpoints, job.Endpoint+" "+job.Notice.Kind)
-				return store.PushSent
+				return notification.PushSent
 			}); err != nil {
 				t.Fatal(err)
 			}

@@ -142,7 +142,7 @@ func (tx *Tx) appendChain(c int64, recs []ecabinet.AuditRecord, now time.Time) e
 			return err
 		}
 		e := &ecabinet.AuditEntry{ID: ids[i], At: now, BodyID: rec.BodyID, ActorID: rec.ActorID, Action: rec.Action,
-			Subject: rec.Subject, Detail: detail, IP: truncate(rec.IP, 64), Salt: hex.EncodeToString(salt), PrevHash: head.Hash}
+			Subject: rec.Subject, Detail: detail, IP: ecabinet.Clip(rec.IP, 64), Salt: hex.EncodeToString(salt), PrevHash: head.Hash}
 		e.Content = ecabinet.Commitment(e.Salt, e.Subject, e.Detail)
 		e.Hash = ecabinet.ChainHash(head.Hash, e)
 		seq := head.LastSeq + 1

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecabinet/ecabinet/backend/backup"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/store"
 )
@@ -19,7 +20,7 @@ func TestNewEpochs(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		svc := store.NewMeetingService(db)
-		log := store.NewEventLog(db)
+		log := db.Events()
 		m, err := svc.CreateMeeting(f.as(ecabinet.RoleSecretary), meetingInput())
 		if err != nil {
 			t.Fatal(err)
@@ -32,7 +33,7 @@ func TestNewEpochs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := db.NewEpochs(ctx)
+		n, err := db.Events().NewEpochs(ctx)
 		if err != nil || n < 2 {
 			t.Fatalf("NewEpochs = %d, %v", n, err)
 		}
@@ -71,13 +72,13 @@ func TestSQLiteBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	scope := ecabinet.MeetingScope(m.ID)
-	before, _ := store.NewEventLog(db).Head(ctx, scope)
+	before, _ := db.Events().Head(ctx, scope)
 
 	file := filepath.Join(t.TempDir(), "backup.db")
-	if err := db.Backup(ctx, file); err != nil {
+	if err := backup.Backup(ctx, db, file); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Backup(ctx, file); err == nil || !strings.Contains(err.Error(), "exists") {
+	if err := backup.Backup(ctx, db, file); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Fatalf("a second backup over the first: %v", err)
 	}
 	// Written after the backup: not in it.
@@ -89,7 +90,7 @@ func TestSQLiteBackupAndRestore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ecabinet.db"), []byte("the database being replaced"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := store.RestoreSQLite(ctx, file, dir, store.Config{Logger: quiet})
+	kept, err := backup.RestoreSQLite(ctx, file, dir, store.Config{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestSQLiteBackupAndRestore(t *testing.T) {
 	if len(titles) != 1 || titles[0] != "Báo cáo kinh tế - xã hội" {
 		t.Fatalf("restored agenda: %q", titles)
 	}
-	head, err := store.NewEventLog(restored).Head(ctx, scope)
+	head, err := restored.Events().Head(ctx, scope)
 	if err != nil || head.Seq != before.Seq || head.Epoch == before.Epoch {
 		t.Fatalf("restored stream at %+v, backed up at %+v (%v)", head, before, err)
 	}
@@ -140,7 +141,7 @@ func TestSQLiteRestoreRefusesOtherFiles(t *testing.T) {
 	}
 	_ = plain.Close()
 	for _, src := range []string{junk, filepath.Join(plainDir, "ecabinet.db")} {
-		if _, err := store.RestoreSQLite(ctx, src, dir, store.Config{Logger: quiet}); err == nil {
+		if _, err := backup.RestoreSQLite(ctx, src, dir, store.Config{Logger: quiet}); err == nil {
 			t.Fatalf("%s restored", src)
 		}
 		if got, _ := os.ReadFile(live); string(got) != "live" {
@@ -151,7 +152,7 @@ func TestSQLiteRestoreRefusesOtherFiles(t *testing.T) {
 
 func TestBackupIsForSQLiteOnly(t *testing.T) {
 	db := openStore(t, store.Postgres)
-	if err := db.Backup(context.Background(), filepath.Join(t.TempDir(), "x")); !errors.Is(err, store.ErrNotSQLite) {
+	if err := backup.Backup(context.Background(), db, filepath.Join(t.TempDir(), "x")); !errors.Is(err, backup.ErrNotSQLite) {
 		t.Fatalf("backup on PostgreSQL: %v", err)
 	}
 }

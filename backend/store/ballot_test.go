@@ -342,7 +342,7 @@ func TestBallotReminders(t *testing.T) {
 			t.Fatalf("a member who answered was reminded: %+v", mine)
 		}
 		// Each reminder reached only its member's tablet.
-		events, _ := store.NewEventLog(db).After(context.Background(), ecabinet.BodyScope(e.f.body.ID), 0, 1000)
+		events, _ := db.Events().After(context.Background(), ecabinet.BodyScope(e.f.body.ID), 0, 1000)
 		for _, ev := range events {
 			if ev.Type == ecabinet.EventBallotReminder && ev.VisibleTo(ecabinet.Actor{MemberID: m.MemberID, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}) {
 				t.Fatalf("member %d sees someone else's reminder", m.MemberID)

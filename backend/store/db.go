@@ -49,6 +49,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecabinet/ecabinet/backend/eventlog"
+	"github.com/ecabinet/ecabinet/backend/notification"
 	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -63,6 +65,9 @@ const (
 	Postgres = "postgres"
 	SQLite   = "sqlite"
 )
+
+// SQLiteFile is the name of the embedded database file in its data directory.
+const SQLiteFile = "ecabinet.db"
 
 //go:embed migrations
 var migrations embed.FS
@@ -95,8 +100,11 @@ type DB struct {
 	txPooling bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
-	// committed wakes the relay after a transaction that wrote events.
-	committed chan struct{}
+	// relay publishes the events that transactions commit; events reads them back.
+	relay  *eventlog.Relay
+	events *eventlog.Log
+	// notices keeps the notifications that transactions write and sends them.
+	notices *notification.Outbox
 }
 
 // Open connects to the database described by cfg. It does not migrate.
@@ -111,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	db := &DB{log: log, Now: func() time.Time { return time.Now().UTC() }, committed: make(chan struct{}, 1), txPooling: cfg.TransactionPooling}
+	db := &DB{log: log, Now: func() time.Time { return time.Now().UTC() }, txPooling: cfg.TransactionPooling}
 	var err error
 	switch {
 	case cfg.URL == "":
@@ -124,7 +132,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		db.dialect = SQLite
 		gcfg.PrepareStmt = true // parsing is a third of a small statement's cost here; pgx caches on its own
-		db.gorm, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(dir, "ecabinet.db"))), gcfg)
+		db.gorm, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(dir, SQLiteFile))), gcfg)
 	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
 		db.dialect = Postgres
 		var pcfg *pgx.ConnConfig
@@ -163,8 +171,22 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.sql.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", db.dialect, err)
 	}
+	db.relay = eventlog.NewRelay(db.gorm, log)
+	db.events = eventlog.New(db.gorm, db.snapshotTx(), translate)
+	db.notices = notification.NewOutbox(db.gorm, log, translate)
 	return db, nil
 }
+
+// Events is the event log of this database.
+func (db *DB) Events() *eventlog.Log { return db.events }
+
+// Relay publishes what this database's transactions commit to the bus; run
+// one per instance (Relay().Run).
+func (db *DB) Relay() *eventlog.Relay { return db.relay }
+
+// Notices lists the notifications the services write and sends them by
+// e-mail and Web Push.
+func (db *DB) Notices() *notification.Outbox { return db.notices }
 
 func sqliteDSN(path string) string {
 	q := url.Values{}

@@ -14,7 +14,7 @@ import (
 // ballotDocEvents returns the ballot document events of the body's stream.
 func ballotDocEvents(t *testing.T, db *store.DB, bodyID int64) []*ecabinet.Event {
 	t.Helper()
-	events, err := store.NewEventLog(db).After(context.Background(), ecabinet.BodyScope(bodyID), 0, 1000)
+	events, err := db.Events().After(context.Background(), ecabinet.BodyScope(bodyID), 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,7 +217,7 @@ func TestDocumentVisibility(t *testing.T) {
 		}
 
 		// Every document event is visible exactly to those cleared for it.
-		events, err := store.NewEventLog(db).After(context.Background(), ecabinet.MeetingScope(e.meeting.ID), 0, 1000)
+		events, err := db.Events().After(context.Background(), ecabinet.MeetingScope(e.meeting.ID), 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,7 +350,7 @@ func TestUploadVersions(t *testing.T) {
 			t.Fatalf("versions: %+v %v", versions, err)
 		}
 		// Members were told of both versions.
-		events, _ := store.NewEventLog(db).After(context.Background(), ecabinet.MeetingScope(e.meeting.ID), 0, 1000)
+		events, _ := db.Events().After(context.Background(), ecabinet.MeetingScope(e.meeting.ID), 0, 1000)
 		var last ecabinet.Document
 		for _, ev := range events {
 			if ev.Type == ecabinet.EventDocumentUpdated {

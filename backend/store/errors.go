@@ -103,19 +103,12 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled) &&
 		!errors.Is(err, gorm.ErrDuplicatedKey): // duplicates are how constraints refuse (a second vote): not a fault
 		sql, rows := fc()
-		l.log.WarnContext(ctx, "sql error", "err", err, "sql", truncate(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
+		l.log.WarnContext(ctx, "sql error", "err", err, "sql", ecabinet.Clip(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
 	case elapsed > l.slow:
 		sql, rows := fc()
-		l.log.WarnContext(ctx, "slow sql", "sql", truncate(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
+		l.log.WarnContext(ctx, "slow sql", "sql", ecabinet.Clip(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
 	case l.log.Enabled(ctx, slog.LevelDebug):
 		sql, rows := fc()
-		l.log.DebugContext(ctx, "sql", "sql", truncate(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
+		l.log.DebugContext(ctx, "sql", "sql", ecabinet.Clip(sql, 500), "rows", rows, "ms", elapsed.Milliseconds())
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

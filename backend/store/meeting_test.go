@@ -314,7 +314,7 @@ func TestEventsAreSequencedPerScope(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		svc := store.NewMeetingService(db)
-		log := store.NewEventLog(db)
+		log := db.Events()
 		sec := f.as(ecabinet.RoleSecretary)
 		m, _ := svc.CreateMeeting(sec, meetingInput())
 		scope := ecabinet.MeetingScope(m.ID)
@@ -378,7 +378,7 @@ func TestAttendanceBatch(t *testing.T) {
 	forEachStore(t, func(t *testing.T, db *store.DB) {
 		c := newCouncil(t, db, 6, 0) // nobody present; the chair started it with an override
 		sec := c.f.as(ecabinet.RoleSecretary)
-		log := store.NewEventLog(db)
+		log := db.Events()
 		scope := ecabinet.MeetingScope(c.meeting.ID)
 		before, err := log.After(context.Background(), scope, 0, 1000)
 		if err != nil {

@@ -24,7 +24,7 @@ func (p *flakyPublisher) Publish(_ context.Context, channel string, data []byte)
 	if p.broken {
 		return errors.New("bus down")
 	}
-	e, err := decodeEvent(data)
+	e, err := ecabinet.DecodeEvent(data)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func TestRelayPublishesEveryCommittedEvent(t *testing.T) {
 		pub := &flakyPublisher{broken: true, got: map[string][]int64{}}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
-		go func() { db.RunRelay(ctx, pub, 20*time.Millisecond); close(done) }()
+		go func() { db.Relay().Run(ctx, pub, 20*time.Millisecond); close(done) }()
 		defer func() { cancel(); <-done }()
 
 		m, _ := svc.CreateMeeting(sec, meetingInput())

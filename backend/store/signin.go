@@ -69,7 +69,7 @@ func (s *SignInStore) Credentials(ctx context.Context, username string) (*ecabin
 // CreateSignIn stores a new sign-in under the hash of its token and returns the member.
 func (s *SignInStore) CreateSignIn(ctx context.Context, tokenHash string, si *ecabinet.SignIn, c ecabinet.Client) (*ecabinet.Member, error) {
 	row := signInRow{
-		ID: tokenHash, MemberID: si.MemberID, CSRFToken: si.CSRFToken, MFAPending: si.MFAPending, IP: truncate(c.IP, 64), UserAgent: truncate(c.UserAgent, 300),
+		ID: tokenHash, MemberID: si.MemberID, CSRFToken: si.CSRFToken, MFAPending: si.MFAPending, IP: ecabinet.Clip(c.IP, 64), UserAgent: ecabinet.Clip(c.UserAgent, 300),
 		CreatedAt: si.CreatedAt, LastSeenAt: si.LastSeenAt, ExpiresAt: si.ExpiresAt,
 	}
 	var m memberRow

@@ -2,9 +2,10 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -295,6 +296,15 @@ func TestSignIns(t *testing.T) {
 		_, _, _, err = s.SignIn(ctx, "hash1")
 		wantCode(t, err, ecabinet.EUNAUTHENTICATED)
 
+		// What a client sends as its user agent is its own: a long one cut
+		// in the middle of a character, or bytes that are not UTF-8, still
+		// sign in (PostgreSQL refuses text that is not UTF-8).
+		for i, ua := range []string{strings.Repeat("a", 299) + "ệ", "Mozilla/5.0 \xff\xfe"} {
+			if _, err := s.CreateSignIn(ctx, fmt.Sprintf("ua%d", i), si, ecabinet.Client{IP: "127.0.0.1", UserAgent: ua}); err != nil {
+				t.Fatalf("sign-in with user agent %q: %v", ua, err)
+			}
+		}
+
 		// Expiry: one past its lifetime, one idle, one fresh.
 		old := &ecabinet.SignIn{MemberID: m.ID, CSRFToken: "c", CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now, ExpiresAt: now.Add(-time.Second)}
 		idle := &ecabinet.SignIn{MemberID: m.ID, CSRFToken: "c", CreatedAt: now, LastSeenAt: now.Add(-time.Hour), ExpiresAt: now.Add(time.Hour)}
@@ -312,10 +322,4 @@ func TestSignIns(t *testing.T) {
 			t.Fatalf("fresh sign-in removed: %v", err)
 		}
 	})
-}
-
-func decodeEvent(data []byte) (*ecabinet.Event, error) {
-	var e ecabinet.Event
-	err := json.Unmarshal(data, &e)
-	return &e, err
 }

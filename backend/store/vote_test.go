@@ -342,7 +342,7 @@ func TestSecretVoteIsUnlinkable(t *testing.T) {
 			t.Fatalf("participation rows of a secret vote hold %v", leaks)
 		}
 		// No event carries a choice.
-		events, _ := store.NewEventLog(db).After(context.Background(), ecabinet.MeetingScope(c.meeting.ID), 0, 1000)
+		events, _ := db.Events().After(context.Background(), ecabinet.MeetingScope(c.meeting.ID), 0, 1000)
 		for _, e := range events {
 			if regexp.MustCompile(`"ballots"|"my_choice"|"option"`).Match(e.Data) {
 				t.Fatalf("event %s leaks choices: %s", e.Type, e.Data)

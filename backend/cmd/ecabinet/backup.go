@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/ecabinet/ecabinet/backend/app"
+	"github.com/ecabinet/ecabinet/backend/backup"
 	"github.com/ecabinet/ecabinet/backend/config"
 	"github.com/ecabinet/ecabinet/backend/store"
 )
@@ -31,7 +32,7 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg *config.C
 			return err
 		}
 		defer db.Close()
-		n, err := db.NewEpochs(ctx)
+		n, err := db.Events().NewEpochs(ctx)
 		if err != nil {
 			return err
 		}
@@ -42,11 +43,11 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg *config.C
 		return fmt.Errorf("usage: ecabinet %s FILE", cmd)
 	}
 	if cfg.DatabaseURL != "" {
-		return store.ErrNotSQLite
+		return backup.ErrNotSQLite
 	}
 	file := args[0]
 	if cmd == "restore" {
-		kept, err := store.RestoreSQLite(ctx, file, cfg.DataDir, store.Config{Logger: log})
+		kept, err := backup.RestoreSQLite(ctx, file, cfg.DataDir, store.Config{Logger: log})
 		if err != nil {
 			return err
 		}
@@ -65,7 +66,7 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg *config.C
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, file); err != nil {
+	if err := backup.Backup(ctx, db, file); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.DataDir, file)

@@ -1,0 +1,127 @@
+package eventlog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"gorm.io/gorm"
+)
+
+// Publisher sends an encoded event on a channel (the bus).
+type Publisher interface {
+	Publish(ctx context.Context, channel string, data []byte) error
+}
+
+// claimBatch is the most outbox rows one relay pass publishes.
+const claimBatch = 500
+
+// Relay publishes committed events from the outbox to the bus.
+type Relay struct {
+	db  *gorm.DB
+	log *slog.Logger
+	// wake is nudged after a local transaction committed events.
+	wake chan struct{}
+}
+
+// NewRelay returns the relay of db's outbox.
+func NewRelay(db *gorm.DB, log *slog.Logger) *Relay {
+	return &Relay{db: db, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Nudge wakes the relay without blocking: call it after a commit that
+// appended events.
+func (r *Relay) Nudge() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes committed events to pub until ctx ends: at once when
+// nudged, and every interval to pick up what other instances or a crash
+// left behind. Delivery is at least once: a row leaves the outbox only
+// after its event was published.
+func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	backoff := interval
+	for {
+		n, err := r.once(ctx, pub)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			r.log.Warn("relay: publishing failed; will retry", "err", err, "in", backoff)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+				return
+			}
+			backoff = min(backoff*2, 10*time.Second)
+			continue
+		case n == claimBatch:
+			continue // more waiting
+		}
+		backoff = interval
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		case <-t.C:
+		}
+	}
+}
+
+func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
+	var n int
+	pg := r.db.Dialector.Name() == postgres
+	err := r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if pg {
+			// Removing published rows from the outbox need not wait for
+			// the WAL to reach the disk: rows a crash brings back are
+			// published again, and delivery is at least once anyway
+			// (subscribers drop duplicates). Every relay pass otherwise
+			// queues one more WAL flush behind the writers' commits.
+			if err := tx.Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
+				return err
+			}
+		}
+		q := "SELECT e.id, e.scope, e.seq, e.type, e.payload, e.min_clearance, e.audience, e.recipients, e.created_at, s.epoch " +
+			"FROM event_outbox o JOIN events e ON e.id = o.event_id JOIN event_streams s ON s.scope = e.scope ORDER BY o.event_id LIMIT ?"
+		if pg {
+			q += " FOR UPDATE OF o SKIP LOCKED"
+		}
+		var rows []struct {
+			ID, Seq                                             int64
+			Scope, Type, Payload, MinClearance, Audience, Epoch string
+			Recipients                                          string
+			CreatedAt                                           time.Time
+		}
+		if err := tx.Raw(q, claimBatch).Scan(&rows).Error; err != nil {
+			return err
+		}
+		ids := make([]int64, len(rows))
+		for i := range rows {
+			r := &rows[i]
+			ev := row{ID: r.ID, Scope: r.Scope, Seq: r.Seq, Type: r.Type, Payload: r.Payload,
+				MinClearance: r.MinClearance, Audience: r.Audience, Recipients: r.Recipients, CreatedAt: r.CreatedAt}
+			data, err := ecabinet.EncodeEvent(ev.event(r.Epoch))
+			if err != nil {
+				return err
+			}
+			if err := pub.Publish(ctx, r.Scope, data); err != nil {
+				return fmt.Errorf("publish %s#%d: %w", r.Scope, r.Seq, err)
+			}
+			ids[i] = r.ID
+		}
+		n = len(rows)
+		if n == 0 {
+			return nil
+		}
+		return tx.Exec("DELETE FROM event_outbox WHERE event_id IN ?", ids).Error
+	})
+	return n, err
+}

@@ -1,0 +1,166 @@
+// Package notification keeps what members are told and sends it on: each
+// notification is a row written in the transaction of the change it is
+// about (Add), listed on the member's tablet, and queued for e-mail when
+// SMTP is configured and for Web Push when the member subscribed a tablet.
+// The services decide who is told what (store); this package stores the
+// notices and hands them, once each, to the mailer and the pusher (Outbox).
+package notification
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// postgres is GORM's name of the PostgreSQL dialect, where rows being sent
+// are locked so that another instance skips them.
+const postgres = "postgres"
+
+// Delivery states of a notification's e-mail and push.
+const (
+	none    = "none"
+	pending = "pending"
+)
+
+type row struct {
+	ID          int64
+	BodyID      int64
+	MemberID    int64
+	Kind        string
+	Subject     string
+	Text        string
+	Ref         string
+	CreatedAt   time.Time
+	EmailStatus string
+	EmailError  string
+	PushStatus  string
+	Topic       string
+}
+
+func (row) TableName() string { return "notifications" }
+
+func (r *row) notification() *ecabinet.Notification {
+	return &ecabinet.Notification{ID: r.ID, MemberID: r.MemberID, Kind: r.Kind, Subject: r.Subject, Text: r.Text, Ref: r.Ref,
+		CreatedAt: r.CreatedAt, EmailStatus: r.EmailStatus}
+}
+
+// Note is a notification to one member.
+type Note struct {
+	BodyID, MemberID    int64
+	Kind, Subject, Text string
+	// Ref names what it is about ("meeting:7"); Topic is that object's
+	// title, for the pushed notice.
+	Ref, Topic string
+	At         time.Time
+}
+
+// Add writes n in tx: queued for e-mail when email is set (SMTP is
+// configured) and the member has an address, and for push when the member
+// has a subscribed tablet. It returns the notification as the member sees it.
+func Add(tx *gorm.DB, n Note, email bool) (*ecabinet.Notification, error) {
+	status := none
+	if email {
+		var address string
+		if err := tx.Raw("SELECT email FROM members WHERE id = ?", n.MemberID).Scan(&address).Error; err != nil {
+			return nil, err
+		}
+		if address != "" {
+			status = pending
+		}
+	}
+	push := none
+	var subs int64
+	if err := tx.Model(&Subscription{}).Where("member_id = ?", n.MemberID).Count(&subs).Error; err != nil {
+		return nil, err
+	}
+	if subs > 0 {
+		push = pending
+	}
+	r := row{BodyID: n.BodyID, MemberID: n.MemberID, Kind: n.Kind, Subject: n.Subject, Text: n.Text, Ref: n.Ref, CreatedAt: n.At,
+		EmailStatus: status, PushStatus: push, Topic: n.Topic}
+	if err := tx.Create(&r).Error; err != nil {
+		return nil, err
+	}
+	return r.notification(), nil
+}
+
+// Outbox lists notifications and sends the queued ones.
+type Outbox struct {
+	db  *gorm.DB
+	log *slog.Logger
+	// translate turns database errors into the domain's.
+	translate func(error) error
+	// Mail wakes the mailer, and Push the pusher, after a commit that
+	// queued notifications (Wake).
+	Mail, Push chan struct{}
+}
+
+// NewOutbox returns the outbox of db.
+func NewOutbox(db *gorm.DB, log *slog.Logger, translate func(error) error) *Outbox {
+	return &Outbox{db: db, log: log, translate: translate, Mail: make(chan struct{}, 1), Push: make(chan struct{}, 1)}
+}
+
+// Wake tells the mailer and the pusher that notifications are waiting.
+func (o *Outbox) Wake() {
+	for _, ch := range []chan struct{}{o.Mail, o.Push} {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Latest returns a member's latest notifications, newest first.
+func (o *Outbox) Latest(ctx context.Context, memberID int64, limit int) ([]*ecabinet.Notification, error) {
+	var rows []row
+	if err := o.db.WithContext(ctx).Where("member_id = ?", memberID).Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, o.translate(err)
+	}
+	out := make([]*ecabinet.Notification, len(rows))
+	for i := range rows {
+		out[i] = rows[i].notification()
+	}
+	return out, nil
+}
+
+// Email is a queued e-mail.
+type Email struct {
+	ID                     int64
+	Address, Subject, Text string
+}
+
+// SendMail hands up to limit queued e-mails to send, one at a time, and
+// records each outcome. On PostgreSQL rows being sent are locked so that
+// another instance skips them.
+func (o *Outbox) SendMail(ctx context.Context, limit int, send func(Email) error) (int, error) {
+	sent := 0
+	err := o.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Table("notifications AS n").Select("n.id, m.email AS address, n.subject, n.text").
+			Joins("JOIN members m ON m.id = n.member_id").Where("n.email_status = ?", pending).Order("n.id").Limit(limit)
+		if tx.Dialector.Name() == postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "n"}, Options: "SKIP LOCKED"})
+		}
+		var mails []Email
+		if err := q.Scan(&mails).Error; err != nil {
+			return err
+		}
+		for _, m := range mails {
+			status, msg := "sent", ""
+			if err := send(m); err != nil {
+				status, msg = "failed", ecabinet.Clip(err.Error(), 500)
+				o.log.Warn("e-mail not sent", "notification", m.ID, "err", err)
+			} else {
+				sent++
+			}
+			if err := tx.Exec("UPDATE notifications SET email_status = ?, email_error = ? WHERE id = ?", status, msg, m.ID).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return sent, o.translate(err)
+}
