@@ -89,9 +89,16 @@ func Add(tx *gorm.DB, n Note, email bool) (*ecabinet.Notification, error) {
 }
 
 // Outbox lists notifications and sends the queued ones.
+//
+// A sender never holds the database while the mail server or the push
+// service answers: it claims a batch in one short transaction (claim),
+// sends outside any, and records each outcome in a statement of its own.
+// Another sender, of this instance or another, skips what is claimed; what
+// a sender that died had claimed is taken again when the claim runs out.
 type Outbox struct {
 	db  *gorm.DB
 	log *slog.Logger
+	now func() time.Time
 	// translate turns database errors into the domain's.
 	translate func(error) error
 	// Mail wakes the mailer, and Push the pusher, after a commit that
@@ -99,9 +106,32 @@ type Outbox struct {
 	Mail, Push chan struct{}
 }
 
-// NewOutbox returns the outbox of db.
-func NewOutbox(db *gorm.DB, log *slog.Logger, translate func(error) error) *Outbox {
-	return &Outbox{db: db, log: log, translate: translate, Mail: make(chan struct{}, 1), Push: make(chan struct{}, 1)}
+// NewOutbox returns the outbox of db; now is the clock of claims.
+func NewOutbox(db *gorm.DB, log *slog.Logger, now func() time.Time, translate func(error) error) *Outbox {
+	return &Outbox{db: db, log: log, now: now, translate: translate, Mail: make(chan struct{}, 1), Push: make(chan struct{}, 1)}
+}
+
+// claimFor is how long a claimed notification is left to its sender: longer
+// than a pass of sends (a batch of 50 at the senders' timeouts of 15 s).
+const claimFor = 15 * time.Minute
+
+// claim takes up to limit notifications waiting in status column that no
+// live claim holds, and claims them in claimed (a column of the claim's
+// end); it returns their ids, oldest first.
+func (o *Outbox) claim(ctx context.Context, status, claimed string, limit int) ([]int64, error) {
+	now := o.now()
+	var ids []int64
+	err := o.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Model(&row{}).Where(status+" = ? AND ("+claimed+" IS NULL OR "+claimed+" < ?)", pending, now).Order("id").Limit(limit)
+		if tx.Dialector.Name() == postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+			return err
+		}
+		return tx.Model(&row{}).Where("id IN ?", ids).Update(claimed, now.Add(claimFor)).Error
+	})
+	return ids, err
 }
 
 // Wake tells the mailer and the pusher that notifications are waiting.
@@ -134,33 +164,30 @@ type Email struct {
 }
 
 // SendMail hands up to limit queued e-mails to send, one at a time, and
-// records each outcome. On PostgreSQL rows being sent are locked so that
-// another instance skips them.
+// records each outcome.
 func (o *Outbox) SendMail(ctx context.Context, limit int, send func(Email) error) (int, error) {
+	ids, err := o.claim(ctx, "email_status", "email_claimed_until", limit)
+	if err != nil || len(ids) == 0 {
+		return 0, o.translate(err)
+	}
+	var mails []Email
+	if err := o.db.WithContext(ctx).Table("notifications AS n").Select("n.id, m.email AS address, n.subject, n.text").
+		Joins("JOIN members m ON m.id = n.member_id").Where("n.id IN ?", ids).Order("n.id").Scan(&mails).Error; err != nil {
+		return 0, o.translate(err)
+	}
 	sent := 0
-	err := o.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Table("notifications AS n").Select("n.id, m.email AS address, n.subject, n.text").
-			Joins("JOIN members m ON m.id = n.member_id").Where("n.email_status = ?", pending).Order("n.id").Limit(limit)
-		if tx.Dialector.Name() == postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "n"}, Options: "SKIP LOCKED"})
+	for _, m := range mails {
+		status, msg := "sent", ""
+		if err := send(m); err != nil {
+			status, msg = "failed", ecabinet.Clip(err.Error(), 500)
+			o.log.Warn("e-mail not sent", "notification", m.ID, "err", err)
+		} else {
+			sent++
 		}
-		var mails []Email
-		if err := q.Scan(&mails).Error; err != nil {
-			return err
+		if err := o.db.WithContext(ctx).Exec("UPDATE notifications SET email_status = ?, email_error = ?, email_claimed_until = NULL WHERE id = ?",
+			status, msg, m.ID).Error; err != nil {
+			return sent, o.translate(err)
 		}
-		for _, m := range mails {
-			status, msg := "sent", ""
-			if err := send(m); err != nil {
-				status, msg = "failed", ecabinet.Clip(err.Error(), 500)
-				o.log.Warn("e-mail not sent", "notification", m.ID, "err", err)
-			} else {
-				sent++
-			}
-			if err := tx.Exec("UPDATE notifications SET email_status = ?, email_error = ? WHERE id = ?", status, msg, m.ID).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return sent, o.translate(err)
+	}
+	return sent, nil
 }

@@ -73,43 +73,40 @@ const (
 // SendPush hands up to limit waiting notifications to send, once per
 // subscription of their member, each in the subscription's language. A
 // subscription that is gone is removed; a notification is sent when one of
-// its member's tablets took it. Rows being pushed are locked on PostgreSQL
-// so that another instance skips them.
+// its member's tablets took it.
 func (o *Outbox) SendPush(ctx context.Context, limit int, send func(PushJob) string) (int, error) {
+	ids, err := o.claim(ctx, "push_status", "push_claimed_until", limit)
+	if err != nil || len(ids) == 0 {
+		return 0, o.translate(err)
+	}
+	db := o.db.WithContext(ctx)
+	var rows []row
+	if err := db.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return 0, o.translate(err)
+	}
 	sent := 0
-	err := o.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Where("push_status = ?", pending).Order("id").Limit(limit)
-		if tx.Dialector.Name() == postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+	for _, n := range rows {
+		var subs []Subscription
+		if err := db.Where("member_id = ?", n.MemberID).Order("id").Find(&subs).Error; err != nil {
+			return sent, o.translate(err)
 		}
-		var rows []row
-		if err := q.Find(&rows).Error; err != nil {
-			return err
-		}
-		for _, n := range rows {
-			var subs []Subscription
-			if err := tx.Where("member_id = ?", n.MemberID).Order("id").Find(&subs).Error; err != nil {
-				return err
-			}
-			status := PushFailed
-			for _, sub := range subs {
-				switch send(PushJob{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth, Notice: ecabinet.NewPushNotice(sub.Lang, n.Kind, n.Topic, n.Ref)}) {
-				case PushSent:
-					status = PushSent
-				case PushGone:
-					if err := tx.Delete(&Subscription{}, sub.ID).Error; err != nil {
-						return err
-					}
+		status := PushFailed
+		for _, sub := range subs {
+			switch send(PushJob{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth, Notice: ecabinet.NewPushNotice(sub.Lang, n.Kind, n.Topic, n.Ref)}) {
+			case PushSent:
+				status = PushSent
+			case PushGone:
+				if err := db.Delete(&Subscription{}, sub.ID).Error; err != nil {
+					return sent, o.translate(err)
 				}
 			}
-			if status == PushSent {
-				sent++
-			}
-			if err := tx.Model(&row{}).Where("id = ?", n.ID).Update("push_status", status).Error; err != nil {
-				return err
-			}
 		}
-		return nil
-	})
-	return sent, o.translate(err)
+		if status == PushSent {
+			sent++
+		}
+		if err := db.Model(&row{}).Where("id = ?", n.ID).Updates(map[string]any{"push_status": status, "push_claimed_until": nil}).Error; err != nil {
+			return sent, o.translate(err)
+		}
+	}
+	return sent, nil
 }

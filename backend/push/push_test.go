@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -351,3 +352,83 @@ func TestPushNotices(t *testing.T) {
 }
 
 func itoa(n int64) string { return big.NewInt(n).String() }
+
+// TestSendingHoldsNoLock: while a mail server or a push service keeps the
+// sender waiting, the rest of the server writes as usual (on SQLite a
+// transaction held across the send would hold the one write lock), and a
+// second sender does not take what the first is sending.
+func TestSendingHoldsNoLock(t *testing.T) {
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			db := openStore(t, dialect)
+			ctx := context.Background()
+			body, err := db.CreateBody(ctx, testenv.RandomName("body"), "Chính phủ", ecabinet.DefaultBodySettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
+			m, err := db.CreateMember(ctx, auth.NewHasher(2), body.ID, ecabinet.MemberInput{Username: testenv.RandomName("minister"),
+				Password: "correct horse battery", FullName: "Bộ trưởng", Email: "bo.truong@example.gov.vn", Role: ecabinet.RoleMember,
+				Clearance: ecabinet.ClassNone, Voting: true, Active: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			minister := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: m.ID, BodyID: body.ID, Username: m.Username, Role: ecabinet.RoleMember, Voting: true})
+			if err := store.NewPushStore(db, push.GenerateKeys).Subscribe(minister, newTablet(t).subscription("https://push.example/t/1", "vi")); err != nil {
+				t.Fatal(err)
+			}
+			meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, true))
+			start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+			input := ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ", ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)}
+			meeting, err := meetings.CreateMeeting(sec, input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := meetings.Transition(sec, meeting.ID, ecabinet.ActionPublish, nil); err != nil {
+				t.Fatal(err)
+			}
+
+			for _, queue := range []struct {
+				name string
+				send func(wait func()) (int, error)
+			}{
+				{"e-mail", func(wait func()) (int, error) {
+					return db.Notices().SendMail(ctx, 50, func(notification.Email) error { wait(); return nil })
+				}},
+				{"push", func(wait func()) (int, error) {
+					return db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { wait(); return notification.PushSent })
+				}},
+			} {
+				entered, release := make(chan struct{}), make(chan struct{})
+				done := make(chan error, 1)
+				go func() {
+					n, err := queue.send(func() { close(entered); <-release })
+					if err == nil && n != 1 {
+						err = fmt.Errorf("sent %d, want 1", n)
+					}
+					done <- err
+				}()
+				<-entered
+				wctx, cancel := context.WithTimeout(sec, 3*time.Second)
+				_, err := meetings.CreateMeeting(wctx, input)
+				cancel()
+				if err != nil {
+					close(release)
+					t.Fatalf("%s: a write while a notice is being sent: %v", queue.name, err)
+				}
+				if n, err := queue.send(func() { t.Errorf("%s: a second sender took the notice being sent", queue.name) }); err != nil || n != 0 {
+					close(release)
+					t.Fatalf("%s: second sender: %d, %v", queue.name, n, err)
+				}
+				close(release)
+				if err := <-done; err != nil {
+					t.Fatalf("%s: %v", queue.name, err)
+				}
+				// Sent once: nothing waits any more.
+				if n, err := queue.send(func() {}); err != nil || n != 0 {
+					t.Fatalf("%s: after sending: %d, %v", queue.name, n, err)
+				}
+			}
+		})
+	}
+}

@@ -173,7 +173,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db.relay = eventlog.NewRelay(db.gorm, log)
 	db.events = eventlog.New(db.gorm, db.snapshotTx(), translate)
-	db.notices = notification.NewOutbox(db.gorm, log, translate)
+	db.notices = notification.NewOutbox(db.gorm, log, func() time.Time { return db.Now() }, translate)
 	return db, nil
 }
 
