@@ -45,6 +45,9 @@ type file struct {
 	stm     *objStream // the last object stream decoded
 	limits  Limits
 	decoded int64 // what the streams counted so far decode to
+	// objBudget, when not zero, bounds what object streams may decode to
+	// in all (each decoding counted: one read again costs again).
+	objBudget int64
 }
 
 func corrupt(format string, args ...any) error {
