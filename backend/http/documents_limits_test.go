@@ -105,9 +105,10 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 
 // TestUploadRefusesHostileSignatureForms: a PDF whose form names more
 // signatures than a real document has is refused with 422 naming the
-// limit, nothing stored; one whose signature field is its own kid a
-// thousand times (a tree the old signature reader never finished walking)
-// is read once and kept as evidence, its signature shown as not valid.
+// limit, nothing stored; one whose field tree names one field a thousand
+// times at each of six levels (no cycle: pdfcpu accepts it; a tree of
+// 1000^6 fields to the old signature reader, which never returned) is
+// read once and kept as evidence.
 func TestUploadRefusesHostileSignatureForms(t *testing.T) {
 	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
 		s := newSession(t, e)
@@ -123,14 +124,14 @@ func TestUploadRefusesHostileSignatureForms(t *testing.T) {
 			t.Fatal("a refused upload stored a version")
 		}
 		done := make(chan error, 1)
-		go func() { _, err := s.upload(t, s.sec, d, "self.pdf", pdftest.SelfKidsForm(1000)); done <- err }()
+		go func() { _, err := s.upload(t, s.sec, d, "layered.pdf", pdftest.LayeredForm(6, 1000)); done <- err }()
 		select {
 		case err := <-done:
 			if err != nil {
-				t.Fatalf("self-referencing form: %v", err)
+				t.Fatalf("layered form: %v", err)
 			}
 		case <-time.After(60 * time.Second):
-			t.Fatal("the upload of a self-referencing form still runs after a minute")
+			t.Fatal("the upload of a layered form still runs after a minute")
 		}
 	})
 }

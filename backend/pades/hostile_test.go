@@ -48,6 +48,11 @@ func TestVerifyCostIsBoundedByTheFile(t *testing.T) {
 	if err != nil || len(sigs) != 1 || sigs[0].Valid {
 		t.Fatalf("self-referencing field: %d signatures, %v; want one, not valid", len(sigs), err)
 	}
+	// No cycle, but one field named 1,000 times at each of six levels.
+	sigs, err = verifyWithin(t, pdftest.LayeredForm(6, 1000), 20*time.Second)
+	if err != nil || len(sigs) != 1 {
+		t.Fatalf("layered field tree: %d signatures, %v; want one", len(sigs), err)
+	}
 	// One signature named by 5,000 fields is one signature, checked once.
 	sigs, err = verifyWithin(t, pdftest.RepeatedFieldForm(5000), 20*time.Second)
 	if err != nil || len(sigs) != 1 {

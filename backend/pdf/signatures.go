@@ -53,7 +53,7 @@ func SignatureFields(ctx context.Context, r io.ReaderAt, size int64) (fields []S
 			fields, err = nil, corrupt("parser failure: %v", p)
 		}
 	}()
-	f := &file{ctx: ctx, r: r, size: size, objBudget: maxObjectStreams}
+	f := &file{ctx: ctx, r: r, size: size, objBudget: maxObjectStreams, trailing: true}
 	head, err := f.readAt(0, 16)
 	if err != nil {
 		return nil, err

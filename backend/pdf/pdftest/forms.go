@@ -42,7 +42,7 @@ func SelfKidsForm(n int) []byte {
 	return Form(func(obj func(string) int, next func() int) string {
 		sig := obj(unsigned)
 		self := next()
-		obj(fmt.Sprintf("<< /FT /Sig /T (ky) /V %d 0 R /Kids [%s] >>", sig, Refs(self, n)))
+		obj(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /FT /Sig /T (ky) /V %d 0 R /Kids [%s] >>", sig, Refs(self, n)))
 		return fmt.Sprintf("[%d 0 R]", self)
 	})
 }
@@ -51,7 +51,7 @@ func SelfKidsForm(n int) []byte {
 func RepeatedFieldForm(n int) []byte {
 	return Form(func(obj func(string) int, next func() int) string {
 		sig := obj(unsigned)
-		field := obj(fmt.Sprintf("<< /FT /Sig /T (ky) /V %d 0 R >>", sig))
+		field := obj(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /FT /Sig /T (ky) /V %d 0 R >>", sig))
 		return "[" + Refs(field, n) + "]"
 	})
 }
@@ -62,8 +62,23 @@ func ManySignaturesForm(n int) []byte {
 		var fields []string
 		for i := range n {
 			sig := obj(unsigned)
-			fields = append(fields, fmt.Sprintf("%d 0 R", obj(fmt.Sprintf("<< /FT /Sig /T (ky%d) /V %d 0 R >>", i, sig))))
+			fields = append(fields, fmt.Sprintf("%d 0 R", obj(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /FT /Sig /T (ky%d) /V %d 0 R >>", i, sig))))
 		}
 		return "[" + strings.Join(fields, " ") + "]"
+	})
+}
+
+// LayeredForm returns a PDF whose signature field has levels levels of
+// kids below it, each level one field named n times by the level above:
+// no cycle, yet n to the power of levels fields to a reader that reads a
+// field again at every reference.
+func LayeredForm(levels, n int) []byte {
+	return Form(func(obj func(string) int, next func() int) string {
+		sig := obj(unsigned)
+		below := obj("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /T (la) >>")
+		for range levels - 1 {
+			below = obj(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /T (t) /Kids [%s] >>", Refs(below, n)))
+		}
+		return fmt.Sprintf("[%d 0 R]", obj(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /FT /Sig /T (ky) /V %d 0 R /Kids [%s] >>", sig, Refs(below, n))))
 	})
 }
