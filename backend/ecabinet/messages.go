@@ -162,6 +162,8 @@ var messages = map[string][2]string{
 		"A stream in the file decompresses to more than %s, this body's limit per stream."},
 	"document.decoded_too_large": {"Nội dung tệp giải nén ra hơn %s, vượt giới hạn một tài liệu của cơ quan.",
 		"The file's content decompresses to more than %s, this body's limit per document."},
+	"document.too_many_signatures": {"Tệp có biểu mẫu với hơn %d chữ ký số hoặc quá nhiều trường, vượt mức một tài liệu thực tế có; không thể kiểm tra chữ ký.",
+		"The file's form carries more than %d digital signatures or too many fields, more than a real document has; its signatures cannot be checked."},
 	"copy.not_placeholder": {"Chỉ tài liệu phát hành bản giấy mới có bản giấy đánh số.",
 		"Only paper-only documents have numbered paper copies."},
 	"copy.holder_not_cleared": {"Người nhận không được tiếp cận tài liệu ở độ mật này.",

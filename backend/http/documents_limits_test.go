@@ -5,9 +5,11 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecabinet/ecabinet/backend/apptest"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/pdf"
 	"github.com/ecabinet/ecabinet/backend/pdf/pdftest"
 )
 
@@ -97,6 +99,39 @@ func TestUploadLimitsAreBodySettings(t *testing.T) {
 		}(), nil)
 		if ae := wantError(t, err, 400, "invalid"); ae.Field != "document_max_decoded_mib" {
 			t.Fatalf("a document limit below the stream limit: %+v", ae)
+		}
+	})
+}
+
+// TestUploadRefusesHostileSignatureForms: a PDF whose form names more
+// signatures than a real document has is refused with 422 naming the
+// limit, nothing stored; one whose field tree names one field a thousand
+// times at each of six levels (no cycle: pdfcpu accepts it; a tree of
+// 1000^6 fields to the old signature reader, which never returned) is
+// read once and kept as evidence.
+func TestUploadRefusesHostileSignatureForms(t *testing.T) {
+	apptest.ForEach(t, nil, func(t *testing.T, e *apptest.Env) {
+		s := newSession(t, e)
+		s.sec.Lang = "en"
+		d := s.create(t, "Hồ sơ có chữ ký", ecabinet.ClassNone, 0)
+		stored := rows(t, e, "SELECT COUNT(*) FROM document_versions")
+		_, err := s.upload(t, s.sec, d, "many.pdf", pdftest.ManySignaturesForm(pdf.MaxSignatures+1))
+		want := ecabinet.Translate("en", "document.too_many_signatures", pdf.MaxSignatures)
+		if ae := wantError(t, err, 422, "unprocessable"); ae.Message != want || ae.Field != "file" {
+			t.Errorf("%q (field %q), want %q", ae.Message, ae.Field, want)
+		}
+		if n := rows(t, e, "SELECT COUNT(*) FROM document_versions"); n != stored {
+			t.Fatal("a refused upload stored a version")
+		}
+		done := make(chan error, 1)
+		go func() { _, err := s.upload(t, s.sec, d, "layered.pdf", pdftest.LayeredForm(6, 1000)); done <- err }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("layered form: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("the upload of a layered form still runs after a minute")
 		}
 	})
 }

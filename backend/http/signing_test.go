@@ -430,3 +430,72 @@ func TestMinutesSignedOncePublished(t *testing.T) {
 		}
 	})
 }
+
+// TestMinutesCorrectionIsSignedAnew: a published correction of signed
+// minutes is what the next signature goes on, and its signers sign it
+// again. Before, the chair's signature went on the old version's PDF and
+// the secretary, who had signed that, could not sign the correction (409
+// signing.already_signed).
+func TestMinutesCorrectionIsSignedAnew(t *testing.T) {
+	apptest.ForEach(t, signingEnv, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		meetingID := closedWithNotice(t, e)
+		base := "/api/v1/meetings/" + itoa(meetingID)
+		path := base + "/issued/minutes"
+		sec, chair, member := e.Login(t, "secretary1"), e.Login(t, "chair"), e.Login(t, "member01")
+		confirm := ecabinet.Confirmation{Password: apptest.Password}
+		if err := sec.Do(ctx, "POST", base+"/minutes/publish", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sec.Do(ctx, "POST", path, confirm, nil); err != nil {
+			t.Fatal(err)
+		}
+		// A correction, published after the secretary signed version 1.
+		if err := sec.Do(ctx, "PUT", base+"/minutes", ecabinet.MinutesInput{Text: "BIÊN BẢN ĐÃ ĐÍNH CHÍNH\nNội dung sửa lại."}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sec.Do(ctx, "POST", base+"/minutes/publish", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		var issued ecabinet.IssuedDocument
+		if err := member.Do(ctx, "GET", path, nil, &issued); err != nil {
+			t.Fatal(err)
+		}
+		if len(issued.SignedBy) != 0 {
+			t.Fatalf("the correction shows as signed by %v before anyone signed it", issued.SignedBy)
+		}
+		if err := chair.Do(ctx, "POST", path, confirm, &issued); err != nil {
+			t.Fatalf("the chair signs the correction: %v", err)
+		}
+		if err := sec.Do(ctx, "POST", path, confirm, &issued); err != nil {
+			t.Fatalf("the secretary signs the correction: %v", err)
+		}
+		if len(issued.SignedBy) != 2 || issued.Document == nil || len(issued.Document.Current.Signatures) != 2 {
+			t.Fatalf("signed correction: %+v", issued)
+		}
+		for _, sg := range issued.Document.Current.Signatures {
+			if !sg.Valid || sg.Modified {
+				t.Fatalf("signature: %+v", sg)
+			}
+		}
+		// What they signed is the correction: its text is in the signed PDF.
+		raw := func(path string) []byte {
+			t.Helper()
+			resp, err := sec.Send(ctx, "GET", path, nil, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		pdfv2 := raw(base + "/minutes.pdf?version=2")
+		orig := raw("/api/v1/documents/" + itoa(issued.Document.ID) + "/versions/" + itoa(issued.Document.Current.ID) + "/original")
+		if !bytes.HasPrefix(orig, pdfv2) {
+			t.Fatal("the signatures are not on the published correction")
+		}
+	})
+}

@@ -2,7 +2,9 @@ package pades
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pkcs7"
+	ecpdf "github.com/ecabinet/ecabinet/backend/pdf"
 )
 
 // Signature is what a PDF says of one of its signatures.
@@ -43,25 +46,31 @@ type Signature struct {
 	signed int64
 }
 
+// maxChain is the most certificates of a signature kept with it (the
+// signing certificate first): real chains have a few.
+const maxChain = 10
+
 // Verify reads the signatures of a PDF, oldest first. A PDF without any
 // gives none and no error; a signature that cannot be read at all is listed
-// as not valid. The error is for a file that is not a readable PDF.
+// as not valid. The error is for a file that is not a readable PDF, or a
+// *ecpdf.LimitError for one whose form names more signatures or fields
+// than a real document has (ecpdf.SignatureFields): its cost is bounded by
+// the file's objects, each read once, and by ecpdf.MaxSignatures checks.
 func Verify(doc []byte) (sigs []Signature, err error) {
-	// The PDF reader panics on some malformed files: such a file is not
-	// readable, never a crash.
+	// The CMS parser may panic on a malformed signature: such a file is
+	// not readable, never a crash.
 	defer func() {
 		if r := recover(); r != nil {
 			sigs, err = nil, fmt.Errorf("pades: unreadable PDF: %v", r)
 		}
 	}()
-	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	fields, err := ecpdf.SignatureFields(context.Background(), bytes.NewReader(doc), int64(len(doc)))
 	if err != nil {
 		return nil, err
 	}
-	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
-	walkFields(fields, "", 0, func(name string, v pdf.Value) {
-		sigs = append(sigs, readSignature(doc, name, v))
-	})
+	for _, f := range fields {
+		sigs = append(sigs, readSignature(doc, f))
+	}
 	if len(sigs) == 0 {
 		return nil, nil
 	}
@@ -77,45 +86,42 @@ func Verify(doc []byte) (sigs []Signature, err error) {
 	return sigs, nil
 }
 
-// walkFields calls fn for every signed signature field of an AcroForm field tree.
-func walkFields(fields pdf.Value, parent string, depth int, fn func(string, pdf.Value)) {
-	if depth > 8 {
-		return
+// byteRange returns a signature's range when it is well formed: it starts
+// at the file's first byte, stays within the file, and leaves out exactly
+// the signature's own /Contents hex string, nothing else (a gap holding
+// other bytes would leave them unsigned).
+func byteRange(doc []byte, f ecpdf.SignatureField) ([4]int64, bool) {
+	var r [4]int64
+	if len(f.ByteRange) != 4 {
+		return r, false
 	}
-	for i := 0; i < fields.Len() && i < 1000; i++ {
-		f := fields.Index(i)
-		name := f.Key("T").Text()
-		if parent != "" {
-			name = parent + "." + name
-		}
-		if kids := f.Key("Kids"); kids.Len() > 0 {
-			walkFields(kids, name, depth+1, fn)
-		}
-		if f.Key("FT").Name() == "Sig" && f.Key("V").Key("Contents").Kind() == pdf.String {
-			fn(name, f.Key("V"))
-		}
+	copy(r[:], f.ByteRange)
+	n := int64(len(doc))
+	if r[0] != 0 || r[1] <= 0 || r[2] <= r[1] || r[2] > n || r[3] < 0 || r[3] > n-r[2] {
+		return r, false
 	}
+	gap := doc[r[1]:r[2]]
+	if len(gap) != 2*len(f.Contents)+2 || gap[0] != '<' || gap[len(gap)-1] != '>' {
+		return r, false
+	}
+	contents := make([]byte, len(f.Contents))
+	if _, err := hex.Decode(contents, gap[1:len(gap)-1]); err != nil || !bytes.Equal(contents, f.Contents) {
+		return r, false
+	}
+	return r, true
 }
 
-func readSignature(doc []byte, field string, v pdf.Value) Signature {
-	s := Signature{Field: field, SubFilter: v.Key("SubFilter").Name(), Signer: v.Key("Name").Text()}
-	if t, err := pdfDate(v.Key("M").Text()); err == nil {
+func readSignature(doc []byte, f ecpdf.SignatureField) Signature {
+	s := Signature{Field: f.Name, SubFilter: f.SubFilter, Signer: f.Signer}
+	if t, err := pdfDate(f.M); err == nil {
 		s.SignedAt = t
 	}
-	br := v.Key("ByteRange")
-	if br.Len() != 4 {
+	r, ok := byteRange(doc, f)
+	if !ok {
 		return s
 	}
-	var r [4]int64
-	for i := range r {
-		r[i] = br.Index(i).Int64()
-	}
-	n := int64(len(doc))
-	if r[0] != 0 || r[1] < 0 || r[2] < r[1] || r[3] < 0 || r[2]+r[3] > n {
-		return s
-	}
-	s.Whole, s.signed = r[2]+r[3] == n, r[2]+r[3]
-	p7, err := pkcs7.Parse([]byte(v.Key("Contents").RawString()))
+	s.Whole, s.signed = r[2]+r[3] == int64(len(doc)), r[2]+r[3]
+	p7, err := pkcs7.Parse(f.Contents)
 	if err != nil {
 		return s
 	}
@@ -132,7 +138,7 @@ func readSignature(doc []byte, field string, v pdf.Value) Signature {
 	}
 	chain := []*x509.Certificate{cert}
 	for _, c := range p7.Certificates {
-		if c != cert {
+		if c != cert && len(chain) < maxChain {
 			chain = append(chain, c)
 		}
 	}

@@ -21,6 +21,9 @@ const (
 	LimitPages    = "pages"    // more pages than MaxPages
 	LimitStream   = "stream"   // a stream decodes to more than MaxStreamDecoded
 	LimitDocument = "document" // the streams decode to more than MaxDecoded
+	// LimitSignatures: a form with more than MaxSignatures signatures, or
+	// more field objects than a form is read for (SignatureFields).
+	LimitSignatures = "signatures"
 )
 
 // ErrLimit is the error every LimitError is (errors.Is).
@@ -36,8 +39,11 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	if e.Limit == LimitPages {
+	switch e.Limit {
+	case LimitPages:
 		return fmt.Sprintf("pdf: %d pages, more than %d", e.Pages, e.Max)
+	case LimitSignatures:
+		return fmt.Sprintf("pdf: more than %d signatures, or a form of more than %d field objects", e.Max, maxFieldObjects)
 	}
 	return fmt.Sprintf("pdf: %s decodes to more than %d bytes", e.Limit, e.Max)
 }

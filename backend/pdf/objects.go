@@ -191,6 +191,11 @@ func (f *file) objStream(num int) (*objStream, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.objBudget != 0 {
+		if f.objBudget -= int64(len(data)); f.objBudget <= 0 {
+			return nil, &LimitError{Limit: LimitSignatures, Max: MaxSignatures}
+		}
+	}
 	if *first > len(data) {
 		return nil, corrupt("object stream %d: First beyond data", num)
 	}

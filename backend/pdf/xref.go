@@ -45,6 +45,12 @@ type file struct {
 	stm     *objStream // the last object stream decoded
 	limits  Limits
 	decoded int64 // what the streams counted so far decode to
+	// objBudget, when not zero, bounds what object streams may decode to
+	// in all (each decoding counted: one read again costs again).
+	objBudget int64
+	// trailing accepts bytes after the last %%EOF (a signature reader
+	// shows them as a change rather than refusing the file).
+	trailing bool
 }
 
 func corrupt(format string, args ...any) error {
@@ -81,7 +87,7 @@ func (f *file) startXRef() (int64, error) {
 	// mid-update may still hold an older revision's tail further up.
 	eof := bytes.LastIndex(tail, []byte("%%EOF"))
 	i := bytes.LastIndex(tail, []byte("startxref"))
-	if eof < 0 || i < 0 || i > eof || len(bytes.Trim(tail[eof+len("%%EOF"):], " \t\r\n\f\x00")) > 0 {
+	if eof < 0 || i < 0 || i > eof || (!f.trailing && len(bytes.Trim(tail[eof+len("%%EOF"):], " \t\r\n\f\x00")) > 0) {
 		return 0, corrupt("the file does not end with startxref and %%%%EOF (truncated?)")
 	}
 	fields := bytes.Fields(tail[i+len("startxref"):])

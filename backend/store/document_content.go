@@ -54,6 +54,8 @@ func pdfError(err error) error {
 			e.Key, e.Args = "document.too_many_pages", []any{lim.Pages, lim.Max}
 		case pdf.LimitStream:
 			e.Key, e.Args = "document.stream_too_large", []any{ecabinet.FormatSize(lim.Max)}
+		case pdf.LimitSignatures:
+			e.Key, e.Args = "document.too_many_signatures", []any{lim.Max}
 		default:
 			e.Key, e.Args = "document.decoded_too_large", []any{ecabinet.FormatSize(lim.Max)}
 		}

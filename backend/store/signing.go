@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/pades"
+	"github.com/ecabinet/ecabinet/backend/pdf"
 	"github.com/ecabinet/ecabinet/backend/seal"
 	"gorm.io/gorm"
 )
@@ -349,6 +350,11 @@ func uploadSignatures(up ecabinet.Upload) ([]pades.Signature, error) {
 		return nil, err
 	}
 	sigs, err := pades.Verify(doc)
+	if errors.Is(err, pdf.ErrLimit) {
+		// More signatures or form fields than a real document has: refused
+		// (422), like the other bombs, before any cost out of proportion.
+		return nil, pdfError(err)
+	}
 	if err != nil {
 		// The upload passed pdfcpu's checks, but the signature reader
 		// cannot parse its structure: it is kept, without signatures read.

@@ -122,3 +122,11 @@ func (s minutesSource) Render(ctx context.Context, tx *gorm.DB, a ecabinet.Actor
 	err = report.WriteMinutesPDF(&b, doc, body.Settings.Location())
 	return "Biên bản phiên họp: " + doc.MeetingTitle, b.Bytes(), err
 }
+
+// Current tells whether signed begins with the newest published version
+// as it is made now (a signature is an incremental update of those bytes,
+// and the same version gives the same bytes).
+func (s minutesSource) Current(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, meetingID int64, signed []byte) (bool, error) {
+	_, doc, err := s.Render(ctx, tx, a, meetingID, ecabinet.ReportIssuer{})
+	return err == nil && bytes.HasPrefix(signed, doc), err
+}

@@ -29,11 +29,58 @@ func issuedDoc(tx *gorm.DB, o docOwner, kind ecabinet.IssuedKind) (*documentRow,
 	return &d, err
 }
 
-// signedBy lists who signed a document in e-Cabinet, in order.
+// signedBy lists who signed a document in e-Cabinet, in order, since it
+// was last made from its data: a version carrying one signature was made
+// and signed at once (the first signature of the document, or of its data
+// as changed since, such as corrected minutes); the versions after it add
+// one signature each. Earlier signatures are of an earlier document.
 func signedBy(tx *gorm.DB, documentID int64) ([]int64, error) {
+	var rows []struct {
+		SignedBy   *int64
+		Signatures *string
+	}
+	if err := tx.Table("document_versions").Select("signed_by, signatures").Where("document_id = ?", documentID).
+		Order("version DESC").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
 	ids := []int64{}
-	err := tx.Table("document_versions").Where("document_id = ? AND signed_by IS NOT NULL", documentID).Order("version").Pluck("signed_by", &ids).Error
-	return ids, err
+	for _, r := range rows {
+		if r.SignedBy != nil {
+			ids = append(ids, *r.SignedBy)
+		}
+		var sigs []json.RawMessage
+		if r.Signatures == nil || json.Unmarshal([]byte(*r.Signatures), &sigs) != nil || len(sigs) <= 1 {
+			break
+		}
+	}
+	slices.Reverse(ids)
+	return ids, nil
+}
+
+// changeable is a source whose data can change after its document was
+// issued (minutes: a published correction).
+type changeable interface {
+	// Current tells whether signed, the bytes of the issued document's
+	// current version, were made from the data as it stands now.
+	Current(ctx context.Context, tx *gorm.DB, a ecabinet.Actor, subjectID int64, signed []byte) (bool, error)
+}
+
+// current tells whether the issued document d is of its data as it stands.
+func (s *SigningService) current(ctx context.Context, tx *gorm.DB, src IssuedSource, a ecabinet.Actor, subjectID int64, d *documentRow) (bool, []byte, *versionRow, error) {
+	prev := &versionRow{}
+	if err := tx.Where("document_id = ? AND version = ?", d.ID, d.CurrentVersion).Take(prev).Error; err != nil {
+		return false, nil, nil, err
+	}
+	var b bytes.Buffer
+	if err := s.docs.writeContent(ctx, prev, &b); err != nil {
+		return false, nil, nil, err
+	}
+	ch, ok := src.(changeable)
+	if !ok {
+		return true, b.Bytes(), prev, nil
+	}
+	cur, err := ch.Current(ctx, tx, a, subjectID, b.Bytes())
+	return cur, b.Bytes(), prev, err
 }
 
 func (s *SigningService) source(kind ecabinet.IssuedKind) (IssuedSource, error) {
@@ -80,7 +127,22 @@ func (s *SigningService) Issued(ctx context.Context, kind ecabinet.IssuedKind, s
 		if err != nil {
 			return err
 		}
-		out, err = s.issued(ctx, tx, a, kind, subjectID, o)
+		if out, err = s.issued(ctx, tx, a, kind, subjectID, o); err != nil || out.Document == nil {
+			return err
+		}
+		if _, ok := src.(changeable); !ok {
+			return nil
+		}
+		// Signed data that changed since (corrected minutes) is to be
+		// signed anew: nobody has signed it yet.
+		d, err := issuedDoc(tx, o, kind)
+		if err != nil {
+			return err
+		}
+		cur, _, _, err := s.current(ctx, tx, src, a, subjectID, d)
+		if err == nil && !cur {
+			out.SignedBy = []int64{}
+		}
 		return err
 	})
 	return out, err
@@ -119,42 +181,46 @@ func (s *SigningService) Sign(ctx context.Context, kind ecabinet.IssuedKind, sub
 		var prev *versionRow
 		var base []byte
 		if d != nil {
-			done, err := signedBy(tx.DB, d.ID)
+			// Signatures go on the document as it was signed before,
+			// unless its data changed since (a published correction of
+			// the minutes): that is made again and signed anew, as a new
+			// version whose signatures are its own.
+			cur, signed, v, err := s.current(ctx, tx.DB, src, a, subjectID, d)
 			if err != nil {
 				return err
 			}
-			if slices.Contains(done, a.MemberID) {
-				return ecabinet.Errorf(ecabinet.ECONFLICT, "signing.already_signed")
+			if cur {
+				done, err := signedBy(tx.DB, d.ID)
+				if err != nil {
+					return err
+				}
+				if slices.Contains(done, a.MemberID) {
+					return ecabinet.Errorf(ecabinet.ECONFLICT, "signing.already_signed")
+				}
+				prev, base = v, signed
 			}
-			prev = &versionRow{}
-			if err := tx.Where("document_id = ? AND version = ?", d.ID, d.CurrentVersion).Take(prev).Error; err != nil {
-				return err
-			}
-			var b bytes.Buffer
-			if err := s.docs.writeContent(ctx, prev, &b); err != nil {
-				return err
-			}
-			base = b.Bytes()
 		}
 		cred, me, err := s.credential(tx.DB, a)
 		if err != nil {
 			return err
 		}
 		now := s.db.Now()
-		if d == nil {
+		if base == nil {
 			title, doc, err := src.Render(ctx, tx.DB, a, subjectID, ecabinet.ReportIssuer{Name: me.FullName, Title: me.Title, Organization: me.Organization})
 			if err != nil {
 				return err
 			}
-			issued := string(kind)
-			d = &documentRow{Title: title, Classification: string(ecabinet.ClassNone), Issued: &issued, CreatedBy: a.MemberID, CreatedAt: now, UpdatedAt: now}
-			if o.ballot != nil {
-				d.BallotID = &o.ballot.ID
-			} else {
-				d.MeetingID = &o.meeting.ID
-			}
-			if err := tx.Create(d).Error; err != nil {
-				return err
+			if d == nil {
+				issued := string(kind)
+				d = &documentRow{Title: title, Classification: string(ecabinet.ClassNone), Issued: &issued, CreatedBy: a.MemberID, CreatedAt: now, UpdatedAt: now}
+				if o.ballot != nil {
+					d.BallotID = &o.ballot.ID
+				} else {
+					d.MeetingID = &o.meeting.ID
+				}
+				if err := tx.Create(d).Error; err != nil {
+					return err
+				}
 			}
 			base = doc
 		}
