@@ -285,6 +285,11 @@ func TestLedgerTellsNothingOfDocumentsAboveTheReader(t *testing.T) {
 				if l.DocumentID == secret.ID {
 					t.Fatalf("the admin reads a line about the secret document: %+v", l)
 				}
+				// Not even an anonymous one: a redacted line's recipients
+				// and pages, beside the members list, give the level away.
+				if l.DocumentID != plain.ID {
+					t.Fatalf("the admin reads a line that is not about the one document they may read (recipients %d, pages %d): %+v", l.Recipients, l.TotalPages, l)
+				}
 			}
 			return led.Paper
 		}
