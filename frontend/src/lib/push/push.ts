@@ -34,3 +34,17 @@ export async function unsubscribe(sub: PushSubscription): Promise<void> {
 	await api.post<void>('/push/subscriptions/delete', { endpoint: sub.endpoint });
 	await sub.unsubscribe();
 }
+
+/**
+ * Ends this tablet's subscription in the browser, if it has one; called
+ * once the member has signed out, so that a shared tablet does not go on
+ * receiving the notices of the member who left. The server is not asked
+ * (the sign-in has ended): the push service answers its next notice 410,
+ * and the server forgets the subscription.
+ */
+export async function endSubscription(): Promise<void> {
+	if (!pushSupported()) return;
+	const reg = await navigator.serviceWorker.getRegistration();
+	const sub = await reg?.pushManager.getSubscription();
+	await sub?.unsubscribe();
+}

@@ -1,6 +1,7 @@
 import { setSessionHooks } from '$lib/api';
 import { fetchMe, login as apiLogin, logout as apiLogout, type SecondFactor } from '$lib/api/auth';
 import { isApiError } from '$lib/api/error';
+import { endSubscription } from '$lib/push/push';
 import type { Body, Me, Member } from '$lib/api/types';
 import { DEFAULT_TIMEZONE } from '$lib/format';
 import { isSecretariat } from '$lib/roles';
@@ -112,6 +113,8 @@ class Session {
 		} finally {
 			this.#leaving = false;
 		}
+		// A tablet may be shared: its notices must not follow the member who left.
+		await endSubscription().catch(() => {});
 		this.#end('signed-out');
 	}
 

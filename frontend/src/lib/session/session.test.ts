@@ -76,6 +76,24 @@ describe('session', () => {
 		expect(session.reason).toBe('signed-out');
 	});
 
+	it('a shared tablet stops receiving the notices of the member who signed out', async () => {
+		const unsubscribe = vi.fn(async () => true);
+		vi.stubGlobal('PushManager', class {});
+		vi.stubGlobal('Notification', class {});
+		vi.stubGlobal('navigator', {
+			serviceWorker: { getRegistration: async () => ({ pushManager: { getSubscription: async () => ({ endpoint: 'https://push.example/t/1', unsubscribe }) } }) }
+		});
+		answers.push(json(200, me));
+		await session.login('member01', 'secret-password');
+		answers.push(new Response(null, { status: 502 }));
+		await expect(session.logout()).rejects.toBeTruthy();
+		expect(unsubscribe).not.toHaveBeenCalled(); // still signed in: still subscribed
+		answers.push(new Response(null, { status: 204 }));
+		await session.logout();
+		expect(unsubscribe).toHaveBeenCalledOnce();
+		expect(session.status).toBe('signed-out');
+	});
+
 	it('stays signed in when signing out fails for lack of network', async () => {
 		answers.push(json(200, me));
 		await session.login('member01', 'secret-password');
