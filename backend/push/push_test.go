@@ -221,6 +221,21 @@ func openStore(t *testing.T, dialect string) *store.DB {
 	return db
 }
 
+// withBody runs fn on a fresh, migrated database of each dialect with one
+// body in it.
+func withBody(t *testing.T, fn func(t *testing.T, db *store.DB, body *ecabinet.Body)) {
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			db := openStore(t, dialect)
+			body, err := db.CreateBody(context.Background(), testenv.RandomName("body"), "Chính phủ", ecabinet.DefaultBodySettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(t, db, body)
+		})
+	}
+}
+
 func member(t *testing.T, db *store.DB, bodyID int64, role ecabinet.Role, voting bool) context.Context {
 	m, err := db.CreateMember(context.Background(), auth.NewHasher(2), bodyID, ecabinet.MemberInput{Username: testenv.RandomName(string(role)),
 		Password: "correct horse battery", FullName: "Người " + string(role), Role: role, Clearance: ecabinet.ClassNone, Voting: voting, Active: true})
@@ -236,119 +251,112 @@ func member(t *testing.T, db *store.DB, bodyID int64, role ecabinet.Role, voting
 // the server's VAPID key; a subscription the push service says is gone is
 // removed; a member without a subscription queues nothing to push.
 func TestPushNotices(t *testing.T) {
-	for _, dialect := range []string{store.SQLite, store.Postgres} {
-		t.Run(dialect, func(t *testing.T) {
-			db := openStore(t, dialect)
-			ctx := context.Background()
-			body, err := db.CreateBody(ctx, testenv.RandomName("body"), "Chính phủ", ecabinet.DefaultBodySettings())
-			if err != nil {
-				t.Fatal(err)
-			}
-			sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
-			minister := member(t, db, body.ID, ecabinet.RoleMember, true)
-			chair := member(t, db, body.ID, ecabinet.RoleChair, true)
+	withBody(t, func(t *testing.T, db *store.DB, body *ecabinet.Body) {
+		ctx := context.Background()
+		sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
+		minister := member(t, db, body.ID, ecabinet.RoleMember, true)
+		chair := member(t, db, body.ID, ecabinet.RoleChair, true)
 
-			var serverKey string
-			vi, en := newTablet(t), newTablet(t)
-			srv := pushService(t, &serverKey, map[string]*tablet{"vi": vi, "en": en})
-			pushes := store.NewPushStore(db, push.GenerateKeys)
-			public, private, err := pushes.VAPIDKeys(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			serverKey = public
-			if again, err := pushes.VAPIDPublicKey(ctx); err != nil || again != public {
-				t.Fatalf("the key pair is kept: %q %v", again, err)
-			}
+		var serverKey string
+		vi, en := newTablet(t), newTablet(t)
+		srv := pushService(t, &serverKey, map[string]*tablet{"vi": vi, "en": en})
+		pushes := store.NewPushStore(db, push.GenerateKeys)
+		public, private, err := pushes.VAPIDKeys(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serverKey = public
+		if again, err := pushes.VAPIDPublicKey(ctx); err != nil || again != public {
+			t.Fatalf("the key pair is kept: %q %v", again, err)
+		}
 
-			bad := vi.subscription("http://push.example/t/vi", "vi")
-			if err := pushes.Subscribe(minister, bad); ecabinet.AsError(err).Field != "endpoint" {
-				t.Fatalf("a plain http endpoint: %v", err)
+		bad := vi.subscription("http://push.example/t/vi", "vi")
+		if err := pushes.Subscribe(minister, bad); ecabinet.AsError(err).Field != "endpoint" {
+			t.Fatalf("a plain http endpoint: %v", err)
+		}
+		for _, sub := range []ecabinet.PushSubscriptionInput{vi.subscription(srv.URL+"/t/vi", "vi"), en.subscription(srv.URL+"/t/en", "en-GB"),
+			newTablet(t).subscription(srv.URL+"/gone", "vi")} {
+			if err := pushes.Subscribe(minister, sub); err != nil {
+				t.Fatal(err)
 			}
-			for _, sub := range []ecabinet.PushSubscriptionInput{vi.subscription(srv.URL+"/t/vi", "vi"), en.subscription(srv.URL+"/t/en", "en-GB"),
-				newTablet(t).subscription(srv.URL+"/gone", "vi")} {
-				if err := pushes.Subscribe(minister, sub); err != nil {
-					t.Fatal(err)
-				}
-			}
+		}
 
-			meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, false))
-			start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
-			m, err := meetings.CreateMeeting(sec, ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ tháng 12",
-				ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionPublish, nil); err != nil {
-				t.Fatal(err)
-			}
+		meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, false))
+		start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+		m, err := meetings.CreateMeeting(sec, ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ tháng 12",
+			ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionPublish, nil); err != nil {
+			t.Fatal(err)
+		}
 
-			sender := push.NewSender(public, private, "e-cabinet@localhost", srv.Client())
-			var failures []error
-			sent, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
-				outcome, err := sender.Send(ctx, job)
-				if err != nil {
-					failures = append(failures, err)
-				}
-				return outcome
-			})
-			if err != nil || len(failures) > 0 {
-				t.Fatalf("SendPush: %v %v", err, failures)
-			}
-			// The minister's notice was pushed; the chair has no tablet subscribed.
-			if sent != 1 {
-				t.Fatalf("sent %d notifications, want 1", sent)
-			}
-			want := map[*tablet]ecabinet.PushNotice{
-				vi: {Title: "Giấy mời họp", Body: "Đồng chí được mời dự phiên họp: Phiên họp thường kỳ tháng 12", Kind: ecabinet.EventMeetingPublished},
-				en: {Title: "Meeting invitation", Body: "You are invited to the session: Phiên họp thường kỳ tháng 12", Kind: ecabinet.EventMeetingPublished},
-			}
-			for tb, w := range want {
-				w.Ref = "meeting:" + itoa(m.ID)
-				if len(tb.got) != 1 || tb.got[0] != w {
-					t.Fatalf("tablet received %+v, want %+v", tb.got, w)
-				}
-			}
-			// Nothing is pushed twice; the gone subscription was removed, so a
-			// second notice reaches the two tablets only.
-			if n, err := db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { return notification.PushSent }); err != nil || n != 0 {
-				t.Fatalf("second run pushed %d, %v", n, err)
-			}
-			if err := pushes.Unsubscribe(chair, srv.URL+"/t/vi"); ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
-				t.Fatalf("another member's subscription: %v", err)
-			}
-			if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionClose, nil); err != nil {
-				t.Fatal(err)
-			}
-			positions := store.NewPositionService(db, store.NewNotifier(db, false))
-			m2, err := meetings.CreateMeeting(sec, ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp chuyên đề",
-				ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)})
+		sender := push.NewSender(public, private, "e-cabinet@localhost", srv.Client())
+		var failures []error
+		sent, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
+			outcome, err := sender.Send(ctx, job)
 			if err != nil {
-				t.Fatal(err)
+				failures = append(failures, err)
 			}
-			items, err := meetings.AddItem(sec, m2.ID, ecabinet.AgendaItemInput{Title: "Dự án Luật", PlannedMinutes: 30})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := meetings.Transition(sec, m2.ID, ecabinet.ActionPublish, nil); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := positions.AskPositions(sec, m2.ID, ecabinet.PositionsSettings{Items: []int64{items[0].ID}}); err != nil {
-				t.Fatal(err)
-			}
-			var endpoints []string
-			if _, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
-				endpoints = append(endpoints, job.Endpoint+" "+job.Notice.Kind)
-				return notification.PushSent
-			}); err != nil {
-				t.Fatal(err)
-			}
-			wantJobs := []string{srv.URL + "/t/vi meeting.published", srv.URL + "/t/en meeting.published", srv.URL + "/t/vi positions.asked", srv.URL + "/t/en positions.asked"}
-			if strings.Join(endpoints, "|") != strings.Join(wantJobs, "|") {
-				t.Fatalf("pushed %v, want %v", endpoints, wantJobs)
-			}
+			return outcome
 		})
-	}
+		if err != nil || len(failures) > 0 {
+			t.Fatalf("SendPush: %v %v", err, failures)
+		}
+		// The minister's notice was pushed; the chair has no tablet subscribed.
+		if sent != 1 {
+			t.Fatalf("sent %d notifications, want 1", sent)
+		}
+		want := map[*tablet]ecabinet.PushNotice{
+			vi: {Title: "Giấy mời họp", Body: "Đồng chí được mời dự phiên họp: Phiên họp thường kỳ tháng 12", Kind: ecabinet.EventMeetingPublished},
+			en: {Title: "Meeting invitation", Body: "You are invited to the session: Phiên họp thường kỳ tháng 12", Kind: ecabinet.EventMeetingPublished},
+		}
+		for tb, w := range want {
+			w.Ref = "meeting:" + itoa(m.ID)
+			if len(tb.got) != 1 || tb.got[0] != w {
+				t.Fatalf("tablet received %+v, want %+v", tb.got, w)
+			}
+		}
+		// Nothing is pushed twice; the gone subscription was removed, so a
+		// second notice reaches the two tablets only.
+		if n, err := db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { return notification.PushSent }); err != nil || n != 0 {
+			t.Fatalf("second run pushed %d, %v", n, err)
+		}
+		if err := pushes.Unsubscribe(chair, srv.URL+"/t/vi"); ecabinet.ErrorCode(err) != ecabinet.ENOTFOUND {
+			t.Fatalf("another member's subscription: %v", err)
+		}
+		if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionClose, nil); err != nil {
+			t.Fatal(err)
+		}
+		positions := store.NewPositionService(db, store.NewNotifier(db, false))
+		m2, err := meetings.CreateMeeting(sec, ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp chuyên đề",
+			ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := meetings.AddItem(sec, m2.ID, ecabinet.AgendaItemInput{Title: "Dự án Luật", PlannedMinutes: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Transition(sec, m2.ID, ecabinet.ActionPublish, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := positions.AskPositions(sec, m2.ID, ecabinet.PositionsSettings{Items: []int64{items[0].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		var endpoints []string
+		if _, err := db.Notices().SendPush(ctx, 50, func(job notification.PushJob) string {
+			endpoints = append(endpoints, job.Endpoint+" "+job.Notice.Kind)
+			return notification.PushSent
+		}); err != nil {
+			t.Fatal(err)
+		}
+		wantJobs := []string{srv.URL + "/t/vi meeting.published", srv.URL + "/t/en meeting.published", srv.URL + "/t/vi positions.asked", srv.URL + "/t/en positions.asked"}
+		if strings.Join(endpoints, "|") != strings.Join(wantJobs, "|") {
+			t.Fatalf("pushed %v, want %v", endpoints, wantJobs)
+		}
+	})
 }
 
 func itoa(n int64) string { return big.NewInt(n).String() }
@@ -358,77 +366,70 @@ func itoa(n int64) string { return big.NewInt(n).String() }
 // transaction held across the send would hold the one write lock), and a
 // second sender does not take what the first is sending.
 func TestSendingHoldsNoLock(t *testing.T) {
-	for _, dialect := range []string{store.SQLite, store.Postgres} {
-		t.Run(dialect, func(t *testing.T) {
-			db := openStore(t, dialect)
-			ctx := context.Background()
-			body, err := db.CreateBody(ctx, testenv.RandomName("body"), "Chính phủ", ecabinet.DefaultBodySettings())
-			if err != nil {
-				t.Fatal(err)
-			}
-			sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
-			m, err := db.CreateMember(ctx, auth.NewHasher(2), body.ID, ecabinet.MemberInput{Username: testenv.RandomName("minister"),
-				Password: "correct horse battery", FullName: "Bộ trưởng", Email: "bo.truong@example.gov.vn", Role: ecabinet.RoleMember,
-				Clearance: ecabinet.ClassNone, Voting: true, Active: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			minister := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: m.ID, BodyID: body.ID, Username: m.Username, Role: ecabinet.RoleMember, Voting: true})
-			if err := store.NewPushStore(db, push.GenerateKeys).Subscribe(minister, newTablet(t).subscription("https://push.example/t/1", "vi")); err != nil {
-				t.Fatal(err)
-			}
-			meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, true))
-			start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
-			input := ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ", ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)}
-			meeting, err := meetings.CreateMeeting(sec, input)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := meetings.Transition(sec, meeting.ID, ecabinet.ActionPublish, nil); err != nil {
-				t.Fatal(err)
-			}
+	withBody(t, func(t *testing.T, db *store.DB, body *ecabinet.Body) {
+		ctx := context.Background()
+		sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
+		m, err := db.CreateMember(ctx, auth.NewHasher(2), body.ID, ecabinet.MemberInput{Username: testenv.RandomName("minister"),
+			Password: "correct horse battery", FullName: "Bộ trưởng", Email: "bo.truong@example.gov.vn", Role: ecabinet.RoleMember,
+			Clearance: ecabinet.ClassNone, Voting: true, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		minister := ecabinet.NewContextWithActor(ctx, ecabinet.Actor{MemberID: m.ID, BodyID: body.ID, Username: m.Username, Role: ecabinet.RoleMember, Voting: true})
+		if err := store.NewPushStore(db, push.GenerateKeys).Subscribe(minister, newTablet(t).subscription("https://push.example/t/1", "vi")); err != nil {
+			t.Fatal(err)
+		}
+		meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, true))
+		start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+		input := ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ", ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)}
+		meeting, err := meetings.CreateMeeting(sec, input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Transition(sec, meeting.ID, ecabinet.ActionPublish, nil); err != nil {
+			t.Fatal(err)
+		}
 
-			for _, queue := range []struct {
-				name string
-				send func(wait func()) (int, error)
-			}{
-				{"e-mail", func(wait func()) (int, error) {
-					return db.Notices().SendMail(ctx, 50, func(notification.Email) error { wait(); return nil })
-				}},
-				{"push", func(wait func()) (int, error) {
-					return db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { wait(); return notification.PushSent })
-				}},
-			} {
-				entered, release := make(chan struct{}), make(chan struct{})
-				done := make(chan error, 1)
-				go func() {
-					n, err := queue.send(func() { close(entered); <-release })
-					if err == nil && n != 1 {
-						err = fmt.Errorf("sent %d, want 1", n)
-					}
-					done <- err
-				}()
-				<-entered
-				wctx, cancel := context.WithTimeout(sec, 3*time.Second)
-				_, err := meetings.CreateMeeting(wctx, input)
-				cancel()
-				if err != nil {
-					close(release)
-					t.Fatalf("%s: a write while a notice is being sent: %v", queue.name, err)
+		for _, queue := range []struct {
+			name string
+			send func(wait func()) (int, error)
+		}{
+			{"e-mail", func(wait func()) (int, error) {
+				return db.Notices().SendMail(ctx, 50, func(notification.Email) error { wait(); return nil })
+			}},
+			{"push", func(wait func()) (int, error) {
+				return db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { wait(); return notification.PushSent })
+			}},
+		} {
+			entered, release := make(chan struct{}), make(chan struct{})
+			done := make(chan error, 1)
+			go func() {
+				n, err := queue.send(func() { close(entered); <-release })
+				if err == nil && n != 1 {
+					err = fmt.Errorf("sent %d, want 1", n)
 				}
-				if n, err := queue.send(func() { t.Errorf("%s: a second sender took the notice being sent", queue.name) }); err != nil || n != 0 {
-					close(release)
-					t.Fatalf("%s: second sender: %d, %v", queue.name, n, err)
-				}
+				done <- err
+			}()
+			<-entered
+			wctx, cancel := context.WithTimeout(sec, 3*time.Second)
+			_, err := meetings.CreateMeeting(wctx, input)
+			cancel()
+			if err != nil {
 				close(release)
-				if err := <-done; err != nil {
-					t.Fatalf("%s: %v", queue.name, err)
-				}
-				// Sent once: nothing waits any more.
-				if n, err := queue.send(func() {}); err != nil || n != 0 {
-					t.Fatalf("%s: after sending: %d, %v", queue.name, n, err)
-				}
+				t.Fatalf("%s: a write while a notice is being sent: %v", queue.name, err)
 			}
-		})
-	}
+			if n, err := queue.send(func() { t.Errorf("%s: a second sender took the notice being sent", queue.name) }); err != nil || n != 0 {
+				close(release)
+				t.Fatalf("%s: second sender: %d, %v", queue.name, n, err)
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatalf("%s: %v", queue.name, err)
+			}
+			// Sent once: nothing waits any more.
+			if n, err := queue.send(func() {}); err != nil || n != 0 {
+				t.Fatalf("%s: after sending: %d, %v", queue.name, n, err)
+			}
+		}
+	})
 }
