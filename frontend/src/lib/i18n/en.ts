@@ -607,7 +607,8 @@ export const en: Messages = {
 			time: 'Session time saved',
 			timeDetail: (actual: string, planned: string) => `${actual} actual / ${planned} planned minutes`,
 			progress: (pc: string, goal: number) => `${pc} of the ${goal}% goal`,
-			reached: 'Goal reached'
+			reached: 'Goal reached',
+			noTime: 'No closed session in this period was timed yet.'
 		},
 		charts: {
 			paper: 'Pages per period',
@@ -639,6 +640,7 @@ export const en: Messages = {
 			printed: 'Pages printed',
 			cost: 'Cost saved',
 			saving: 'Time saved',
+			untimed: 'Not timed',
 			none: 'No session or ballot in this period.',
 			ballots: (n: number) => `${n} ballots`,
 			showBallots: (n: number) => `Show ${n} ballots`
@@ -684,6 +686,8 @@ export const en: Messages = {
 		running: 'The session has not closed: its time is not in the period sums yet.',
 		itemCols: { item: 'Agenda item', planned: 'Planned (min)', actual: 'Actual (min)', saving: 'Saved (min)', savingPc: 'Share' },
 		notCounted: 'Not counted (not finished, or deferred)',
+		untimed: 'Not timed: its items were recorded as discussed for under a minute each on average (a rehearsal, or items moved through one after another), so no time saved is claimed for this session.',
+		untimedItem: 'Not counted (the session was not timed)',
 		notFound: 'These figures cannot be found.'
 	},
 

@@ -606,7 +606,8 @@ export const vi = {
 			time: 'Thời gian họp rút ngắn',
 			timeDetail: (actual: string, planned: string) => `${actual} phút thực tế / ${planned} phút dự kiến`,
 			progress: (pc: string, goal: number) => `Đạt ${pc} mục tiêu rút ngắn ${goal}%`,
-			reached: 'Đã đạt mục tiêu'
+			reached: 'Đã đạt mục tiêu',
+			noTime: 'Chưa có phiên họp đã kết thúc nào được tính thời gian trong kỳ này.'
 		},
 		charts: {
 			paper: 'Trang giấy theo kỳ',
@@ -638,6 +639,7 @@ export const vi = {
 			printed: 'Trang in',
 			cost: 'Chi phí tiết kiệm',
 			saving: 'Rút ngắn',
+			untimed: 'Không tính',
 			none: 'Không có phiên họp hay phiếu nào trong kỳ này.',
 			ballots: (n: number) => `${n} phiếu lấy ý kiến`,
 			showBallots: (n: number) => `Xem ${n} phiếu lấy ý kiến`
@@ -685,6 +687,8 @@ export const vi = {
 		running: 'Phiên họp chưa kết thúc: thời gian chưa được cộng vào kỳ.',
 		itemCols: { item: 'Nội dung', planned: 'Dự kiến (phút)', actual: 'Thực tế (phút)', saving: 'Rút ngắn (phút)', savingPc: 'Tỷ lệ' },
 		notCounted: 'Không tính (chưa thảo luận xong hoặc hoãn)',
+		untimed: 'Không tính thời gian: các nội dung chỉ được ghi nhận thảo luận trung bình dưới 1 phút mỗi nội dung (họp thử hoặc chuyển nội dung liên tiếp), nên phiên họp không được tính là rút ngắn.',
+		untimedItem: 'Không tính (phiên họp không được tính thời gian)',
 		notFound: 'Không tìm thấy số liệu này.'
 	},
 
