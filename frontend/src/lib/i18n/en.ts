@@ -398,6 +398,7 @@ export const en: Messages = {
 		title: 'Attendance',
 		checkIn: 'Check in',
 		checkedIn: 'You are checked in.',
+		checkInOpens: (at: string) => `Check-in opens at ${at}.`,
 		statuses: { expected: 'Not checked in', present: 'Present', absent: 'Absent', deputy: 'Deputy attends' },
 		reason: 'Reason for absence',
 		deputyName: 'Deputy’s full name',
@@ -727,7 +728,8 @@ export const en: Messages = {
 		takeVote: 'Number of the vote that adopted the block',
 		taken: (t: string) => `Taken at ${t}`,
 		pulled: 'Pulled out for discussion',
-		decided: 'Decided without discussion'
+		decided: 'Decided without discussion',
+		inBlock: 'In the consent block'
 	},
 
 	minutes: {

@@ -401,6 +401,7 @@ export const vi = {
 		title: 'Điểm danh',
 		checkIn: 'Điểm danh có mặt',
 		checkedIn: 'Bạn đã điểm danh có mặt.',
+		checkInOpens: (at: string) => `Điểm danh có mặt từ ${at}.`,
 		statuses: { expected: 'Chưa điểm danh', present: 'Có mặt', absent: 'Vắng', deputy: 'Cử người dự thay' },
 		reason: 'Lý do vắng',
 		deputyName: 'Họ tên người dự thay',
@@ -728,7 +729,8 @@ export const vi = {
 		takeVote: 'Số biểu quyết đã thông qua nhóm',
 		taken: (t: string) => `Đã thông qua lúc ${t}`,
 		pulled: 'Đã rút ra để thảo luận',
-		decided: 'Thông qua không thảo luận'
+		decided: 'Thông qua không thảo luận',
+		inBlock: 'Trong nhóm thông qua không thảo luận'
 	},
 
 	minutes: {
