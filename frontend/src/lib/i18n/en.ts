@@ -742,6 +742,11 @@ export const en: Messages = {
 		save: 'Save the draft',
 		saved: 'Draft saved.',
 		correct: 'Correct (makes a new version)',
+		saveCorrection: 'Save the correction',
+		correctConfirm: {
+			title: 'Make a correction?',
+			message: 'The published minutes and their signatures stay as they are. The correction is a new version, a draft to be published and signed again.'
+		},
 		publish: 'Publish the minutes',
 		publishConfirm: { title: 'Publish the minutes?', message: 'The invitees receive the minutes; once published, any change is a new version.' },
 		pdf: 'Download PDF',

@@ -743,6 +743,11 @@ export const vi = {
 		save: 'Lưu dự thảo',
 		saved: 'Đã lưu dự thảo.',
 		correct: 'Đính chính (tạo phiên bản mới)',
+		saveCorrection: 'Lưu bản đính chính',
+		correctConfirm: {
+			title: 'Tạo bản đính chính?',
+			message: 'Biên bản đã phát hành và các chữ ký của nó được giữ nguyên. Bản đính chính là một phiên bản mới ở dạng dự thảo, cần được phát hành và ký lại.'
+		},
 		publish: 'Phát hành biên bản',
 		publishConfirm: { title: 'Phát hành biên bản?', message: 'Biên bản được gửi đến thành phần dự họp; sau khi phát hành, mọi sửa đổi là một phiên bản mới.' },
 		pdf: 'Tải PDF',
