@@ -369,6 +369,7 @@ export const en: Messages = {
 		signerSettings: 'Who signs each kind of document',
 		signerSettingsHint: 'In signing order: who initials first, who signs last.',
 		addSigner: 'Add a signer',
+		removeSigner: (name: string, kind: string) => `Remove ${name} from the signers of the ${kind.toLocaleLowerCase('en')}`,
 		saveSigners: 'Save signers',
 		savedSigners: 'Signers saved.'
 	},

@@ -372,6 +372,7 @@ export const vi = {
 		signerSettings: 'Người ký từng loại văn bản',
 		signerSettingsHint: 'Theo thứ tự ký: người ký nháy trước, người ký chính thức sau.',
 		addSigner: 'Thêm người ký',
+		removeSigner: (name: string, kind: string) => `Gỡ ${name} khỏi người ký ${kind.toLocaleLowerCase('vi')}`,
 		saveSigners: 'Lưu người ký',
 		savedSigners: 'Đã lưu người ký.'
 	},
