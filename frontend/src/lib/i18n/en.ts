@@ -730,7 +730,7 @@ export const en: Messages = {
 		taken: (t: string) => `Taken at ${t}`,
 		pulled: 'Pulled out for discussion',
 		decided: 'Decided without discussion',
-		inBlock: 'In the consent block'
+		inBlock: 'Consent block'
 	},
 
 	minutes: {

@@ -731,7 +731,7 @@ export const vi = {
 		taken: (t: string) => `Đã thông qua lúc ${t}`,
 		pulled: 'Đã rút ra để thảo luận',
 		decided: 'Thông qua không thảo luận',
-		inBlock: 'Trong nhóm thông qua không thảo luận'
+		inBlock: 'Nhóm không thảo luận'
 	},
 
 	minutes: {

@@ -20,14 +20,14 @@ const item = (position: number, status: AgendaItem['status'], consent: AgendaIte
 });
 
 describe('agenda', () => {
-	it('marks the items of the consent block, pulled out of it, or decided in it (not "done" as a discussed item)', () => {
+	it('marks the items of the consent block (not "to discuss"), pulled out of it, or decided in it (not "done" as a discussed item)', () => {
 		const { getAllByRole } = render(AgendaView, {
 			agenda: [item(1, 'pending', 'block'), item(2, 'pending', 'pulled'), item(3, 'done', 'decided'), item(4, 'done', '')],
 			documents: []
 		});
 		const rows = getAllByRole('listitem').map((li) => li.querySelector('.tags')?.textContent?.replace(/\s+/g, ' ').trim());
 		expect(rows).toEqual([
-			'Trong nhóm thông qua không thảo luận Chưa thảo luận',
+			'Nhóm không thảo luận',
 			'Đã rút ra để thảo luận Chưa thảo luận',
 			'Thông qua không thảo luận',
 			'Đã xong'
