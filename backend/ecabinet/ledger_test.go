@@ -333,6 +333,57 @@ func TestMeetingTimeCountsEverySpan(t *testing.T) {
 	}
 }
 
+// A closed session whose items were moved through in seconds (a rehearsal,
+// or a session recorded after the fact) is not timed: it claims no saving
+// ("100% shorter" for a session of no length) and leaves the period's time
+// figures as the timed sessions make them. A session still running, and one
+// whose items took a minute each on average, count as before.
+func TestSessionMovedThroughIsNotTimed(t *testing.T) {
+	start := at("2026-03-12T02:00:00Z")
+	items := func(secs ...int) []ecabinet.ItemFact {
+		var out []ecabinet.ItemFact
+		from := start
+		for i, s := range secs {
+			end := from.Add(time.Duration(s) * time.Second)
+			out = append(out, ecabinet.ItemFact{ID: int64(i + 1), Position: i + 1, Status: ecabinet.ItemDone, PlannedMinutes: 45,
+				StartedAt: ptr(from), EndedAt: ptr(end)})
+			from = end
+		}
+		return out
+	}
+	closed := ecabinet.SessionFact{Status: ecabinet.MeetingClosed, ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour),
+		StartedAt: ptr(start), EndedAt: ptr(start.Add(5 * time.Second))}
+
+	rush := ecabinet.MeetingTime(closed, items(1, 2, 0), 30)
+	if !rush.Untimed || rush.Totals.Items != 0 || rush.Totals.PlannedMinutes != 0 || rush.Totals.SavingPc != 0 || rush.Totals.ProgressPc != 0 || rush.Totals.TargetReached {
+		t.Fatalf("a session moved through in 3 s: untimed %v, totals %+v", rush.Untimed, rush.Totals)
+	}
+	for _, it := range rush.Items {
+		if it.Counted || it.SavingPc != nil || it.SavingMinutes != nil || it.ActualMinutes == nil {
+			t.Fatalf("item of an untimed session: %+v (what was recorded is shown, nothing counted)", it)
+		}
+	}
+
+	// Summed with a timed session, the period's figures are the timed one's.
+	timed := ecabinet.MeetingTime(closed, items(40*60, 30*60, 25*60), 30)
+	total, _ := ecabinet.Summarize([]ecabinet.LedgerSource{
+		{Kind: "meeting", Period: "2026-03", Time: &rush},
+		{Kind: "meeting", Period: "2026-03", Time: &timed},
+	}, 30)
+	if timed.Untimed || total.Time.Items != 3 || total.Time.PlannedMinutes != 135 || total.Time.ActualMinutes != 95 || total.Time.SavingPc != 29.6 {
+		t.Fatalf("period with an untimed session: %+v", total.Time)
+	}
+
+	// A minute per item on average is timed, however the minutes fall.
+	if even := ecabinet.MeetingTime(closed, items(170, 5, 5), 30); even.Untimed || even.Totals.Items != 3 {
+		t.Fatalf("three items in three minutes: %+v", even.Totals)
+	}
+	// A running session shows its items so far, counted.
+	if live := ecabinet.MeetingTime(ecabinet.SessionFact{Status: ecabinet.MeetingLive}, items(1), 30); live.Untimed || !live.Items[0].Counted {
+		t.Fatalf("running session: %+v", live)
+	}
+}
+
 // A paper-only document no copy of which was handed out yet is still
 // printed for everyone cleared for it: never "0 recipients, 100% electronic".
 func TestPaperOnlyDocumentPrintsItsNumberedCopies(t *testing.T) {

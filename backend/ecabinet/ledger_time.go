@@ -16,6 +16,16 @@ import "time"
 // but not discussed, so their planned minutes are what the block saved
 // (ConsentSavedMinutes), shown as a share of all the planned time of the
 // counted items and the block together (ConsentSavingPc), beside the goal.
+//
+// A closed session whose discussed items took on average less than
+// MinTimedItem each was not timed: its items were moved through (a
+// rehearsal, or a session recorded after the fact), and counting it would
+// claim a session of no length saved nearly all its planned time. Its items
+// are listed with what was recorded but counted in no sum (Untimed).
+
+// MinTimedItem is the least average recorded time per discussed item for a
+// closed session's time to count.
+const MinTimedItem = time.Minute
 
 // ItemTime is one agenda item's planned and actual time.
 type ItemTime struct {
@@ -62,6 +72,9 @@ type TimeLedger struct {
 	Closed bool        `json:"closed"`
 	Totals TimeFigures `json:"totals"`
 	Items  []ItemTime  `json:"items"`
+	// Untimed: closed, but its discussed items took less than MinTimedItem
+	// each on average; none of them counts.
+	Untimed bool `json:"untimed,omitempty"`
 	// SessionMinutes is the wall-clock time from start to close.
 	SessionMinutes   *float64 `json:"session_minutes,omitempty"`
 	ScheduledMinutes float64  `json:"scheduled_minutes"`
@@ -166,6 +179,15 @@ func MeetingTime(s SessionFact, items []ItemFact, targetPc int) TimeLedger {
 			acc.actualSec += actual
 		}
 		t.Items = append(t.Items, x)
+	}
+	if t.Closed && acc.items > 0 && acc.actualSec < int64(acc.items)*int64(MinTimedItem/time.Second) {
+		t.Untimed = true
+		for i := range t.Items {
+			if x := &t.Items[i]; x.Counted {
+				x.Counted, x.SavingMinutes, x.SavingPc = false, nil, nil
+			}
+		}
+		acc.items, acc.plannedSec, acc.actualSec = 0, 0, 0
 	}
 	t.plannedSec, t.actualSec = acc.plannedSec, acc.actualSec
 	t.consentItems, t.consentSec = acc.consentItems, acc.consentSec

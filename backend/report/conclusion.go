@@ -38,7 +38,7 @@ func WriteConclusionPDF(w io.Writer, n *ConclusionNotice) error {
 	d := newDoc("Thông báo kết luận: "+c.Title, day)
 	d.AddPage()
 	is := issuer{body: n.Body.Name, office: n.Issuer.Organization, person: n.Issuer.Name, title: n.Issuer.Title}
-	header(d, is, "TB", day)
+	header(d, is, "TB", c.Number, day)
 
 	d.SetFont("dejavu", "B", 13)
 	d.MultiCell(0, 7, "THÔNG BÁO", "", "C", false)

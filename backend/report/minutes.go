@@ -21,7 +21,7 @@ func WriteMinutesPDF(w io.Writer, doc *ecabinet.MinutesDocument, loc *time.Locat
 	d := newDoc(fmt.Sprintf("Biên bản phiên họp: %s (phiên bản %d)", doc.MeetingTitle, m.Version), day)
 	d.AddPage()
 	is := issuer{body: doc.BodyName, office: "Văn phòng"}
-	header(d, is, "BB", day)
+	header(d, is, "BB", "", day)
 
 	d.SetFont("dejavu", "B", 13)
 	d.MultiCell(0, 7, "BIÊN BẢN", "", "C", false)

@@ -24,8 +24,10 @@ type issuer struct {
 }
 
 // header draws the top block: body and office with the number, the national
-// name and motto with the place and date.
-func header(d *fpdf.Fpdf, is issuer, kind string, date time.Time) {
+// name and motto with the place and date. number is the document's number
+// and symbol as recorded (320/TB-VPCP, or 320 alone); empty, it is left
+// blank for the office's clerk to fill in when the document is issued.
+func header(d *fpdf.Fpdf, is issuer, kind, number string, date time.Time) {
 	y := d.GetY()
 	left, right := 20.0, 100.0
 	d.SetXY(left, y)
@@ -39,8 +41,7 @@ func header(d *fpdf.Fpdf, is issuer, kind string, date time.Time) {
 	rule(d, left+36, d.GetY()+0.8, 22)
 	d.SetXY(left, d.GetY()+2.5)
 	d.SetFont("dejavu", "", 9.5)
-	// The number is left blank: the office's clerk numbers the document when it is issued.
-	d.MultiCell(72, 5, fmt.Sprintf("Số:       /%s-%s", kind, initials(is.office, is.body)), "", "C", false)
+	d.MultiCell(72, 5, numberLine(number, kind, initials(is.office, is.body)), "", "C", false)
 	leftEnd := d.GetY()
 
 	d.SetXY(right, y)
@@ -53,6 +54,19 @@ func header(d *fpdf.Fpdf, is issuer, kind string, date time.Time) {
 	d.SetFont("dejavu", "", 9.5)
 	d.MultiCell(90, 5, fmt.Sprintf("Hà Nội, ngày %02d tháng %02d năm %d", date.Day(), date.Month(), date.Year()), "", "C", false)
 	d.SetY(max(d.GetY(), leftEnd) + 4)
+}
+
+// numberLine is the "Số:" line: the recorded number and symbol, the number
+// with the symbol of its kind and office, or a blank for the clerk.
+func numberLine(number, kind, office string) string {
+	switch number = strings.TrimSpace(number); {
+	case number == "":
+		return fmt.Sprintf("Số:       /%s-%s", kind, office)
+	case strings.Contains(number, "/"):
+		return "Số: " + number
+	default:
+		return fmt.Sprintf("Số: %s/%s-%s", number, kind, office)
+	}
 }
 
 // rule draws a centred horizontal line of width w at (cx, y).

@@ -56,7 +56,7 @@ func WritePDF(w io.Writer, rep *ecabinet.BallotReport) error {
 	d := newDoc("Báo cáo tổng hợp ý kiến: "+b.Title, day)
 	d.AddPage()
 	is := issuer{body: rep.Body.Name, office: rep.Issuer.Organization, person: rep.Issuer.Name, title: rep.Issuer.Title}
-	header(d, is, "BC", day)
+	header(d, is, "BC", "", day)
 
 	d.SetFont("dejavu", "B", 13)
 	kind := "BÁO CÁO"

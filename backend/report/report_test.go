@@ -161,3 +161,39 @@ func TestClosedReportLeavesTheFootOfItsLastPageToSignatures(t *testing.T) {
 		}
 	}
 }
+
+// A conclusion notice carries the number and symbol the secretariat gave it:
+// once signed, nobody can write it in afterwards without breaking the
+// signature. A document without one (the minutes, a ballot's report) keeps
+// the blank the office's clerk fills in.
+func TestConclusionNoticeCarriesItsNumber(t *testing.T) {
+	published := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	notice := func(number string) string {
+		n := &report.ConclusionNotice{
+			Body: &ecabinet.Body{Name: "Chính phủ", Settings: ecabinet.DefaultBodySettings()},
+			Conclusion: &ecabinet.Conclusion{Number: number, Title: "Kết luận của Thủ tướng Chính phủ tại Phiên họp chuyên đề về xây dựng pháp luật",
+				Text: "Chính phủ thống nhất thông qua các dự án luật đã trình.", Status: ecabinet.ConclusionPublished, PublishedAt: &published},
+			MeetingTitle: "Phiên họp chuyên đề về xây dựng pháp luật", MeetingStart: published.Add(-24 * time.Hour),
+			Issuer: ecabinet.ReportIssuer{Name: "Lê Thu Hà", Title: "Vụ trưởng Vụ Tổng hợp", Organization: "Văn phòng Chính phủ"},
+		}
+		var b bytes.Buffer
+		if err := report.WriteConclusionPDF(&b, n); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := pdftest.Text(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(pages, "\n")
+	}
+	blank := regexp.MustCompile(`Số:\s+/TB-VPCP`)
+	if text := notice("320/TB-VPCP"); !strings.Contains(text, "Số: 320/TB-VPCP") || blank.MatchString(text) {
+		t.Errorf("a notice numbered 320/TB-VPCP:\n%s", text)
+	}
+	if text := notice("320"); !strings.Contains(text, "Số: 320/TB-VPCP") {
+		t.Errorf("a notice numbered 320:\n%s", text)
+	}
+	if text := notice(""); !blank.MatchString(text) {
+		t.Errorf("a notice without a number:\n%s", text)
+	}
+}

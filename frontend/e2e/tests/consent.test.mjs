@@ -139,6 +139,13 @@ test('the secretariat edits and publishes the minutes drafted from the record', 
 	await sec.getByRole('button', { name: 'Phát hành biên bản' }).click();
 	await confirmInApp(sec, 'Phát hành biên bản?', 'Phát hành biên bản');
 	await sec.getByTestId('minutes-state').getByText('Phiên bản 1 · Đã phát hành').waitFor();
+	// Published minutes are final: the secretariat reads them as issued, and edits only by starting a correction.
+	assert.equal(await sec.getByLabel('Nội dung biên bản').count(), 0, 'published minutes shown in an editable field');
+	assert.match(await sec.getByTestId('minutes-text').textContent(), /Thư ký phiên họp đã soát lại biên bản\.$/);
+	await sec.getByRole('button', { name: 'Đính chính (tạo phiên bản mới)' }).click();
+	await sec.getByLabel('Nội dung biên bản').waitFor();
+	await sec.getByRole('button', { name: 'Hủy' }).click();
+	await sec.getByTestId('minutes-text').waitFor();
 	const published = await ok(await m5('GET', `/meetings/${meeting.id}/minutes`));
 	assert.match(published.text, /Thư ký phiên họp đã soát lại biên bản\.$/);
 	const pdf = await m5('GET', `/meetings/${meeting.id}/minutes.pdf`);

@@ -3057,6 +3057,7 @@ export interface components {
             scheduled_minutes: number;
             session_minutes?: number;
             totals: components["schemas"]["TimeFigures"];
+            untimed?: boolean;
         };
         TrustedCA: {
             /** Format: date-time */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bands, niceAxis, niceStep, stack, yScale } from './scale';
+import { axisLabels, bands, labelWidth, niceAxis, niceStep, stack, yScale } from './scale';
 
 describe('chart scales', () => {
 	it('rounds steps to 1, 2, 2.5 or 5 times a power of ten', () => {
@@ -43,5 +43,22 @@ describe('chart scales', () => {
 			[864, 864],
 			[864, 1358]
 		]);
+	});
+
+	it('estimates a label wider for capitals than for small letters and spaces', () => {
+		expect(labelWidth('BNNPTNT')).toBeGreaterThan(labelWidth('Lào Cai'));
+		expect(labelWidth('T11')).toBeLessThan(30);
+		expect(labelWidth('')).toBe(0);
+	});
+
+	it('keeps labels level when they fit their bands, and slants them, each under its bar, when they do not', () => {
+		expect(axisLabels([25, 25, 25], 60)).toMatchObject({ slant: false, every: 1 });
+		// Twelve organisations on a tablet: about 50 px a band, labels up to 70 px.
+		const slanted = axisLabels([45, 70, 36, 52], 50);
+		expect(slanted).toMatchObject({ slant: true, every: 1 });
+		expect(slanted.depth).toBeGreaterThan(70 * Math.SQRT1_2);
+		expect(slanted.reach).toBeCloseTo(45 * Math.SQRT1_2);
+		// Bands narrower than a slanted line of text: every other label.
+		expect(axisLabels([60, 60, 60, 60], 12).every).toBe(2);
 	});
 });

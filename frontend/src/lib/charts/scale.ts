@@ -42,3 +42,35 @@ export function stack(values: number[]): [number, number][] {
 		return seg;
 	});
 }
+
+/**
+ * About how wide a label is drawn, in pixels, at a font size of px: capitals
+ * and digits wider than small letters, spaces and dots narrow. An estimate
+ * (the text is not measured, so that the layout is the same before the fonts
+ * load and in tests), erring wide.
+ */
+export function labelWidth(text: string, px = 13): number {
+	let em = 0;
+	for (const ch of text.normalize('NFC')) {
+		if (/[\s.,:;'’·]/u.test(ch)) em += 0.3;
+		else if (/[\p{Lu}\d]/u.test(ch)) em += 0.72;
+		else em += 0.56;
+	}
+	return em * px;
+}
+
+/**
+ * How the category labels of n bands of step px fit under the axis: level
+ * when the widest fits its band, else slanted (at `angle` degrees, each label
+ * ending under its bar); every other one when even slanted lines of text
+ * would touch (bands narrower than a line).
+ */
+export function axisLabels(widths: number[], step: number, px = 13, angle = 45): { slant: boolean; every: number; depth: number; reach: number } {
+	const widest = Math.max(0, ...widths);
+	const gap = 6;
+	if (widest <= step - gap) return { slant: false, every: 1, depth: px * 1.3, reach: 0 };
+	const rad = (angle * Math.PI) / 180;
+	// Slanted lines of text lie step·sin(angle) apart.
+	const every = step * Math.sin(rad) >= px * 1.15 ? 1 : Math.ceil((px * 1.15) / (step * Math.sin(rad)));
+	return { slant: true, every, depth: widest * Math.sin(rad) + px * Math.cos(rad) + 4, reach: (widths[0] ?? 0) * Math.cos(rad) };
+}

@@ -369,6 +369,7 @@ export const en: Messages = {
 		signerSettings: 'Who signs each kind of document',
 		signerSettingsHint: 'In signing order: who initials first, who signs last.',
 		addSigner: 'Add a signer',
+		removeSigner: (name: string, kind: string) => `Remove ${name} from the signers of the ${kind.toLocaleLowerCase('en')}`,
 		saveSigners: 'Save signers',
 		savedSigners: 'Signers saved.'
 	},
@@ -398,6 +399,7 @@ export const en: Messages = {
 		title: 'Attendance',
 		checkIn: 'Check in',
 		checkedIn: 'You are checked in.',
+		checkInOpens: (at: string) => `Check-in opens at ${at}.`,
 		statuses: { expected: 'Not checked in', present: 'Present', absent: 'Absent', deputy: 'Deputy attends' },
 		reason: 'Reason for absence',
 		deputyName: 'Deputy’s full name',
@@ -607,7 +609,8 @@ export const en: Messages = {
 			time: 'Session time saved',
 			timeDetail: (actual: string, planned: string) => `${actual} actual / ${planned} planned minutes`,
 			progress: (pc: string, goal: number) => `${pc} of the ${goal}% goal`,
-			reached: 'Goal reached'
+			reached: 'Goal reached',
+			noTime: 'No closed session in this period was timed yet.'
 		},
 		charts: {
 			paper: 'Pages per period',
@@ -639,6 +642,7 @@ export const en: Messages = {
 			printed: 'Pages printed',
 			cost: 'Cost saved',
 			saving: 'Time saved',
+			untimed: 'Not timed',
 			none: 'No session or ballot in this period.',
 			ballots: (n: number) => `${n} ballots`,
 			showBallots: (n: number) => `Show ${n} ballots`
@@ -684,6 +688,8 @@ export const en: Messages = {
 		running: 'The session has not closed: its time is not in the period sums yet.',
 		itemCols: { item: 'Agenda item', planned: 'Planned (min)', actual: 'Actual (min)', saving: 'Saved (min)', savingPc: 'Share' },
 		notCounted: 'Not counted (not finished, or deferred)',
+		untimed: 'Not timed: its items were recorded as discussed for under a minute each on average (a rehearsal, or items moved through one after another), so no time saved is claimed for this session.',
+		untimedItem: 'Not counted (the session was not timed)',
 		notFound: 'These figures cannot be found.'
 	},
 
@@ -723,7 +729,8 @@ export const en: Messages = {
 		takeVote: 'Number of the vote that adopted the block',
 		taken: (t: string) => `Taken at ${t}`,
 		pulled: 'Pulled out for discussion',
-		decided: 'Decided without discussion'
+		decided: 'Decided without discussion',
+		inBlock: 'Consent block'
 	},
 
 	minutes: {
@@ -736,6 +743,11 @@ export const en: Messages = {
 		save: 'Save the draft',
 		saved: 'Draft saved.',
 		correct: 'Correct (makes a new version)',
+		saveCorrection: 'Save the correction',
+		correctConfirm: {
+			title: 'Make a correction?',
+			message: 'The published minutes and their signatures stay as they are. The correction is a new version, a draft to be published and signed again.'
+		},
 		publish: 'Publish the minutes',
 		publishConfirm: { title: 'Publish the minutes?', message: 'The invitees receive the minutes; once published, any change is a new version.' },
 		pdf: 'Download PDF',

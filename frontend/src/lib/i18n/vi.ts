@@ -372,6 +372,7 @@ export const vi = {
 		signerSettings: 'Người ký từng loại văn bản',
 		signerSettingsHint: 'Theo thứ tự ký: người ký nháy trước, người ký chính thức sau.',
 		addSigner: 'Thêm người ký',
+		removeSigner: (name: string, kind: string) => `Gỡ ${name} khỏi người ký ${kind.toLocaleLowerCase('vi')}`,
 		saveSigners: 'Lưu người ký',
 		savedSigners: 'Đã lưu người ký.'
 	},
@@ -401,6 +402,7 @@ export const vi = {
 		title: 'Điểm danh',
 		checkIn: 'Điểm danh có mặt',
 		checkedIn: 'Bạn đã điểm danh có mặt.',
+		checkInOpens: (at: string) => `Điểm danh có mặt từ ${at}.`,
 		statuses: { expected: 'Chưa điểm danh', present: 'Có mặt', absent: 'Vắng', deputy: 'Cử người dự thay' },
 		reason: 'Lý do vắng',
 		deputyName: 'Họ tên người dự thay',
@@ -606,7 +608,8 @@ export const vi = {
 			time: 'Thời gian họp rút ngắn',
 			timeDetail: (actual: string, planned: string) => `${actual} phút thực tế / ${planned} phút dự kiến`,
 			progress: (pc: string, goal: number) => `Đạt ${pc} mục tiêu rút ngắn ${goal}%`,
-			reached: 'Đã đạt mục tiêu'
+			reached: 'Đã đạt mục tiêu',
+			noTime: 'Chưa có phiên họp đã kết thúc nào được tính thời gian trong kỳ này.'
 		},
 		charts: {
 			paper: 'Trang giấy theo kỳ',
@@ -638,6 +641,7 @@ export const vi = {
 			printed: 'Trang in',
 			cost: 'Chi phí tiết kiệm',
 			saving: 'Rút ngắn',
+			untimed: 'Không tính',
 			none: 'Không có phiên họp hay phiếu nào trong kỳ này.',
 			ballots: (n: number) => `${n} phiếu lấy ý kiến`,
 			showBallots: (n: number) => `Xem ${n} phiếu lấy ý kiến`
@@ -685,6 +689,8 @@ export const vi = {
 		running: 'Phiên họp chưa kết thúc: thời gian chưa được cộng vào kỳ.',
 		itemCols: { item: 'Nội dung', planned: 'Dự kiến (phút)', actual: 'Thực tế (phút)', saving: 'Rút ngắn (phút)', savingPc: 'Tỷ lệ' },
 		notCounted: 'Không tính (chưa thảo luận xong hoặc hoãn)',
+		untimed: 'Không tính thời gian: các nội dung chỉ được ghi nhận thảo luận trung bình dưới 1 phút mỗi nội dung (họp thử hoặc chuyển nội dung liên tiếp), nên phiên họp không được tính là rút ngắn.',
+		untimedItem: 'Không tính (phiên họp không được tính thời gian)',
 		notFound: 'Không tìm thấy số liệu này.'
 	},
 
@@ -724,7 +730,8 @@ export const vi = {
 		takeVote: 'Số biểu quyết đã thông qua nhóm',
 		taken: (t: string) => `Đã thông qua lúc ${t}`,
 		pulled: 'Đã rút ra để thảo luận',
-		decided: 'Thông qua không thảo luận'
+		decided: 'Thông qua không thảo luận',
+		inBlock: 'Nhóm không thảo luận'
 	},
 
 	minutes: {
@@ -737,6 +744,11 @@ export const vi = {
 		save: 'Lưu dự thảo',
 		saved: 'Đã lưu dự thảo.',
 		correct: 'Đính chính (tạo phiên bản mới)',
+		saveCorrection: 'Lưu bản đính chính',
+		correctConfirm: {
+			title: 'Tạo bản đính chính?',
+			message: 'Biên bản đã phát hành và các chữ ký của nó được giữ nguyên. Bản đính chính là một phiên bản mới ở dạng dự thảo, cần được phát hành và ký lại.'
+		},
 		publish: 'Phát hành biên bản',
 		publishConfirm: { title: 'Phát hành biên bản?', message: 'Biên bản được gửi đến thành phần dự họp; sau khi phát hành, mọi sửa đổi là một phiên bản mới.' },
 		pdf: 'Tải PDF',

@@ -35,14 +35,45 @@ describe('task charts', () => {
 		expect(orgShort('Uỷ ban Dân tộc')).toBe('UBDT');
 	});
 
-	it('abbreviates any other organisation by the same rule: no "và", no "Việt Nam", no marks but Đ', () => {
-		expect(orgShort('Sở Kế hoạch và Đầu tư tỉnh Lào Cai')).toBe('SKHĐTTLC');
+	it('abbreviates any other organisation by its initials without its place: no "và", no "Việt Nam", no marks but Đ', () => {
+		expect(orgShort('Sở Kế hoạch và Đầu tư tỉnh Lào Cai')).toBe('SKHĐT');
+		expect(orgShort('Sở Kế hoạch và Đầu tư')).toBe('SKHĐT');
+		expect(orgShort('Sở Xây dựng tỉnh Lào Cai')).toBe('SXD');
+		expect(orgShort('Sở Lao động - Thương binh và Xã hội')).toBe('SLĐTBXH');
+		expect(orgShort('Sở Quy hoạch - Kiến trúc thành phố Hà Nội')).toBe('SQHKT');
+		expect(orgShort('Ban Quản lý Khu kinh tế tỉnh')).toBe('BQLKKT');
 		expect(orgShort('Viện Hàn lâm Khoa học xã hội Việt Nam')).toBe('VHLKHXH');
-		expect(orgShort('Ủy ban nhân dân tỉnh Quảng Ninh')).toBe('UBNDTQN');
-		expect(orgShort('UBND tỉnh Lào Cai')).toBe('UBNDTLC');
 		expect(orgShort('Cục Quản lý thị trường - Bộ Công Thương')).toBe('CQLTTBCT');
 		expect(orgShort('')).toBe('—');
 		expect(orgShort(' - ')).toBe('—');
+	});
+
+	it('names a People’s Committee by its place, as an address shortens it, never by a run of initials', () => {
+		const committees: [string, string][] = [
+			['Ủy ban nhân dân tỉnh Quảng Ninh', 'Quảng Ninh'],
+			['UBND tỉnh Lào Cai', 'Lào Cai'],
+			['Uỷ ban nhân dân tỉnh Thanh Hoá', 'Thanh Hoá'],
+			['Ủy ban nhân dân thành phố Hà Nội', 'TP. Hà Nội'],
+			['Ủy ban nhân dân Thành phố Hồ Chí Minh', 'TP.HCM'],
+			['UBND TP. Đà Nẵng', 'TP. Đà Nẵng'],
+			['Ủy ban nhân dân huyện Bát Xát', 'H. Bát Xát'],
+			['Ủy ban nhân dân thị xã Sa Pa', 'TX. Sa Pa'],
+			['Ủy ban nhân dân quận Ba Đình', 'Q. Ba Đình'],
+			['Ủy ban nhân dân', 'UBND']
+		];
+		expect(committees.map(([name]) => orgShort(name))).toEqual(committees.map(([, short]) => short));
+	});
+
+	it('uses the short names the agencies of a province give themselves', () => {
+		expect(orgShort('Văn phòng Ủy ban nhân dân tỉnh')).toBe('VPUBND');
+		expect(orgShort('Văn phòng Ủy ban nhân dân tỉnh Lào Cai')).toBe('VPUBND');
+		expect(orgShort('Công an tỉnh Lào Cai')).toBe('CAT');
+		expect(orgShort('Công an thành phố Hà Nội')).toBe('CATP');
+		expect(orgShort('Bộ Chỉ huy Quân sự tỉnh Lào Cai')).toBe('BCHQS');
+		expect(orgShort('Thanh tra tỉnh')).toBe('TTr');
+		// The Government's own keep theirs.
+		expect(orgShort('Thanh tra Chính phủ')).toBe('TTCP');
+		expect(orgShort('Văn phòng Chính phủ')).toBe('VPCP');
 	});
 
 	it('charts the organisations with the most tasks, each count in its series', () => {

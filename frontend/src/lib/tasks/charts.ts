@@ -80,21 +80,86 @@ function initial(word: string): string {
 }
 
 /**
- * An organisation's short name on an axis: the official one for a
- * ministry or an agency of the Government (Bộ Kế hoạch và Đầu tư: BKHĐT);
- * otherwise the first letter of each word, as they abbreviate themselves,
- * leaving out "và", "Việt Nam" and dashes, keeping Đ and a word already
- * in capitals (UBND). The full name stays in the bars' titles and the table.
+ * Agencies of a province or city that abbreviate themselves otherwise than
+ * by the initials of their name without its place, keyed as OFFICIAL_SHORT.
  */
-export function orgShort(name: string): string {
-	const official = OFFICIAL_SHORT.get(key(name));
-	if (official) return official;
+const LOCAL_SHORT: ReadonlyMap<string, string> = new Map(
+	Object.entries({
+		'Văn phòng Ủy ban nhân dân': 'VPUBND',
+		'Công an tỉnh': 'CAT',
+		'Công an thành phố': 'CATP',
+		'Bộ Chỉ huy Quân sự tỉnh': 'BCHQS',
+		'Bộ Chỉ huy Quân sự thành phố': 'BCHQS',
+		'Thanh tra tỉnh': 'TTr',
+		'Thanh tra thành phố': 'TTr'
+	}).map(([name, short]) => [key(name), short] as const)
+);
+
+/** A People's Committee: Ủy ban nhân dân (UBND), its level, its place. */
+const COMMITTEE = /^(?:(?:ủy|uỷ)\s+ban\s+nhân\s+dân|ubnd)(?:\s+|$)/iu;
+/** The levels of a place and how an address shortens each (TP. Hà Nội, H. Bát Xát); a province is named alone. */
+const LEVELS: [RegExp, string][] = [
+	[/^(?:tỉnh)\s+/iu, ''],
+	[/^(?:thành\s+phố|tp\.?)\s*/iu, 'TP. '],
+	[/^(?:thị\s+xã|tx\.?)\s*/iu, 'TX. '],
+	[/^(?:thị\s+trấn)\s+/iu, 'TT. '],
+	[/^(?:huyện)\s+/iu, 'H. '],
+	[/^(?:quận)\s+/iu, 'Q. '],
+	[/^(?:phường)\s+/iu, 'P. '],
+	[/^(?:xã)\s+/iu, 'X. ']
+];
+/** A place at the end of a name: its level and its name in capitals (… tỉnh Lào Cai, … thành phố Hồ Chí Minh). */
+const TRAILING_PLACE = /(\s+(?:[Tt]ỉnh|[Tt]hành phố|TP\.?|[Tt]hị xã|[Hh]uyện|[Qq]uận))(?:\s+[\p{Lu}\d][^\s]*)+$/u;
+/** A level alone at the end of a name (Thanh tra tỉnh, Ban Quản lý Khu kinh tế tỉnh). */
+const TRAILING_LEVEL = /\s+(?:[Tt]ỉnh|[Tt]hành phố|TP\.?|[Tt]hị xã|[Hh]uyện|[Qq]uận)$/u;
+
+/** The committee of a place by its place, as an address writes it: Quảng Ninh, TP. Hà Nội, TP.HCM, H. Bát Xát. */
+function committeeShort(name: string): string | undefined {
+	const m = COMMITTEE.exec(name);
+	if (!m) return undefined;
+	let rest = name.slice(m[0].length).trim();
+	let prefix = '';
+	for (const [level, short] of LEVELS) {
+		const l = level.exec(rest);
+		if (l) {
+			prefix = short;
+			rest = rest.slice(l[0].length).trim();
+			break;
+		}
+	}
+	if (!rest) return 'UBND';
+	if (key(rest) === 'ho chi minh') return 'TP.HCM';
+	return prefix + rest;
+}
+
+/** The first letter of each word, leaving out "và", "Việt Nam" and dashes, keeping Đ and a word already in capitals (UBND). */
+function initials(name: string): string {
 	const words = name
-		.normalize('NFC')
 		.replace(/\bViệt Nam\b/giu, ' ')
 		.split(/[\s\-‐-―,.;:()]+/u)
 		.filter((w) => w && w.toLocaleLowerCase('vi') !== 'và');
 	return words.map((w) => (w.length > 1 && w === w.toLocaleUpperCase('vi') && /\p{Lu}/u.test(w) ? w : initial(w))).join('') || '—';
+}
+
+/**
+ * An organisation's short name on an axis: the official one for a
+ * ministry or an agency of the Government (Bộ Kế hoạch và Đầu tư: BKHĐT);
+ * a People's Committee by its place (Ủy ban nhân dân tỉnh Quảng Ninh:
+ * Quảng Ninh; … thành phố Hà Nội: TP. Hà Nội; … huyện Bát Xát: H. Bát Xát);
+ * otherwise the first letter of each word of the name without its place,
+ * as the agencies of a province abbreviate themselves (Sở Kế hoạch và Đầu
+ * tư tỉnh Lào Cai: SKHĐT; Công an tỉnh: CAT). The full name stays in the
+ * bars' titles and the table.
+ */
+export function orgShort(name: string): string {
+	const nfc = name.normalize('NFC').trim().replace(/\s+/gu, ' ');
+	const official = OFFICIAL_SHORT.get(key(nfc));
+	if (official) return official;
+	const committee = committeeShort(nfc);
+	if (committee) return committee;
+	const withLevel = nfc.replace(TRAILING_PLACE, '$1');
+	const bare = withLevel.replace(TRAILING_LEVEL, '');
+	return LOCAL_SHORT.get(key(withLevel)) ?? LOCAL_SHORT.get(key(bare)) ?? OFFICIAL_SHORT.get(key(bare)) ?? initials(bare);
 }
 
 /** The most tasks first, at most limit groups (the organisations charted). */

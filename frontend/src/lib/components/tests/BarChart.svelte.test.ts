@@ -8,6 +8,8 @@ globalThis.ResizeObserver ??= class {
 	unobserve() {}
 	disconnect() {}
 } as unknown as typeof ResizeObserver;
+// jsdom lays nothing out: give the plot a tablet's width (a chart in the main column at 1024 px).
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 700 });
 
 describe('BarChart', () => {
 	it('names the goal line in the legend, with no label drawn over the bars', () => {
@@ -27,5 +29,38 @@ describe('BarChart', () => {
 		expect(container.querySelector('.legend')?.textContent).toContain('Mục tiêu 30%');
 		const texts = [...container.querySelectorAll('svg text')].map((t) => t.textContent);
 		expect(texts).not.toContain('Mục tiêu 30%');
+	});
+
+	it('slants long category labels so that no two overlap, and keeps every bar named', () => {
+		const names = ['BNNPTNT', 'BLĐTBXH', 'BVHTTDL', 'TP. Hồ Chí Minh', 'TP. Hà Nội', 'Quảng Ninh', 'BKHĐT', 'BTNMT', 'BTTTT', 'NHNN', 'BGDĐT', 'BTC'];
+		const { container } = render(BarChart, {
+			id: 'org',
+			title: 'Nhiệm vụ theo cơ quan',
+			description: '12 cơ quan',
+			categories: names.map((n) => ({ short: n, year: '', full: n })),
+			series: [{ label: 'Đúng hạn', tone: 'green', values: names.map((_, i) => i + 1) }],
+			stacked: true,
+			format: String,
+			tick: String
+		});
+		const labels = [...container.querySelectorAll('svg text.cat')];
+		expect(labels.map((t) => t.textContent)).toEqual(names);
+		for (const t of labels) expect(t.getAttribute('transform')).toMatch(/^rotate\(-45 /);
+		// The plot keeps its height; the slanted labels get room under it.
+		const svg = container.querySelector('svg')!;
+		expect(Number(svg.getAttribute('height'))).toBeGreaterThan(240);
+	});
+
+	it('keeps short labels level', () => {
+		const { container } = render(BarChart, {
+			id: 'm',
+			title: 'Theo tháng',
+			description: 'Ba tháng',
+			categories: ['T9', 'T10', 'T11'].map((n) => ({ short: n, year: '', full: n })),
+			series: [{ label: 'Đúng hạn', tone: 'green', values: [1, 2, 3] }],
+			format: String,
+			tick: String
+		});
+		for (const t of container.querySelectorAll('svg text.cat')) expect(t.getAttribute('transform')).toBeNull();
 	});
 });
