@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/SherClockHolmes/webpush-go"
 	"github.com/ecabinet/ecabinet/backend/notification"
@@ -29,10 +28,11 @@ func GenerateKeys() (public, private string, err error) {
 	return public, private, err
 }
 
-// NewSender returns a Sender; client nil means a client with a 15-second timeout.
+// NewSender returns a Sender; client nil means a client with a 15-second
+// timeout that posts to public addresses only (public.go).
 func NewSender(public, private, subscriber string, client *http.Client) *Sender {
 	if client == nil {
-		client = &http.Client{Timeout: 15 * time.Second}
+		client = publicClient()
 	}
 	return &Sender{public: public, private: private, subscriber: subscriber, client: client}
 }

@@ -17,10 +17,12 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -432,4 +434,45 @@ func TestSendingHoldsNoLock(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSenderPostsToPublicAddressesOnly: a subscription is what a member
+// sent, so the server's own sender (no client given) does not open a
+// connection to an address of its own network, by address or by name, and
+// says why; a public address passes the check.
+func TestSenderPostsToPublicAddressesOnly(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			_ = c.Close()
+		}
+	}()
+	t.Cleanup(func() { _ = ln.Close() })
+	port := ln.Addr().(*net.TCPAddr).Port
+	public, private, err := push.GenerateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := push.NewSender(public, private, "e-cabinet@localhost", nil)
+	sub := newTablet(t).subscription("", "vi")
+	for _, endpoint := range []string{fmt.Sprintf("https://127.0.0.1:%d/t/1", port), fmt.Sprintf("https://localhost:%d/t/1", port),
+		fmt.Sprintf("https://[::ffff:127.0.0.1]:%d/t/1", port), "https://10.1.2.3/t/1", "https://169.254.169.254/latest"} {
+		outcome, err := sender.Send(context.Background(), notification.PushJob{Endpoint: endpoint, P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth,
+			Notice: ecabinet.NewPushNotice("vi", ecabinet.EventMeetingPublished, "Phiên họp", "meeting:1")})
+		if outcome != notification.PushFailed || err == nil || !strings.Contains(err.Error(), "not a public address") {
+			t.Errorf("%s: %s, %v", endpoint, outcome, err)
+		}
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Fatalf("the sender opened %d connections to the server's own network", n)
+	}
 }
