@@ -409,6 +409,7 @@ export const en: Messages = {
 		more: (name: string) => `Absent / Deputy attends: ${name}`,
 		batchTitle: 'Record several members at once',
 		pick: (name: string) => `Select ${name}`,
+		allMarked: 'Everyone has been checked in or marked away.',
 		pickWaiting: (n: number) => `Select the ${n} not checked in`,
 		markPicked: (n: number) => `Record ${n} present`,
 		absentPicked: (n: number) => `Record ${n} absent`,

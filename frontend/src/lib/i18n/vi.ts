@@ -412,6 +412,7 @@ export const vi = {
 		more: (name: string) => `Vắng / Cử người dự thay: ${name}`,
 		batchTitle: 'Ghi nhận nhiều thành viên cùng lúc',
 		pick: (name: string) => `Chọn ${name}`,
+		allMarked: 'Mọi người đã được điểm danh.',
 		pickWaiting: (n: number) => `Chọn ${n} người chưa điểm danh`,
 		markPicked: (n: number) => `Ghi nhận ${n} người có mặt`,
 		absentPicked: (n: number) => `Ghi nhận ${n} người vắng`,

@@ -78,4 +78,11 @@ describe('AttendanceBoard', () => {
 		await fireEvent.click(absent);
 		expect(setAttendanceBatch).toHaveBeenLastCalledWith(4, { members: [7], status: 'absent', reason: 'Ốm' });
 	});
+
+	it('says everyone is marked instead of offering to pick no one', () => {
+		const all = { ...ms, attendance: ms.attendance.map((a) => ({ ...a, status: 'present' })) } as MeetingState;
+		render(AttendanceBoard, { ms: all });
+		expect(screen.queryByRole('button', { name: /người chưa điểm danh/ })).toBeNull();
+		expect(screen.getByText('Mọi người đã được điểm danh.')).toBeTruthy();
+	});
 });
