@@ -704,7 +704,7 @@ export const en: Messages = {
 		mine: (s: string) => `Your position: ${s}`,
 		reason: 'Reason for the objection',
 		give: 'Send',
-		missing: (names: string) => `No position yet: ${names}`,
+		missing: (n: number, names: string) => `${n} without a position yet: ${names}`,
 		allGiven: 'Every member has given a position.',
 		remind: 'Remind those without a position',
 		reminded: (n: number) => `${n} members reminded.`,

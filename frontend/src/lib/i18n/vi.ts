@@ -705,7 +705,7 @@ export const vi = {
 		mine: (s: string) => `Ý kiến của bạn: ${s}`,
 		reason: 'Lý do phản đối',
 		give: 'Gửi ý kiến',
-		missing: (names: string) => `Chưa cho ý kiến: ${names}`,
+		missing: (n: number, names: string) => `${n} người chưa cho ý kiến: ${names}`,
 		allGiven: 'Tất cả thành viên đã cho ý kiến.',
 		remind: 'Nhắc thành viên chưa cho ý kiến',
 		reminded: (n: number) => `Đã nhắc ${n} thành viên.`,
