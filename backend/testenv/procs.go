@@ -2,9 +2,11 @@ package testenv
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -82,14 +84,25 @@ func (p *Proc) Kill() {
 }
 
 // FreePort returns a loopback port nobody listens on.
+//
+// The port is drawn at random below Linux's ephemeral range (32768–60999),
+// from which the kernel gives the local ports of outgoing connections and
+// of listeners on port 0: a port from there, free when this returns, may be
+// taken by some test's client connection before the server binds it, and
+// the test would then talk to another server.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		_ = ln.Close()
+		return port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port between 20000 and 32000 in 100 tries")
+	return 0
 }
 
 // RequireProgram fails in CI, and skips elsewhere, when a program is not
