@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Body is a collegial body, such as the Government ("Chính phủ") or a
@@ -87,6 +88,10 @@ type BodySettings struct {
 	ConsentByVote bool `json:"consent_by_vote"`
 	// Timezone for dates shown to members and for monthly figures.
 	Timezone string `json:"timezone"`
+	// Place is where the body's documents are issued, as an official
+	// document names it before its date ("Hà Nội, ngày …"; a province's
+	// committee: "Lào Cai"). Default Hà Nội.
+	Place string `json:"place"`
 	// What an uploaded PDF may cost to read, on the server and on every
 	// tablet: its pages, and what its streams decode to, each stream and
 	// the whole document (in MiB). A file over one is refused at upload.
@@ -122,6 +127,7 @@ func DefaultBodySettings() BodySettings {
 		TaskReminderDaysAfter:       1,
 		SpeakingMinutes:             5,
 		Timezone:                    "Asia/Ho_Chi_Minh",
+		Place:                       "Hà Nội",
 		// Cabinet dossiers run to hundreds, rarely a few thousand pages; a
 		// scanned A4 page in colour at 600 dpi decodes to about 105 MiB.
 		DocumentMaxPages:      10_000,
@@ -177,8 +183,17 @@ func (s BodySettings) Validate() error {
 	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
 		return FieldError("timezone", "field.enum", "timezone")
 	}
+	switch place := strings.TrimSpace(s.Place); {
+	case place == "":
+		return FieldError("place", "field.required", "place")
+	case utf8.RuneCountInString(place) > maxPlace:
+		return FieldError("place", "field.too_long", "place", maxPlace)
+	}
 	return nil
 }
+
+// maxPlace is the longest place name, in characters ("Thành phố Hồ Chí Minh" is 21).
+const maxPlace = 60
 
 // DocumentLimits returns the document limits of the settings in bytes.
 func (s BodySettings) DocumentLimits() (pages int, stream, document int64) {

@@ -1,6 +1,7 @@
 package ecabinet_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -22,6 +23,7 @@ func TestBodySettingsNameTheField(t *testing.T) {
 		"ballot_reminder_minutes":       func(s *ecabinet.BodySettings) { s.BallotReminderMinutes = []int{0} },
 		"speaking_minutes":              func(s *ecabinet.BodySettings) { s.SpeakingMinutes = 121 },
 		"timezone":                      func(s *ecabinet.BodySettings) { s.Timezone = "Mars/Olympus" },
+		"place":                         func(s *ecabinet.BodySettings) { s.Place = "  " },
 	}
 	for field, mutate := range cases {
 		s := ecabinet.DefaultBodySettings()
@@ -32,5 +34,10 @@ func TestBodySettingsNameTheField(t *testing.T) {
 	}
 	if err := ecabinet.DefaultBodySettings().Validate(); err != nil {
 		t.Fatalf("defaults invalid: %v", err)
+	}
+	long := ecabinet.DefaultBodySettings()
+	long.Place = strings.Repeat("Lào Cai ", 8)
+	if e := ecabinet.AsError(long.Validate()); e.Field != "place" {
+		t.Errorf("a place of %d characters: %+v", len([]rune(long.Place)), e)
 	}
 }

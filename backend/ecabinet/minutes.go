@@ -42,7 +42,9 @@ func (in *MinutesInput) Validate() error {
 
 // MinutesDocument is what the PDF of a version is made from.
 type MinutesDocument struct {
-	BodyName     string
+	BodyName string
+	// BodyPlace is where the body issues its documents (BodySettings.Place).
+	BodyPlace    string
 	MeetingTitle string
 	Place        string
 	Date         time.Time

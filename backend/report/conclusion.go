@@ -37,7 +37,7 @@ func WriteConclusionPDF(w io.Writer, n *ConclusionNotice) error {
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
 	d := newDoc("Thông báo kết luận: "+c.Title, day)
 	d.AddPage()
-	is := issuer{body: n.Body.Name, office: n.Issuer.Organization, person: n.Issuer.Name, title: n.Issuer.Title}
+	is := issuer{body: n.Body.Name, office: n.Issuer.Organization, person: n.Issuer.Name, title: n.Issuer.Title, place: n.Body.Settings.Place}
 	header(d, is, "TB", c.Number, day)
 
 	d.SetFont("dejavu", "B", 13)

@@ -20,7 +20,7 @@ func WriteMinutesPDF(w io.Writer, doc *ecabinet.MinutesDocument, loc *time.Locat
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
 	d := newDoc(fmt.Sprintf("Biên bản phiên họp: %s (phiên bản %d)", doc.MeetingTitle, m.Version), day)
 	d.AddPage()
-	is := issuer{body: doc.BodyName, office: "Văn phòng"}
+	is := issuer{body: doc.BodyName, office: "Văn phòng", place: doc.BodyPlace}
 	header(d, is, "BB", "", day)
 
 	d.SetFont("dejavu", "B", 13)

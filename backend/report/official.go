@@ -21,10 +21,12 @@ import (
 // makes it, and the person who signs for it.
 type issuer struct {
 	body, office, person, title string
+	// place is where the body issues its documents (its settings' Place).
+	place string
 }
 
 // header draws the top block: body and office with the number, the national
-// name and motto with the place and date. number is the document's number
+// name and motto with the body's place and the date. number is the document's number
 // and symbol as recorded (320/TB-VPCP, or 320 alone); empty, it is left
 // blank for the office's clerk to fill in when the document is issued.
 func header(d *fpdf.Fpdf, is issuer, kind, number string, date time.Time) {
@@ -52,7 +54,7 @@ func header(d *fpdf.Fpdf, is issuer, kind, number string, date time.Time) {
 	rule(d, right+45, d.GetY()+0.8, 50)
 	d.SetXY(right, d.GetY()+2.5)
 	d.SetFont("dejavu", "", 9.5)
-	d.MultiCell(90, 5, fmt.Sprintf("Hà Nội, ngày %02d tháng %02d năm %d", date.Day(), date.Month(), date.Year()), "", "C", false)
+	d.MultiCell(90, 5, fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", strings.TrimSpace(is.place), date.Day(), date.Month(), date.Year()), "", "C", false)
 	d.SetY(max(d.GetY(), leftEnd) + 4)
 }
 

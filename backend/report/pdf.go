@@ -55,7 +55,7 @@ func WritePDF(w io.Writer, rep *ecabinet.BallotReport) error {
 	final := b.Status == ecabinet.BallotClosed
 	d := newDoc("Báo cáo tổng hợp ý kiến: "+b.Title, day)
 	d.AddPage()
-	is := issuer{body: rep.Body.Name, office: rep.Issuer.Organization, person: rep.Issuer.Name, title: rep.Issuer.Title}
+	is := issuer{body: rep.Body.Name, office: rep.Issuer.Organization, person: rep.Issuer.Name, title: rep.Issuer.Title, place: rep.Body.Settings.Place}
 	header(d, is, "BC", "", day)
 
 	d.SetFont("dejavu", "B", 13)

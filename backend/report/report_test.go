@@ -197,3 +197,43 @@ func TestConclusionNoticeCarriesItsNumber(t *testing.T) {
 		t.Errorf("a notice without a number:\n%s", text)
 	}
 }
+
+// Every official document of a body is dated at the body's place: a
+// province's committee issues its documents in its province, not in Hà Nội.
+func TestOfficialDocumentsAreDatedAtTheBodysPlace(t *testing.T) {
+	day := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	settings := ecabinet.DefaultBodySettings()
+	settings.Place = "Lào Cai"
+	body := &ecabinet.Body{Name: "Ủy ban nhân dân tỉnh Lào Cai", Settings: settings}
+	text := func(write func(*bytes.Buffer) error) string {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := pdftest.Text(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(pages, "\n")
+	}
+	rep := sample()
+	rep.Body = body
+	docs := map[string]string{
+		"ballot report": text(func(b *bytes.Buffer) error { return report.WritePDF(b, rep) }),
+		"conclusion notice": text(func(b *bytes.Buffer) error {
+			return report.WriteConclusionPDF(b, &report.ConclusionNotice{Body: body,
+				Conclusion:   &ecabinet.Conclusion{Title: "Kết luận phiên họp", Text: "Thống nhất.", Status: ecabinet.ConclusionPublished, PublishedAt: &day},
+				MeetingTitle: "Phiên họp thường kỳ", MeetingStart: day,
+				Issuer: ecabinet.ReportIssuer{Name: "Lò Văn Sử", Title: "Chánh Văn phòng", Organization: "Văn phòng Ủy ban nhân dân tỉnh"}})
+		}),
+		"minutes": text(func(b *bytes.Buffer) error {
+			return report.WriteMinutesPDF(b, &ecabinet.MinutesDocument{BodyName: body.Name, BodyPlace: settings.Place, MeetingTitle: "Phiên họp thường kỳ",
+				Date: day, Minutes: ecabinet.Minutes{Version: 1, Status: ecabinet.MinutesPublished, Text: "Phiên họp bắt đầu lúc 8 giờ.", PublishedAt: &day}}, settings.Location())
+		}),
+	}
+	for name, all := range docs {
+		if !regexp.MustCompile(`Lào Cai, ngày \d\d tháng 12 năm 2026`).MatchString(all) || strings.Contains(all, "Hà Nội") {
+			t.Errorf("the %s is not dated at Lào Cai:\n%s", name, all)
+		}
+	}
+}

@@ -206,15 +206,19 @@ func minutesDocument(tx *gorm.DB, a ecabinet.Actor, meetingID int64, pick func(*
 		if !pick(&rows[i]) {
 			continue
 		}
-		var body bodyRow
-		if err := tx.Where("id = ?", m.BodyID).Take(&body).Error; err != nil {
+		var row bodyRow
+		if err := tx.Where("id = ?", m.BodyID).Take(&row).Error; err != nil {
+			return nil, err
+		}
+		body, err := row.domain()
+		if err != nil {
 			return nil, err
 		}
 		date := m.ScheduledStart
 		if m.StartedAt != nil {
 			date = *m.StartedAt
 		}
-		return &ecabinet.MinutesDocument{BodyName: body.Name, MeetingTitle: m.Title, Place: m.Place, Date: date, Minutes: *rows[i].domain()}, nil
+		return &ecabinet.MinutesDocument{BodyName: body.Name, BodyPlace: body.Settings.Place, MeetingTitle: m.Title, Place: m.Place, Date: date, Minutes: *rows[i].domain()}, nil
 	}
 	return nil, ecabinet.NotFound("minutes")
 }

@@ -2100,6 +2100,7 @@ export interface components {
             offline_reading: boolean;
             /** @enum {string} */
             pass_rule: "majority_of_all" | "majority_of_cast";
+            place: string;
             position_names_visible: boolean;
             /** Format: int32 */
             quorum_denominator: number;

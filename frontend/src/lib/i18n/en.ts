@@ -171,12 +171,14 @@ export const en: Messages = {
 			document_max_pages: 'Most pages of a document',
 			document_max_stream_mib: 'Most a stream may decompress to (MiB)',
 			document_max_decoded_mib: 'Most a document may decompress to (MiB)',
-			timezone: 'Time zone'
+			timezone: 'Time zone',
+			place: 'Place named on documents'
 		},
 		hints: {
 			quorum: 'Share of members who must be present for a session to proceed; 2/3 by default.',
 			ballot_reminder_minutes: 'For example 1440, 120 (a day and two hours before).',
 			timezone: 'An IANA time zone name, such as Asia/Ho_Chi_Minh.',
+			place: 'Where the body issues its documents, written before their date: Hà Nội, Lào Cai.',
 			document_limits: 'A PDF over a limit is refused at upload; the limits protect the server and the readers’ tablets.',
 			task_reminders: '0 sends no reminder.'
 		},

@@ -174,12 +174,14 @@ export const vi = {
 			document_max_pages: 'Số trang tối đa của một tài liệu',
 			document_max_stream_mib: 'Dung lượng giải nén tối đa của một luồng dữ liệu (MiB)',
 			document_max_decoded_mib: 'Dung lượng giải nén tối đa của một tài liệu (MiB)',
-			timezone: 'Múi giờ'
+			timezone: 'Múi giờ',
+			place: 'Địa danh ghi trên văn bản'
 		},
 		hints: {
 			quorum: 'Tỷ lệ thành viên có mặt tối thiểu để phiên họp được tiến hành; mặc định 2/3.',
 			ballot_reminder_minutes: 'Ví dụ: 1440, 120 (một ngày và hai giờ trước hạn).',
 			timezone: 'Tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh.',
+			place: 'Nơi ban hành văn bản, ghi trước ngày tháng: ví dụ Hà Nội, Lào Cai.',
 			document_limits: 'Tệp PDF vượt một giới hạn bị từ chối khi tải lên; giới hạn bảo vệ máy chủ và máy tính bảng của người đọc.',
 			task_reminders: 'Số 0: không gửi nhắc nhở.'
 		},

@@ -27,6 +27,7 @@ const settings: BodySettings = {
 	position_names_visible: false,
 	consent_by_vote: false,
 	timezone: 'Asia/Ho_Chi_Minh',
+	place: 'Hà Nội',
 	document_max_pages: 10000,
 	document_max_stream_mib: 128,
 	document_max_decoded_mib: 4096,

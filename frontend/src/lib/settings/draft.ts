@@ -57,5 +57,6 @@ export function fromDraft(d: SettingsDraft): DraftResult {
 	}
 	out.ballot_reminder_minutes = parts.map(Number);
 	out.timezone = d.timezone.trim();
+	out.place = d.place.trim();
 	return { ok: true, settings: out as unknown as BodySettings };
 }

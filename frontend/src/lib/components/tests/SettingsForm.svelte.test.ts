@@ -30,6 +30,7 @@ const settings: BodySettings = {
 	position_names_visible: false,
 	consent_by_vote: false,
 	timezone: 'Asia/Ho_Chi_Minh',
+	place: 'Hà Nội',
 	document_max_pages: 10000,
 	document_max_stream_mib: 128,
 	document_max_decoded_mib: 4096,
@@ -53,9 +54,11 @@ describe('SettingsForm', () => {
 		await fireEvent.click(input('Bắt buộc xác thực hai lớp cho quản trị và thư ký'));
 		await fireEvent.change(screen.getByLabelText('Điều kiện thông qua'), { target: { value: 'majority_of_cast' } });
 		await fireEvent.input(input('Số trang tối đa của một tài liệu'), { target: { value: '3000' } });
+		await fireEvent.input(input('Địa danh ghi trên văn bản'), { target: { value: ' Lào Cai ' } });
 		await save();
 		expect(onsave).toHaveBeenCalledWith({
 			...settings,
+			place: 'Lào Cai',
 			document_max_pages: 3000,
 			reserve_copies: 8,
 			ballot_reminder_minutes: [2880, 60],
