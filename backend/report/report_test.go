@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,6 +41,20 @@ func sample() *ecabinet.BallotReport {
 			{Question: 1, QuestionID: 11, MemberID: 3, Member: "Lý Văn Phúc"},
 		},
 	}
+}
+
+// pdfText is the text of the PDF that write writes, its pages joined.
+func pdfText(t *testing.T, write func(w io.Writer) error) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Text(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(pages, "\n")
 }
 
 func TestPDFIsVietnameseAndReproducible(t *testing.T) {
@@ -79,15 +94,7 @@ func TestPDFOfAnOpenBallotIsProvisionalAndOfficial(t *testing.T) {
 	// 23:30 on 2 December in UTC is 3 December in Hanoi.
 	rep.GeneratedAt = time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC)
 	rep.Result.Questions[0].Tally.Outcome = ecabinet.OutcomePending
-	var buf bytes.Buffer
-	if err := report.WritePDF(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	pages, err := pdftest.Text(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := strings.Join(pages, "\n")
+	all := pdfText(t, func(w io.Writer) error { return report.WritePDF(w, rep) })
 	for _, want := range []string{"CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ", "/BC-VPCP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 		"Hà Nội, ngày 03 tháng 12 năm 2026", "BÁO CÁO TẠM THỜI", "Chưa có kết quả: đã có 1 ý kiến đồng ý, cần ít nhất 2", "Nơi nhận", "Lê Thu Hà"} {
 		if !strings.Contains(all, want) {
@@ -176,15 +183,7 @@ func TestConclusionNoticeCarriesItsNumber(t *testing.T) {
 			MeetingTitle: "Phiên họp chuyên đề về xây dựng pháp luật", MeetingStart: published.Add(-24 * time.Hour),
 			Issuer: ecabinet.ReportIssuer{Name: "Lê Thu Hà", Title: "Vụ trưởng Vụ Tổng hợp", Organization: "Văn phòng Chính phủ"},
 		}
-		var b bytes.Buffer
-		if err := report.WriteConclusionPDF(&b, n); err != nil {
-			t.Fatal(err)
-		}
-		pages, err := pdftest.Text(b.Bytes())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(pages, "\n")
+		return pdfText(t, func(w io.Writer) error { return report.WriteConclusionPDF(w, n) })
 	}
 	blank := regexp.MustCompile(`Số:\s+/TB-VPCP`)
 	if text := notice("320/TB-VPCP"); !strings.Contains(text, "Số: 320/TB-VPCP") || blank.MatchString(text) {
@@ -205,29 +204,18 @@ func TestOfficialDocumentsAreDatedAtTheBodysPlace(t *testing.T) {
 	settings := ecabinet.DefaultBodySettings()
 	settings.Place = "Lào Cai"
 	body := &ecabinet.Body{Name: "Ủy ban nhân dân tỉnh Lào Cai", Settings: settings}
-	text := func(write func(*bytes.Buffer) error) string {
-		var b bytes.Buffer
-		if err := write(&b); err != nil {
-			t.Fatal(err)
-		}
-		pages, err := pdftest.Text(b.Bytes())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(pages, "\n")
-	}
 	rep := sample()
 	rep.Body = body
 	docs := map[string]string{
-		"ballot report": text(func(b *bytes.Buffer) error { return report.WritePDF(b, rep) }),
-		"conclusion notice": text(func(b *bytes.Buffer) error {
-			return report.WriteConclusionPDF(b, &report.ConclusionNotice{Body: body,
+		"ballot report": pdfText(t, func(w io.Writer) error { return report.WritePDF(w, rep) }),
+		"conclusion notice": pdfText(t, func(w io.Writer) error {
+			return report.WriteConclusionPDF(w, &report.ConclusionNotice{Body: body,
 				Conclusion:   &ecabinet.Conclusion{Title: "Kết luận phiên họp", Text: "Thống nhất.", Status: ecabinet.ConclusionPublished, PublishedAt: &day},
 				MeetingTitle: "Phiên họp thường kỳ", MeetingStart: day,
 				Issuer: ecabinet.ReportIssuer{Name: "Lò Văn Sử", Title: "Chánh Văn phòng", Organization: "Văn phòng Ủy ban nhân dân tỉnh"}})
 		}),
-		"minutes": text(func(b *bytes.Buffer) error {
-			return report.WriteMinutesPDF(b, &ecabinet.MinutesDocument{BodyName: body.Name, BodyPlace: settings.Place, MeetingTitle: "Phiên họp thường kỳ",
+		"minutes": pdfText(t, func(w io.Writer) error {
+			return report.WriteMinutesPDF(w, &ecabinet.MinutesDocument{BodyName: body.Name, BodyPlace: settings.Place, MeetingTitle: "Phiên họp thường kỳ",
 				Date: day, Minutes: ecabinet.Minutes{Version: 1, Status: ecabinet.MinutesPublished, Text: "Phiên họp bắt đầu lúc 8 giờ.", PublishedAt: &day}}, settings.Location())
 		}),
 	}
