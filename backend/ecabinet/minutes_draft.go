@@ -23,6 +23,11 @@ type MinutesRecord struct {
 	// whether it was by vote.
 	ConsentTakenAt *time.Time
 	ConsentByVote  bool
+	// PositionNamesHidden: the body does not show members who gave which
+	// position (BodySettings.PositionNamesVisible is off); the minutes,
+	// which every invitee reads once published, then count the positions
+	// and quote the objections' reasons without names.
+	PositionNamesHidden bool
 }
 
 // MinutesAttendee is one invitee and how they attended.
@@ -168,12 +173,16 @@ func DraftMinutesText(r *MinutesRecord, loc *time.Location) string {
 		}
 		if len(it.Positions) > 0 {
 			b.WriteString("Ý kiến trước phiên họp:\n")
-			for _, p := range it.Positions {
-				line := fmt.Sprintf("- %s: %s", p.Name, stanceVI[p.Stance])
-				if p.Reason != "" {
-					line += " (" + p.Reason + ")"
+			if r.PositionNamesHidden {
+				writePositionCounts(&b, it.Positions)
+			} else {
+				for _, p := range it.Positions {
+					line := fmt.Sprintf("- %s: %s", p.Name, stanceVI[p.Stance])
+					if p.Reason != "" {
+						line += " (" + p.Reason + ")"
+					}
+					b.WriteString(line + ".\n")
 				}
-				b.WriteString(line + ".\n")
 			}
 		}
 		if len(it.Speakers) > 0 {
@@ -205,4 +214,25 @@ func DraftMinutesText(r *MinutesRecord, loc *time.Location) string {
 		}
 	}
 	return b.String()
+}
+
+// writePositionCounts writes an item's positions without names: how many
+// gave each, then the reasons given, in the order they were given.
+func writePositionCounts(b *strings.Builder, ps []MinutesPosition) {
+	counts := map[Stance]int{}
+	for _, p := range ps {
+		counts[p.Stance]++
+	}
+	var parts []string
+	for _, s := range []Stance{StanceNoObjection, StanceSpeak, StanceObject} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", stanceVI[s], counts[s]))
+		}
+	}
+	b.WriteString("- " + strings.Join(parts, "; ") + ".\n")
+	for _, p := range ps {
+		if p.Reason != "" {
+			fmt.Fprintf(b, "- Lý do %s: %s.\n", stanceVI[p.Stance], p.Reason)
+		}
+	}
 }

@@ -113,6 +113,24 @@ func TestDraftMinutesText(t *testing.T) {
 	if ecabinet.DraftMinutesText(r, hanoi) != text {
 		t.Error("the same record gave another text")
 	}
+
+	// Where the body does not show who gave which position, neither do the
+	// minutes every invitee reads: counts, and the reasons without names.
+	r.PositionNamesHidden = true
+	r.Items[1].Positions = append(r.Items[1].Positions, ecabinet.MinutesPosition{Name: "Bộ trưởng D", Stance: ecabinet.StanceNoObjection},
+		ecabinet.MinutesPosition{Name: "Bộ trưởng E", Stance: ecabinet.StanceObject, Reason: "Cần lấy thêm ý kiến địa phương"})
+	hidden := ecabinet.DraftMinutesText(r, hanoi)
+	for _, want := range []string{"Ý kiến trước phiên họp:\n- không có ý kiến 1; phản đối 2.\n", "- Lý do phản đối: Chưa đủ căn cứ.\n",
+		"- Lý do phản đối: Cần lấy thêm ý kiến địa phương.\n"} {
+		if !strings.Contains(hidden, want) {
+			t.Errorf("the draft lacks %q:\n%s", want, hidden)
+		}
+	}
+	for _, never := range []string{"Bộ trưởng A: phản đối", "Bộ trưởng D", "Bộ trưởng E"} {
+		if strings.Contains(hidden, never) {
+			t.Errorf("positions are anonymous, yet the draft says %q", never)
+		}
+	}
 }
 
 func TestPushSubscriptionInput(t *testing.T) {

@@ -249,7 +249,7 @@ func minutesRecord(tx *gorm.DB, meetingID int64) (*ecabinet.MinutesRecord, *time
 	}
 	names := map[int64]string{}
 	rec := &ecabinet.MinutesRecord{Title: m.Title, Place: m.Place, ScheduledStart: m.ScheduledStart, StartedAt: m.StartedAt, EndedAt: m.EndedAt,
-		ConsentTakenAt: m.ConsentTakenAt, ConsentByVote: m.ConsentVoteID != nil}
+		ConsentTakenAt: m.ConsentTakenAt, ConsentByVote: m.ConsentVoteID != nil, PositionNamesHidden: !settings.PositionNamesVisible}
 	for _, mb := range members {
 		names[mb.ID] = mb.FullName
 		if mb.Role == string(ecabinet.RoleChair) {
