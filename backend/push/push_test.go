@@ -476,3 +476,48 @@ func TestSenderPostsToPublicAddressesOnly(t *testing.T) {
 		t.Fatalf("the sender opened %d connections to the server's own network", n)
 	}
 }
+
+// TestClaimOfASenderThatDiedRunsOut: a sender that stops between claiming a
+// notice and recording what became of it (its instance killed, its context
+// ended) leaves the notice claimed; no other sender takes it while the
+// claim runs, and the next one after takes it and sends it.
+func TestClaimOfASenderThatDiedRunsOut(t *testing.T) {
+	withBody(t, func(t *testing.T, db *store.DB, body *ecabinet.Body) {
+		sec := member(t, db, body.ID, ecabinet.RoleSecretary, false)
+		minister := member(t, db, body.ID, ecabinet.RoleMember, true)
+		if err := store.NewPushStore(db, push.GenerateKeys).Subscribe(minister, newTablet(t).subscription("https://push.example/t/1", "vi")); err != nil {
+			t.Fatal(err)
+		}
+		meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, false))
+		start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+		m, err := meetings.CreateMeeting(sec, ecabinet.MeetingInput{Kind: ecabinet.KindRegular, Title: "Phiên họp thường kỳ", ScheduledStart: start, ScheduledEnd: start.Add(4 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionPublish, nil); err != nil {
+			t.Fatal(err)
+		}
+		ctx, die := context.WithCancel(context.Background())
+		if _, err := db.Notices().SendPush(ctx, 50, func(notification.PushJob) string { die(); return notification.PushSent }); err == nil {
+			t.Fatal("a sender whose context ended while sending recorded its outcome")
+		}
+		took := func() int {
+			n := 0
+			if _, err := db.Notices().SendPush(context.Background(), 50, func(notification.PushJob) string { n++; return notification.PushSent }); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := took(); n != 0 {
+			t.Fatalf("another sender took a notice still claimed: %d", n)
+		}
+		later := time.Now().Add(16 * time.Minute)
+		db.Now = func() time.Time { return later }
+		if n := took(); n != 1 {
+			t.Fatalf("after the claim ran out, %d notices sent, want 1", n)
+		}
+		if n := took(); n != 0 {
+			t.Fatalf("sent again: %d", n)
+		}
+	})
+}
