@@ -145,7 +145,12 @@ func (b *secretBatches) drain(voteID int64) {
 func (s *VoteService) writeSecret(voteID int64, casts []*secretCast) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	slices.SortStableFunc(casts, func(a, b *secretCast) int { return cmp.Compare(a.voter, b.voter) }) // member order, not arrival order
+	// Member order, not arrival order; and one order of every row a batch
+	// locks (below), so that two batches of one vote, on one instance or
+	// two, never wait on each other in a cycle.
+	slices.SortStableFunc(casts, func(a, b *secretCast) int {
+		return cmp.Or(cmp.Compare(a.voter, b.voter), cmp.Compare(a.actor.MemberID, b.actor.MemberID), cmp.Compare(a.key, b.key))
+	})
 	// A retry that found its first request still in the batch gets its answer.
 	type sent struct {
 		member int64
@@ -153,13 +158,27 @@ func (s *VoteService) writeSecret(voteID int64, casts []*secretCast) {
 	}
 	first, retries := map[sent]*secretCast{}, map[*secretCast]*secretCast{}
 	err := s.db.write(ctx, func(tx *Tx) error {
-		var accepted []*secretCast
+		// Every idempotency key first, in the casts' order, then each
+		// cast's checks and its participation row: a batch that took a
+		// member's participation and then waited for one of the member's
+		// keys, held by a batch waiting for that participation, would
+		// deadlock (two tablets' retries of one vote in two batches).
+		var claimed, accepted []*secretCast
 		for _, c := range casts {
 			if f, ok := first[sent{c.actor.MemberID, c.key}]; ok && c.key != "" {
 				retries[c] = f
 				continue
 			}
 			first[sent{c.actor.MemberID, c.key}] = c
+			fresh, err := s.claimSecret(tx, voteID, c)
+			if err != nil {
+				return err
+			}
+			if fresh {
+				claimed = append(claimed, c)
+			}
+		}
+		for _, c := range claimed {
 			ok, err := s.checkSecret(ctx, tx, voteID, c)
 			if err != nil {
 				return err
@@ -209,10 +228,9 @@ func (s *VoteService) writeSecret(voteID int64, casts []*secretCast) {
 	}
 }
 
-// checkSecret checks one cast of a batch and records its participation;
-// false with the cast's error when it is refused. The error returned is a
-// failure of the database, which fails the whole batch.
-func (s *VoteService) checkSecret(ctx context.Context, tx *Tx, voteID int64, c *secretCast) (bool, error) {
+// claimSecret claims the cast's idempotency key; false when the cast is
+// settled by that (a replay of a stored answer, or a domain error, in c).
+func (s *VoteService) claimSecret(tx *Tx, voteID int64, c *secretCast) (bool, error) {
 	hash, err := requestHash("vote", voteID, c.voter) // no option: with the few there are, it would tell the choice
 	if err != nil {
 		return false, err
@@ -222,6 +240,13 @@ func (s *VoteService) checkSecret(ctx context.Context, tx *Tx, voteID int64, c *
 		c.err = err
 		return false, domainOnly(err)
 	}
+	return true, nil
+}
+
+// checkSecret checks one cast of a batch and records its participation;
+// false with the cast's error when it is refused. The error returned is a
+// failure of the database, which fails the whole batch.
+func (s *VoteService) checkSecret(ctx context.Context, tx *Tx, voteID int64, c *secretCast) (bool, error) {
 	refuse := func(e error) (bool, error) {
 		c.err = e
 		if c.key == "" {
