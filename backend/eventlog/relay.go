@@ -95,20 +95,16 @@ func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
 			q += " FOR UPDATE OF o SKIP LOCKED"
 		}
 		var rows []struct {
-			ID, Seq                                             int64
-			Scope, Type, Payload, MinClearance, Audience, Epoch string
-			Recipients                                          string
-			CreatedAt                                           time.Time
+			Row   row `gorm:"embedded"`
+			Epoch string
 		}
 		if err := tx.Raw(q, claimBatch).Scan(&rows).Error; err != nil {
 			return err
 		}
 		ids := make([]int64, len(rows))
 		for i := range rows {
-			r := &rows[i]
-			ev := row{ID: r.ID, Scope: r.Scope, Seq: r.Seq, Type: r.Type, Payload: r.Payload,
-				MinClearance: r.MinClearance, Audience: r.Audience, Recipients: r.Recipients, CreatedAt: r.CreatedAt}
-			data, err := ecabinet.EncodeEvent(ev.event(r.Epoch))
+			r := &rows[i].Row
+			data, err := ecabinet.EncodeEvent(r.event(rows[i].Epoch))
 			if err != nil {
 				return err
 			}
