@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,9 +20,6 @@ import (
 // readLimit is the largest client frame; PROTOCOL.md states it.
 const readLimit = 64 << 10
 
-// writeWait bounds one write to a client.
-const writeWait = 10 * time.Second
-
 // socket is the part of a WebSocket connection the hub uses; the
 // *websocket.Conn of github.com/fasthttp/websocket is one, and tests use
 // others.
@@ -33,7 +30,6 @@ type socket interface {
 	SetPongHandler(h func(appData string) error)
 	WriteMessage(messageType int, data []byte) error
 	WriteControl(messageType int, data []byte, deadline time.Time) error
-	SetWriteDeadline(t time.Time) error
 	WriteShared(f *sharedFrame) error
 	Close() error
 }
@@ -57,9 +53,12 @@ func (w wsSocket) WriteShared(f *sharedFrame) error { return w.WritePreparedMess
 
 // Conn is one WebSocket connection. Its reader runs in the HTTP handler
 // (Serve). Its writer is a goroutine started when frames wait and no writer
-// runs, which leaves once the queue is empty: at most one writes at a time,
-// and an idle connection holds no writer, ticker or buffer (heartbeats and
-// sign-in checks are the hub's, for every connection at once).
+// runs: at most one writes at a time. It leaves once the queue is empty,
+// unless it has just written an event: events come in runs while a session
+// is live, so it waits for the next (Linger, ended by the hub's watchdog)
+// rather than leave and be started again for each. An idle connection holds
+// no writer, ticker or buffer (heartbeats and sign-in checks are the hub's,
+// for every connection at once).
 type Conn struct {
 	hub       *Hub
 	ws        socket
@@ -74,8 +73,14 @@ type Conn struct {
 	writing bool      // under qmu: a writer runs
 	ended   bool      // under qmu: the handler is returning; no writer may start
 	closeAs *closeMsg // under qmu: the close the writer is to send
-	writers sync.WaitGroup
-	pending atomic.Int32
+	// Under qmu: the writer waits on wake for more (lingering, since
+	// idleSince on the hub's clock); retire tells it to leave.
+	lingering bool
+	retire    bool
+	idleSince int64
+	wake      chan struct{} // capacity 1, made by the first writer that lingers
+	writers   sync.WaitGroup
+	pending   atomic.Int32
 	// closing is set by the first close request (an overflow, a sign-out, a
 	// shutdown) and when a write fails: from then on nothing is queued and
 	// nothing but the close is written, so a connection never sends an
@@ -83,14 +88,39 @@ type Conn struct {
 	closing   atomic.Bool
 	closeOnce sync.Once
 	room      chan struct{} // capacity 1: the writer wrote a batch (a replay waits for room)
-	done      chan struct{} // closed when the reader has returned
+	// writingSince is when the batch being written started (hub clock), 0
+	// between batches: the hub's watchdog closes a connection whose batch
+	// takes longer than WriteTimeout, instead of a deadline (a timer) set
+	// on the socket for each batch.
+	writingSince atomic.Int64
+	done         chan struct{} // closed when the reader has returned
 
 	subs       map[ecabinet.Scope]*sub // owned by the reader
 	subscribes tokens                  // owned by the reader
 	// written is, per scope, the seq of the last position frame written
 	// (an event, a snapshot, a replay's subscribed): what the client holds.
 	// Owned by the writer (one at a time; each starts after the last left).
-	written map[ecabinet.Scope]int64
+	written positions
+}
+
+// positions are seqs by scope, for the few scopes a connection holds: a
+// slice searched in order costs less per frame than a map.
+type positions []position
+
+type position struct {
+	scope ecabinet.Scope
+	seq   int64
+}
+
+// set records seq as the position of scope.
+func (ps *positions) set(scope ecabinet.Scope, seq int64) {
+	for i := range *ps {
+		if (*ps)[i].scope == scope {
+			(*ps)[i].seq = seq
+			return
+		}
+	}
+	*ps = append(*ps, position{scope, seq})
 }
 
 // entry is one frame waiting to be written.
@@ -130,7 +160,7 @@ func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 	c := &Conn{
 		hub: h, ws: ws, actor: actor, tokenHash: tokenHash,
 		room: make(chan struct{}, 1), done: make(chan struct{}),
-		subs: map[ecabinet.Scope]*sub{}, subscribes: newTokens(subscribeBurst, subscribeEvery), written: map[ecabinet.Scope]int64{},
+		subs: map[ecabinet.Scope]*sub{}, subscribes: newTokens(subscribeBurst, subscribeEvery),
 	}
 	h.mu.Lock()
 	if h.draining.Load() {
@@ -160,6 +190,7 @@ func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 	c.closing.Store(true)
 	c.qmu.Lock()
 	c.ended = true
+	c.wakeWriter()
 	c.qmu.Unlock()
 	_ = ws.Close()
 	c.writers.Wait()
@@ -243,9 +274,14 @@ func decodeClientFrame(data []byte) (ClientFrame, error) {
 	return f, nil
 }
 
-// startWriter starts a writer unless one runs; called with qmu held.
+// startWriter starts a writer unless one runs, or wakes the one that
+// lingers; called with qmu held.
 func (c *Conn) startWriter() {
-	if c.writing || c.ended {
+	if c.writing {
+		c.wakeWriter()
+		return
+	}
+	if c.ended {
 		return
 	}
 	c.writing = true
@@ -253,21 +289,52 @@ func (c *Conn) startWriter() {
 	go c.writer()
 }
 
-// writer writes what is queued, then the close if one was asked for, and
-// leaves when the queue is empty.
+// wakeWriter wakes a lingering writer; called with qmu held.
+func (c *Conn) wakeWriter() {
+	if c.lingering {
+		c.lingering = false
+		c.wake <- struct{}{} // never blocks: one wake per linger
+	}
+}
+
+// retireIfIdle tells a writer that has lingered since before idleBefore to
+// leave.
+func (c *Conn) retireIfIdle(idleBefore int64) {
+	c.qmu.Lock()
+	if c.lingering && c.idleSince < idleBefore {
+		c.retire = true
+		c.wakeWriter()
+	}
+	c.qmu.Unlock()
+}
+
+// writer writes what is queued, then the close if one was asked for; when
+// the queue is empty it leaves, or lingers after an event.
 func (c *Conn) writer() {
 	defer c.writers.Done()
 	var batch []entry
+	linger := false
 	for {
 		c.qmu.Lock()
 		batch, c.queue = c.queue, batch[:0]
-		closeAs := c.closeAs
+		closeAs, retired := c.closeAs, c.retire
+		c.retire = false
 		if len(batch) == 0 && closeAs == nil {
-			c.writing = false
+			if !linger || retired || c.ended {
+				c.writing = false
+				c.qmu.Unlock()
+				return
+			}
+			if c.wake == nil {
+				c.wake = make(chan struct{}, 1)
+			}
+			c.lingering, c.idleSince = true, c.hub.clock()
 			c.qmu.Unlock()
-			return
+			<-c.wake
+			continue
 		}
 		c.qmu.Unlock()
+		linger = len(batch) > 0 && batch[len(batch)-1].kind == eventFrame
 		written, err := c.writeBatch(batch)
 		clear(batch)
 		c.pending.Add(-int32(len(batch)))
@@ -282,7 +349,7 @@ func (c *Conn) writer() {
 			c.closing.Store(true)
 			if err == nil {
 				if closeAs.code == CloseResume && closeAs.reason == reasonBehind {
-					closeAs.reason = c.positions()
+					closeAs.reason = c.behind()
 				}
 				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeAs.code, closeAs.reason), time.Now().Add(time.Second))
 			}
@@ -298,9 +365,8 @@ func (c *Conn) writer() {
 // writeBatch writes entries in order until the connection starts closing;
 // it returns how many it wrote.
 func (c *Conn) writeBatch(batch []entry) (int, error) {
-	if len(batch) > 0 {
-		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	}
+	c.writingSince.Store(c.hub.clock())
+	defer c.writingSince.Store(0)
 	for i, e := range batch {
 		if c.closing.Load() {
 			return i, nil
@@ -309,7 +375,7 @@ func (c *Conn) writeBatch(batch []entry) (int, error) {
 			return i, err
 		}
 		if e.kind != plainFrame {
-			c.written[e.scope] = e.seq
+			c.written.set(e.scope, e.seq)
 		}
 	}
 	return len(batch), nil
@@ -335,7 +401,7 @@ func appendWithPrev(b, frame []byte, prev int64) []byte {
 func (c *Conn) write(e entry) error {
 	switch e.kind {
 	case pingFrame:
-		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+		return c.ws.WriteControl(websocket.PingMessage, nil, time.Time{}) // the watchdog bounds it
 	case eventFrame:
 		if e.shared != nil {
 			return c.ws.WriteShared(e.shared)
@@ -356,19 +422,16 @@ func (c *Conn) write(e entry) error {
 // reasonBehind asks the writer to close with the positions it wrote.
 const reasonBehind = "behind"
 
-// positions is the reason of a close for falling behind: "behind" and, per
+// behind is the reason of a close for falling behind: "behind" and, per
 // scope, the last seq written, as many as fit in a close frame (123 bytes),
 // such as "behind meeting:12=345 body:1=998".
-func (c *Conn) positions() string {
-	scopes := make([]string, 0, len(c.written))
-	for s := range c.written {
-		scopes = append(scopes, string(s))
-	}
-	sort.Strings(scopes)
+func (c *Conn) behind() string {
+	written := slices.Clone(c.written)
+	slices.SortFunc(written, func(a, b position) int { return strings.Compare(string(a.scope), string(b.scope)) })
 	var b strings.Builder
 	b.WriteString(reasonBehind)
-	for _, s := range scopes {
-		part := " " + s + "=" + strconv.FormatInt(c.written[ecabinet.Scope(s)], 10)
+	for _, p := range written {
+		part := " " + string(p.scope) + "=" + strconv.FormatInt(p.seq, 10)
 		if b.Len()+len(part) > 123 {
 			break
 		}

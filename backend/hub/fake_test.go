@@ -134,7 +134,6 @@ func (s *fakeSocket) ReadMessage() (int, []byte, error) {
 func (s *fakeSocket) SetReadLimit(int64)                {}
 func (s *fakeSocket) SetReadDeadline(time.Time) error   { return nil }
 func (s *fakeSocket) SetPongHandler(func(string) error) {}
-func (s *fakeSocket) SetWriteDeadline(time.Time) error  { return nil }
 func (s *fakeSocket) WriteMessage(_ int, data []byte) error {
 	return s.put(wireMsg{data: append([]byte(nil), data...)}) // a socket keeps no reference to what it writes
 }

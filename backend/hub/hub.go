@@ -64,6 +64,12 @@ type Options struct {
 	// a client that reads too slowly to catch up within it is closed with
 	// CloseResume and resumes from what it received.
 	SyncTimeout time.Duration
+	// WriteTimeout bounds the writing of one batch of frames to a client
+	// (default 10 s); a connection whose write takes longer is closed.
+	WriteTimeout time.Duration
+	// Linger is how long a writer that wrote an event waits for the next
+	// before it leaves (default 2 s; it leaves up to WriteTimeout/4 later).
+	Linger time.Duration
 }
 
 // Hub is the real-time side of one instance.
@@ -82,6 +88,9 @@ type Hub struct {
 	// Owned by the dispatcher goroutine.
 	scopes  map[ecabinet.Scope]*scopeState
 	polling bool // a poll of the stream heads is under way
+
+	// started is the origin of clock.
+	started time.Time
 
 	mu       sync.Mutex
 	conns    map[*Conn]struct{}
@@ -115,6 +124,12 @@ func New(opts Options) *Hub {
 	if opts.SyncTimeout <= 0 {
 		opts.SyncTimeout = time.Minute
 	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = 10 * time.Second
+	}
+	if opts.Linger <= 0 {
+		opts.Linger = 2 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -126,6 +141,7 @@ func New(opts Options) *Hub {
 		inbox: make(chan command, 4096), stop: make(chan struct{}), done: make(chan struct{}),
 		reads:  make(chan struct{}, 8),
 		scopes: map[ecabinet.Scope]*scopeState{}, conns: map[*Conn]struct{}{},
+		started: time.Now(),
 	}
 	h.ops.wake = make(chan struct{}, 1)
 	return h
@@ -154,6 +170,7 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 	go h.runOps()
 	go h.dispatch()
 	go h.heartbeat()
+	go h.watchWrites()
 	go h.checkSignIns()
 	return nil
 }
@@ -183,6 +200,36 @@ func (h *Hub) heartbeat() {
 		}
 		for _, c := range h.connections() {
 			c.enqueue(entry{kind: pingFrame})
+		}
+	}
+}
+
+// clock is the hub's monotonic time in nanoseconds, never 0.
+func (h *Hub) clock() int64 { return int64(time.Since(h.started)) + 1 }
+
+// watchWrites closes, for every connection at once, those whose batch of
+// frames has been writing for longer than WriteTimeout (a client that
+// stopped reading with full socket buffers): closing the socket ends the
+// write. A deadline set on each socket for each batch would do the same
+// with a timer armed and disarmed per write. It also ends the writers that
+// have lingered for longer than Linger.
+func (h *Hub) watchWrites() {
+	t := time.NewTicker(h.opts.WriteTimeout / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		now := h.clock()
+		for _, c := range h.connections() {
+			if since := c.writingSince.Load(); since != 0 && now-since > int64(h.opts.WriteTimeout) {
+				h.log.Info("closing a connection whose write timed out", "member_id", c.actor.MemberID)
+				c.closing.Store(true)
+				_ = c.ws.Close()
+			}
+			c.retireIfIdle(now - int64(h.opts.Linger))
 		}
 	}
 }

@@ -160,8 +160,10 @@ func (h *Hub) deliver(st *scopeState, raw *ecabinet.Event) {
 	filtered := 0
 	// Live subscribers mostly share their prev (the seq before this one):
 	// the frame is put together and framed once per prev, not per
-	// connection.
-	shared := map[int64]*sharedFrame{}
+	// connection; the last one made is at hand without a lookup.
+	var shared map[int64]*sharedFrame
+	var lastPrev int64
+	var last *sharedFrame
 	for s := range st.subs {
 		if !s.live || e.Seq <= s.pos {
 			continue // syncing: the syncer reads it from the log before handoff
@@ -171,10 +173,16 @@ func (h *Hub) deliver(st *scopeState, raw *ecabinet.Event) {
 			filtered++
 			continue
 		}
-		f := shared[s.last]
-		if f == nil {
-			f = newSharedFrame(appendWithPrev(nil, e.frame, s.last))
-			shared[s.last] = f
+		f := last
+		if f == nil || s.last != lastPrev {
+			if f = shared[s.last]; f == nil {
+				if shared == nil {
+					shared = map[int64]*sharedFrame{}
+				}
+				f = newSharedFrame(appendWithPrev(nil, e.frame, s.last))
+				shared[s.last] = f
+			}
+			last, lastPrev = f, s.last
 		}
 		if s.conn.enqueue(entry{frame: e.frame, shared: f, kind: eventFrame, scope: st.scope, seq: e.Seq, prev: s.last}) {
 			s.last = e.Seq

@@ -355,3 +355,118 @@ func TestResumeAtTheHeadReadsNoHead(t *testing.T) {
 		t.Fatalf("%d reads of the head for two clients resuming behind the instance", n)
 	}
 }
+
+// A client that stops reading while its socket buffers are full holds a
+// write; the hub's watchdog closes its connection once the write has taken
+// WriteTimeout, and its handler returns, while a client that reads the
+// same frames as they come, for five times as long, stays connected. The
+// socket here stands for the kernel's: it never times a write out by
+// itself before 5 s.
+func TestStuckWriteIsClosed(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{QueueSize: 1024, WriteTimeout: 80 * time.Millisecond})
+	scope := ecabinet.MeetingScope(5)
+	log.append(scope, ecabinet.Public)
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	stuck := (&fakeClient{h: h, actor: member, scope: scope, buffer: 1}).connect()
+	defer stuck.Close()
+	reading := &fakeClient{h: h, actor: member, scope: scope, buffer: 1}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		done <- reading.follow(ctx, func(p ecabinet.Position) bool { return p.Seq == 21 })
+	}()
+	for len(h.connections()) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	for range 20 {
+		log.append(scope, ecabinet.Public)
+		time.Sleep(20 * time.Millisecond)
+	}
+	select {
+	case <-stuck.closed:
+	case <-time.After(3 * time.Second):
+		t.Fatal("a connection whose write is stuck was not closed within 3 s")
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the reading client: %v", err)
+	}
+	if reading.conns != 1 {
+		t.Fatalf("the reading client (a frame each 20 ms, 400 ms in all) needed %d connections", reading.conns)
+	}
+	if reading.received[21] != 1 {
+		t.Fatalf("the reading client received #21 %d times", reading.received[21])
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for len(h.connections()) > 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the handler of the closed connection did not return")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// After an event the writer waits for the next instead of leaving (and
+// being started again for each event of a live session); the events it
+// is woken for arrive in order, it leaves after Linger, and a client that
+// goes away while it waits takes it along.
+func TestWriterLingersAfterAnEvent(t *testing.T) {
+	log := newMemLog()
+	h := testHub(t, log, Options{WriteTimeout: 80 * time.Millisecond, Linger: 50 * time.Millisecond})
+	scope := ecabinet.MeetingScope(6)
+	log.append(scope, ecabinet.Public)
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	c := &fakeClient{h: h, actor: member, scope: scope, buffer: 64}
+	sock := c.connect()
+	conn := func() *Conn {
+		for range 1000 {
+			if cs := h.connections(); len(cs) == 1 {
+				return cs[0]
+			}
+			time.Sleep(time.Millisecond)
+		}
+		t.Fatal("no connection")
+		return nil
+	}()
+	state := func() (writing, lingering bool) {
+		conn.qmu.Lock()
+		defer conn.qmu.Unlock()
+		return conn.writing, conn.lingering
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(3 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.read(ctx, sock, func(p ecabinet.Position) bool { return p.Seq == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	event := func(seq int64) {
+		t.Helper()
+		log.append(scope, ecabinet.Public)
+		select {
+		case m := <-sock.wire:
+			var f wireFrame
+			if err := json.Unmarshal(m.data, &f); err != nil || f.Type != "event" || f.Seq != seq {
+				t.Fatalf("got %s (%v), want event #%d", m.data, err, seq)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatalf("event #%d never came", seq)
+		}
+	}
+	for seq := int64(2); seq <= 4; seq++ {
+		event(seq)
+		waitFor("the writer left right after an event", func() bool { w, l := state(); return w && l })
+	}
+	waitFor("the writer still lingers long after Linger", func() bool { w, _ := state(); return !w })
+	event(5)
+	waitFor("the writer left right after an event", func() bool { w, l := state(); return w && l })
+	_ = sock.Close()
+	waitFor("the handler did not return while its writer lingered", func() bool { return len(h.connections()) == 0 })
+}
