@@ -1,6 +1,6 @@
 // Package notification keeps what members are told and sends it on: each
 // notification is a row written in the transaction of the change it is
-// about (Add), listed on the member's tablet, and queued for e-mail when
+// about (AddAll), listed on the member's tablet, and queued for e-mail when
 // SMTP is configured and for Web Push when the member subscribed a tablet.
 // The services decide who is told what (store); this package stores the
 // notices and hands them, once each, to the mailer and the pusher (Outbox).
@@ -9,6 +9,7 @@ package notification
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
@@ -58,34 +59,50 @@ type Note struct {
 	At         time.Time
 }
 
-// Add writes n in tx: queued for e-mail when email is set (SMTP is
-// configured) and the member has an address, and for push when the member
-// has a subscribed tablet. It returns the notification as the member sees it.
-func Add(tx *gorm.DB, n Note, email bool) (*ecabinet.Notification, error) {
-	status := none
+// AddAll writes notes in tx, each queued for e-mail when email is set (SMTP
+// is configured) and its member has an address, and for push when the
+// member has a subscribed tablet. However many they are, it reads the
+// addresses in one statement, the subscriptions in one and inserts the
+// rows in one. It returns the notifications as their members see them, in
+// the order of notes.
+func AddAll(tx *gorm.DB, notes []Note, email bool) ([]*ecabinet.Notification, error) {
+	if len(notes) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(notes))
+	for i, n := range notes {
+		ids[i] = n.MemberID
+	}
+	var addressed, subscribed []int64
 	if email {
-		var address string
-		if err := tx.Raw("SELECT email FROM members WHERE id = ?", n.MemberID).Scan(&address).Error; err != nil {
+		if err := tx.Table("members").Where("id IN ? AND email <> ''", ids).Pluck("id", &addressed).Error; err != nil {
 			return nil, err
 		}
-		if address != "" {
-			status = pending
-		}
 	}
-	push := none
-	var subs int64
-	if err := tx.Model(&Subscription{}).Where("member_id = ?", n.MemberID).Count(&subs).Error; err != nil {
+	if err := tx.Model(&Subscription{}).Distinct("member_id").Where("member_id IN ?", ids).Pluck("member_id", &subscribed).Error; err != nil {
 		return nil, err
 	}
-	if subs > 0 {
-		push = pending
+	rows := make([]row, len(notes))
+	for i, n := range notes {
+		rows[i] = row{BodyID: n.BodyID, MemberID: n.MemberID, Kind: n.Kind, Subject: n.Subject, Text: n.Text, Ref: n.Ref, CreatedAt: n.At,
+			EmailStatus: status(addressed, n.MemberID), PushStatus: status(subscribed, n.MemberID), Topic: n.Topic}
 	}
-	r := row{BodyID: n.BodyID, MemberID: n.MemberID, Kind: n.Kind, Subject: n.Subject, Text: n.Text, Ref: n.Ref, CreatedAt: n.At,
-		EmailStatus: status, PushStatus: push, Topic: n.Topic}
-	if err := tx.Create(&r).Error; err != nil {
+	if err := tx.Create(&rows).Error; err != nil {
 		return nil, err
 	}
-	return r.notification(), nil
+	out := make([]*ecabinet.Notification, len(rows))
+	for i := range rows {
+		out[i] = rows[i].notification()
+	}
+	return out, nil
+}
+
+// status is pending when member is one of members, none otherwise.
+func status(members []int64, member int64) string {
+	if slices.Contains(members, member) {
+		return pending
+	}
+	return none
 }
 
 // Outbox lists notifications and sends the queued ones.

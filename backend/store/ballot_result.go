@@ -157,24 +157,21 @@ func (s *BallotService) remind(tx *Tx, row *ballotRow, minutesBefore int) (int, 
 		return 0, err
 	}
 	subject, text := reminderText(row, body.Settings.Location())
-	n := 0
-	for _, m := range ids {
-		if minutesBefore > 0 {
+	if minutesBefore > 0 {
+		var due []int64
+		for _, m := range ids {
 			res := tx.Exec("INSERT INTO ballot_reminders (ballot_id, member_id, minutes_before, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
 				row.ID, m, minutesBefore, s.db.Now())
 			if res.Error != nil {
-				return n, res.Error
+				return 0, res.Error
 			}
-			if res.RowsAffected == 0 {
-				continue // already reminded at this threshold
+			if res.RowsAffected > 0 { // not yet reminded at this threshold
+				due = append(due, m)
 			}
 		}
-		if err := s.notify.notify(tx, row.BodyID, m, ecabinet.EventBallotReminder, subject, text, fmt.Sprintf("ballot:%d", row.ID), row.Title); err != nil {
-			return n, err
-		}
-		n++
+		ids = due
 	}
-	return n, nil
+	return s.notify.notifyAll(tx, row.BodyID, ids, ecabinet.EventBallotReminder, subject, text, fmt.Sprintf("ballot:%d", row.ID), row.Title)
 }
 
 // SendDueReminders sends the automatic reminders whose time has come: for

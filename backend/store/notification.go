@@ -22,29 +22,30 @@ func NewNotifier(db *DB, email bool) *Notifier {
 
 var _ ecabinet.NotificationService = (*Notifier)(nil)
 
-// notify logs a notification to a member and tells their tablet; topic is
-// the title of the session or ballot it is about, for the pushed notice.
-func (n *Notifier) notify(tx *Tx, bodyID, memberID int64, kind, subject, text, ref, topic string) error {
-	note, err := notification.Add(tx.DB, notification.Note{BodyID: bodyID, MemberID: memberID, Kind: kind, Subject: subject,
-		Text: text, Ref: ref, Topic: topic, At: n.db.Now()}, n.email)
-	if err != nil {
-		return err
-	}
-	return tx.emit(bodyID, ecabinet.BodyScope(bodyID), kind, map[string]any{"notification": note},
-		ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceMember(memberID)})
-}
-
 // wake tells the mailer and the pusher that notifications are waiting.
 func (n *Notifier) wake() { n.db.notices.Wake() }
 
-// notifyAll notifies each member of ids.
+// notifyAll logs a notification to each member of ids and tells their
+// tablets; topic is the title of the session or ballot it is about, for the
+// pushed notice. It returns how many members were told: none when it fails
+// (the transaction is then rolled back).
 func (n *Notifier) notifyAll(tx *Tx, bodyID int64, ids []int64, kind, subject, text, ref, topic string) (int, error) {
+	at := n.db.Now()
+	notes := make([]notification.Note, len(ids))
 	for i, id := range ids {
-		if err := n.notify(tx, bodyID, id, kind, subject, text, ref, topic); err != nil {
-			return i, err
+		notes[i] = notification.Note{BodyID: bodyID, MemberID: id, Kind: kind, Subject: subject, Text: text, Ref: ref, Topic: topic, At: at}
+	}
+	added, err := notification.AddAll(tx.DB, notes, n.email)
+	if err != nil {
+		return 0, err
+	}
+	for _, note := range added {
+		if err := tx.emit(bodyID, ecabinet.BodyScope(bodyID), kind, map[string]any{"notification": note},
+			ecabinet.Visibility{MinClearance: ecabinet.ClassNone, Audience: ecabinet.AudienceMember(note.MemberID)}); err != nil {
+			return 0, err
 		}
 	}
-	return len(ids), nil
+	return len(added), nil
 }
 
 // meetingPublished tells the invitees that a session is published (and,

@@ -345,16 +345,11 @@ func (s *PositionService) RemindPositions(ctx context.Context, meetingID int64) 
 		if err != nil {
 			return err
 		}
-		for _, id := range missing {
-			subject := "Nhắc cho ý kiến trước phiên họp: " + m.Title
-			text := fmt.Sprintf("Đồng chí chưa cho ý kiến về đủ các nội dung của phiên họp %q. Hạn cho ý kiến: %s.", m.Title,
-				m.cutoff(loc).In(loc).Format("15:04 ngày 02/01/2006"))
-			if err := s.notify.notify(tx, m.BodyID, id, ecabinet.EventPositionReminder, subject, text, fmt.Sprintf("meeting:%d", m.ID), m.Title); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
+		text := fmt.Sprintf("Đồng chí chưa cho ý kiến về đủ các nội dung của phiên họp %q. Hạn cho ý kiến: %s.", m.Title,
+			m.cutoff(loc).In(loc).Format("15:04 ngày 02/01/2006"))
+		n, err = s.notify.notifyAll(tx, m.BodyID, missing, ecabinet.EventPositionReminder, "Nhắc cho ý kiến trước phiên họp: "+m.Title, text,
+			fmt.Sprintf("meeting:%d", m.ID), m.Title)
+		return err
 	})
 	if err == nil && n > 0 {
 		s.notify.wake()

@@ -231,12 +231,9 @@ func (s *TaskService) remind(ctx context.Context, r *taskRow, kind string, loc *
 			subject = "Nhiệm vụ quá hạn: " + r.Title
 			text = fmt.Sprintf("Nhiệm vụ %q đã quá hạn (hạn hoàn thành ngày %s) mà chưa hoàn thành.", r.Title, due)
 		}
-		for _, m := range ids {
-			if err := s.notify.notify(tx, r.BodyID, m, ecabinet.EventTaskReminder, subject, text, fmt.Sprintf("task:%d", r.ID), r.Title); err != nil {
-				return err
-			}
+		if n, err = s.notify.notifyAll(tx, r.BodyID, ids, ecabinet.EventTaskReminder, subject, text, fmt.Sprintf("task:%d", r.ID), r.Title); err != nil {
+			return err
 		}
-		n = len(ids)
 		return tx.Exec("UPDATE task_reminders SET recipients = ? WHERE task_id = ? AND kind = ?", n, r.ID, kind).Error
 	})
 	return n, err
