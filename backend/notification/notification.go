@@ -59,47 +59,63 @@ type Note struct {
 	At         time.Time
 }
 
+// chunk is the most members one statement of AddAll names: an insert of
+// that many rows takes 11 parameters each, within every database's limit
+// (PostgreSQL's 65,535, SQLite's 32,766).
+const chunk = 1000
+
 // AddAll writes notes in tx, each queued for e-mail when email is set (SMTP
 // is configured) and its member has an address, and for push when the
-// member has a subscribed tablet. However many they are, it reads the
+// member has a subscribed tablet. Per thousand notes it reads the
 // addresses in one statement, the subscriptions in one and inserts the
 // rows in one. It returns the notifications as their members see them, in
 // the order of notes.
 func AddAll(tx *gorm.DB, notes []Note, email bool) ([]*ecabinet.Notification, error) {
-	if len(notes) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(notes))
-	for i, n := range notes {
-		ids[i] = n.MemberID
-	}
-	var addressed, subscribed []int64
-	if email {
-		if err := tx.Table("members").Where("id IN ? AND email <> ''", ids).Pluck("id", &addressed).Error; err != nil {
+	out := make([]*ecabinet.Notification, 0, len(notes))
+	for part := range slices.Chunk(notes, chunk) {
+		ids := make([]int64, len(part))
+		for i, n := range part {
+			ids[i] = n.MemberID
+		}
+		var addressed, subscribed []int64
+		if email {
+			if err := tx.Table("members").Where("id IN ? AND email <> ''", ids).Pluck("id", &addressed).Error; err != nil {
+				return nil, err
+			}
+		}
+		if err := tx.Model(&Subscription{}).Distinct("member_id").Where("member_id IN ?", ids).Pluck("member_id", &subscribed).Error; err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Model(&Subscription{}).Distinct("member_id").Where("member_id IN ?", ids).Pluck("member_id", &subscribed).Error; err != nil {
-		return nil, err
-	}
-	rows := make([]row, len(notes))
-	for i, n := range notes {
-		rows[i] = row{BodyID: n.BodyID, MemberID: n.MemberID, Kind: n.Kind, Subject: n.Subject, Text: n.Text, Ref: n.Ref, CreatedAt: n.At,
-			EmailStatus: status(addressed, n.MemberID), PushStatus: status(subscribed, n.MemberID), Topic: n.Topic}
-	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([]*ecabinet.Notification, len(rows))
-	for i := range rows {
-		out[i] = rows[i].notification()
+		mail, push := pendingFor(addressed), pendingFor(subscribed)
+		rows := make([]row, len(part))
+		for i, n := range part {
+			rows[i] = row{BodyID: n.BodyID, MemberID: n.MemberID, Kind: n.Kind, Subject: n.Subject, Text: n.Text, Ref: n.Ref, CreatedAt: n.At,
+				EmailStatus: mail.of(n.MemberID), PushStatus: push.of(n.MemberID), Topic: n.Topic}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			out = append(out, rows[i].notification())
+		}
 	}
 	return out, nil
 }
 
-// status is pending when member is one of members, none otherwise.
-func status(members []int64, member int64) string {
-	if slices.Contains(members, member) {
+// statuses are the members whose notices are pending on a channel.
+type statuses map[int64]bool
+
+func pendingFor(members []int64) statuses {
+	s := make(statuses, len(members))
+	for _, m := range members {
+		s[m] = true
+	}
+	return s
+}
+
+// of is pending for one of the members, none for the others.
+func (s statuses) of(member int64) string {
+	if s[member] {
 		return pending
 	}
 	return none

@@ -174,3 +174,58 @@ func TestPublishNotifiesInviteesInConstantStatements(t *testing.T) {
 		})
 	}
 }
+
+// Publishing a session to more invitees than one statement can name (6,000:
+// an insert of their notifications in one statement takes 66,000
+// parameters, over PostgreSQL's 65,535 and SQLite's 32,766) tells each of
+// them once. (Before, such a publication failed with an internal error.)
+func TestPublishToThousandsOfInvitees(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx, sec := context.Background(), f.as(ecabinet.RoleSecretary)
+		const n = 6000
+		for start := 0; start < n; start += 500 {
+			var values []string
+			var args []any
+			for i := start; i < start+500; i++ {
+				values = append(values, "(?, ?, '', ?, 'member', 'none', ?, ?, ?)")
+				args = append(args, f.body.ID, fmt.Sprintf("dv%04d-%s", i, f.body.Slug), fmt.Sprintf("Đại biểu %d", i), fmt.Sprintf("dv%04d@example.gov.vn", i), f.body.CreatedAt, f.body.CreatedAt)
+			}
+			if err := db.Exec(ctx, "INSERT INTO members (body_id, username, password_hash, full_name, role, clearance, email, created_at, updated_at) VALUES "+
+				strings.Join(values, ", "), args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []int64
+		if err := db.Raw(ctx, "SELECT id FROM members WHERE username LIKE ? ORDER BY id", &ids, "dv%-"+f.body.Slug); err != nil || len(ids) != n {
+			t.Fatalf("%d members inserted: %v", len(ids), err)
+		}
+		meetings := store.NewMeetingService(db).Notifying(store.NewNotifier(db, true))
+		in := meetingInput()
+		in.Invitees = ids
+		m, err := meetings.CreateMeeting(sec, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Transition(sec, m.ID, ecabinet.ActionPublish, nil); err != nil {
+			t.Fatal(err)
+		}
+		var told []struct {
+			MemberID    int64
+			EmailStatus string
+			N           int
+		}
+		if err := db.Raw(ctx, "SELECT member_id, MIN(email_status) AS email_status, COUNT(*) AS n FROM notifications WHERE ref = ? GROUP BY member_id",
+			&told, fmt.Sprintf("meeting:%d", m.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != n {
+			t.Fatalf("%d of %d invitees notified", len(told), n)
+		}
+		for _, r := range told {
+			if r.N != 1 || r.EmailStatus != "pending" {
+				t.Fatalf("member %d: %d notifications, e-mail %s", r.MemberID, r.N, r.EmailStatus)
+			}
+		}
+	})
+}
