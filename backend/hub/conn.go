@@ -53,12 +53,9 @@ func (w wsSocket) WriteShared(f *sharedFrame) error { return w.WritePreparedMess
 
 // Conn is one WebSocket connection. Its reader runs in the HTTP handler
 // (Serve). Its writer is a goroutine started when frames wait and no writer
-// runs: at most one writes at a time. It leaves once the queue is empty,
-// unless it has just written an event: events come in runs while a session
-// is live, so it waits for the next (Linger, ended by the hub's watchdog)
-// rather than leave and be started again for each. An idle connection holds
-// no writer, ticker or buffer (heartbeats and sign-in checks are the hub's,
-// for every connection at once).
+// runs, which leaves once the queue is empty: at most one writes at a time,
+// and an idle connection holds no writer, ticker or buffer (heartbeats and
+// sign-in checks are the hub's, for every connection at once).
 type Conn struct {
 	hub       *Hub
 	ws        socket
@@ -73,14 +70,8 @@ type Conn struct {
 	writing bool      // under qmu: a writer runs
 	ended   bool      // under qmu: the handler is returning; no writer may start
 	closeAs *closeMsg // under qmu: the close the writer is to send
-	// Under qmu: the writer waits on wake for more (lingering, since
-	// idleSince on the hub's clock); retire tells it to leave.
-	lingering bool
-	retire    bool
-	idleSince int64
-	wake      chan struct{} // capacity 1, made by the first writer that lingers
-	writers   sync.WaitGroup
-	pending   atomic.Int32
+	writers sync.WaitGroup
+	pending atomic.Int32
 	// closing is set by the first close request (an overflow, a sign-out, a
 	// shutdown) and when a write fails: from then on nothing is queued and
 	// nothing but the close is written, so a connection never sends an
@@ -112,11 +103,13 @@ type position struct {
 	seq   int64
 }
 
-// set records seq as the position of scope.
+// set records seq as the position of scope. It keeps the scope as given:
+// the next event's is the same string (its scope state's), which compares
+// equal without reading its bytes.
 func (ps *positions) set(scope ecabinet.Scope, seq int64) {
 	for i := range *ps {
 		if (*ps)[i].scope == scope {
-			(*ps)[i].seq = seq
+			(*ps)[i] = position{scope, seq}
 			return
 		}
 	}
@@ -190,7 +183,6 @@ func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 	c.closing.Store(true)
 	c.qmu.Lock()
 	c.ended = true
-	c.wakeWriter()
 	c.qmu.Unlock()
 	_ = ws.Close()
 	c.writers.Wait()
@@ -274,14 +266,9 @@ func decodeClientFrame(data []byte) (ClientFrame, error) {
 	return f, nil
 }
 
-// startWriter starts a writer unless one runs, or wakes the one that
-// lingers; called with qmu held.
+// startWriter starts a writer unless one runs; called with qmu held.
 func (c *Conn) startWriter() {
-	if c.writing {
-		c.wakeWriter()
-		return
-	}
-	if c.ended {
+	if c.writing || c.ended {
 		return
 	}
 	c.writing = true
@@ -289,52 +276,21 @@ func (c *Conn) startWriter() {
 	go c.writer()
 }
 
-// wakeWriter wakes a lingering writer; called with qmu held.
-func (c *Conn) wakeWriter() {
-	if c.lingering {
-		c.lingering = false
-		c.wake <- struct{}{} // never blocks: one wake per linger
-	}
-}
-
-// retireIfIdle tells a writer that has lingered since before idleBefore to
-// leave.
-func (c *Conn) retireIfIdle(idleBefore int64) {
-	c.qmu.Lock()
-	if c.lingering && c.idleSince < idleBefore {
-		c.retire = true
-		c.wakeWriter()
-	}
-	c.qmu.Unlock()
-}
-
-// writer writes what is queued, then the close if one was asked for; when
-// the queue is empty it leaves, or lingers after an event.
+// writer writes what is queued, then the close if one was asked for, and
+// leaves when the queue is empty.
 func (c *Conn) writer() {
 	defer c.writers.Done()
 	var batch []entry
-	linger := false
 	for {
 		c.qmu.Lock()
 		batch, c.queue = c.queue, batch[:0]
-		closeAs, retired := c.closeAs, c.retire
-		c.retire = false
+		closeAs := c.closeAs
 		if len(batch) == 0 && closeAs == nil {
-			if !linger || retired || c.ended {
-				c.writing = false
-				c.qmu.Unlock()
-				return
-			}
-			if c.wake == nil {
-				c.wake = make(chan struct{}, 1)
-			}
-			c.lingering, c.idleSince = true, c.hub.clock()
+			c.writing = false
 			c.qmu.Unlock()
-			<-c.wake
-			continue
+			return
 		}
 		c.qmu.Unlock()
-		linger = len(batch) > 0 && batch[len(batch)-1].kind == eventFrame
 		written, err := c.writeBatch(batch)
 		clear(batch)
 		c.pending.Add(-int32(len(batch)))

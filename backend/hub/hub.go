@@ -67,9 +67,6 @@ type Options struct {
 	// WriteTimeout bounds the writing of one batch of frames to a client
 	// (default 10 s); a connection whose write takes longer is closed.
 	WriteTimeout time.Duration
-	// Linger is how long a writer that wrote an event waits for the next
-	// before it leaves (default 2 s; it leaves up to WriteTimeout/4 later).
-	Linger time.Duration
 }
 
 // Hub is the real-time side of one instance.
@@ -126,9 +123,6 @@ func New(opts Options) *Hub {
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second
-	}
-	if opts.Linger <= 0 {
-		opts.Linger = 2 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -211,8 +205,7 @@ func (h *Hub) clock() int64 { return int64(time.Since(h.started)) + 1 }
 // frames has been writing for longer than WriteTimeout (a client that
 // stopped reading with full socket buffers): closing the socket ends the
 // write. A deadline set on each socket for each batch would do the same
-// with a timer armed and disarmed per write. It also ends the writers that
-// have lingered for longer than Linger.
+// with a timer armed and disarmed per write.
 func (h *Hub) watchWrites() {
 	t := time.NewTicker(h.opts.WriteTimeout / 4)
 	defer t.Stop()
@@ -229,7 +222,6 @@ func (h *Hub) watchWrites() {
 				c.closing.Store(true)
 				_ = c.ws.Close()
 			}
-			c.retireIfIdle(now - int64(h.opts.Linger))
 		}
 	}
 }
