@@ -28,7 +28,9 @@ func (b *ballotRun) throughput() float64 {
 	return float64(b.Counted) / b.Elapsed.Seconds()
 }
 
-func burst(ctx context.Context, o *Options, t *target, p *pool, members []Member) (*ballotRun, error) {
+// burst has every member answer a new ballot on t; with profile set, a CPU
+// profile of the first instance is taken over its first 8 seconds.
+func burst(ctx context.Context, o *Options, t *target, p *pool, members []Member, profile string) (*ballotRun, error) {
 	var ballot ecabinet.Ballot
 	if err := t.sec[0].Do(ctx, "POST", "/api/v1/ballots", ecabinet.BallotInput{Title: "Load ballot", Deadline: time.Now().Add(2 * time.Hour),
 		Questions: []string{"Agree?"}}, &ballot); err != nil {
@@ -37,7 +39,16 @@ func burst(ctx context.Context, o *Options, t *target, p *pool, members []Member
 	if err := t.sec[0].Do(ctx, "POST", fmt.Sprintf("/api/v1/ballots/%d/open", ballot.ID), nil, &ballot); err != nil {
 		return nil, fmt.Errorf("open ballot: %w", err)
 	}
+	var prof <-chan error
+	if profile != "" {
+		prof = t.profile(profile, 8*time.Second)
+	}
 	b, err := answerAll(t, p, members, ballot.ID, ballot.Questions[0].ID)
+	if prof != nil {
+		if perr := <-prof; perr != nil {
+			o.logf("profile %s not taken: %v", profile, perr)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -114,20 +125,20 @@ func w5(ctx context.Context, o *Options) (*Result, error) {
 		return r, err
 	}
 	defer p.close()
-	one := func(batch string) (*ballotRun, error) {
+	one := func(batch, profile string) (*ballotRun, error) {
 		t, err := newCluster(ctx, o, seed, o.Instances, "ECABINET_BALLOT_BATCH="+batch)
 		if err != nil {
 			return nil, err
 		}
 		defer t.close()
 		t.seed = seed
-		return burst(ctx, o, t, p, members)
+		return burst(ctx, o, t, p, members, profile)
 	}
-	batched, err := one("true")
+	batched, err := one("true", "W5-ecabinet")
 	if err != nil {
 		return r, err
 	}
-	naive, err := one("false")
+	naive, err := one("false", "")
 	if err != nil {
 		return r, err
 	}

@@ -70,7 +70,7 @@ func run() error {
 	flag.DurationVar(&o.P99Limit, "p99", 250*time.Millisecond, "W2: p99 limit of a step")
 	flag.Float64Var(&o.OutageRate, "outage-rate", 100, "W6: updates per second")
 	flag.DurationVar(&o.OutageDuration, "outage-duration", 30*time.Second, "W6: length of the run")
-	flag.StringVar(&o.PprofDir, "pprof", "", "directory for CPU profiles of the first instance (W1, W2 hold)")
+	flag.StringVar(&o.PprofDir, "pprof", "", "directory for CPU profiles of the first instance (W1, W2 hold, W5 burst)")
 	workloads := flag.String("w", strings.Join(load.Workloads, ","), "workloads to run, comma-separated")
 	runs := flag.Int("runs", 1, "runs of each workload; the median run is reported")
 	jsonOut := flag.String("json", "", "write the JSON summary here (default: stdout after the table)")
