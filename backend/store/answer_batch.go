@@ -113,15 +113,20 @@ func (b *answerBatcher) writeBatch(items []*batchItem) {
 			// request find out alone (actors differ).
 			return err
 		}
-		c, err := b.s.answerFacts(tx.DB, row)
-		if err != nil {
-			return err
-		}
 		members := make([]int64, 0, len(items))
 		for _, it := range items { // sorted by member
 			if len(members) == 0 || members[len(members)-1] != it.req.memberID {
 				members = append(members, it.req.memberID)
 			}
+		}
+		asked := slices.Clone(members)
+		for _, it := range items {
+			asked = append(asked, it.req.actor.MemberID)
+		}
+		slices.Sort(asked)
+		c, err := b.s.answerFacts(tx.DB, row, slices.Compact(asked))
+		if err != nil {
+			return err
 		}
 		if err := c.lockBatch(tx, members); err != nil {
 			return err
@@ -165,7 +170,7 @@ func (b *answerBatcher) writeRequest(tx *Tx, c *ballotFacts, keys *idemKeys, req
 	// The batch read the ballot as its first request's actor: each other
 	// request sees it only if its own actor may (loadBallot's rule).
 	if ok, _ := ecabinet.MaySeeBallot(req.actor, c.row.BodyID, ecabinet.BallotStatus(c.row.Status), func() (bool, error) {
-		return slices.Contains(c.recipients, req.actor.MemberID), nil
+		return c.recipients[req.actor.MemberID], nil
 	}); !ok {
 		return nil, ecabinet.NotFound("ballot")
 	}

@@ -424,3 +424,64 @@ func TestAnswerKeysArrivingTogether(t *testing.T) {
 		}
 	})
 }
+
+// Answers arriving together, from recipients and others, are taken from
+// recipients only: a member the ballot was not sent to does not see it
+// (not_found), and a paper answer the secretariat records for such a
+// member is refused (ballot.not_recipient), while the recipients' answers
+// and the paper answer recorded for a recipient in the same batch count.
+func TestOnlyRecipientsAnswer(t *testing.T) {
+	forBothPaths(t, func(t *testing.T, db *store.DB, batched bool) {
+		e := newBallotEnv(t, db, 12, batched)
+		sent, others := e.members[:8], e.members[8:12]
+		var to []int64
+		for _, m := range sent {
+			to = append(to, m.MemberID)
+		}
+		b, err := e.svc.CreateBallot(e.sec, ecabinet.BallotInput{Title: "Phiếu lấy ý kiến các thành viên được hỏi", Deadline: e.clock.Now().Add(48 * time.Hour),
+			Questions: []string{"Câu hỏi"}, Recipients: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err = e.svc.OpenBallot(e.sec, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		paper := answers(b, ecabinet.OptionAgree, "")
+		paper.PaperReason = "Phiếu giấy gửi qua văn thư"
+		type try struct {
+			ctx    context.Context
+			member int64
+			in     ecabinet.AnswerInput
+			want   string
+			key    string
+		}
+		var tries []try
+		for _, m := range sent[1:] {
+			tries = append(tries, try{act(m), m.MemberID, answers(b, ecabinet.OptionAgree, ""), "", ""})
+		}
+		tries = append(tries, try{e.sec, sent[0].MemberID, paper, "", "paper-0"})
+		for _, m := range others {
+			tries = append(tries, try{act(m), m.MemberID, answers(b, ecabinet.OptionAgree, ""), ecabinet.ENOTFOUND, ""})
+			tries = append(tries, try{e.sec, m.MemberID, paper, ecabinet.ENOTENTITLED, fmt.Sprintf("paper-%d", m.MemberID)})
+		}
+		var wg sync.WaitGroup
+		for _, tr := range tries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := e.svc.Answer(tr.ctx, b.ID, tr.member, tr.in, tr.key)
+				if got := ecabinet.ErrorCode(err); got != tr.want {
+					t.Errorf("answer for member %d: %v, want %q", tr.member, err, tr.want)
+				}
+			}()
+		}
+		wg.Wait()
+		res, err := e.svc.Result(e.sec, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Questions[0].Agree != 8 || res.Ballot.Answered != 8 || res.Questions[0].NotReturned != 0 {
+			t.Fatalf("agree %d answered %d not returned %d, want 8, 8, 0", res.Questions[0].Agree, res.Ballot.Answered, res.Questions[0].NotReturned)
+		}
+	})
+}
