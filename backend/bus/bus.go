@@ -12,6 +12,9 @@ import "context"
 type Bus interface {
 	// Publish sends data to every instance subscribed to channel.
 	Publish(ctx context.Context, channel string, data []byte) error
+	// PublishAll publishes msgs as Publish would, one after the other, in
+	// one round trip to the server where there is one.
+	PublishAll(ctx context.Context, msgs []Message) error
 	// Subscribe starts delivery of channels' messages; subscribing twice is harmless.
 	Subscribe(ctx context.Context, channels ...string) error
 	// Unsubscribe stops delivery of channels' messages.
@@ -20,6 +23,12 @@ type Bus interface {
 	Ping(ctx context.Context) error
 	// Close stops the bus; no handler runs after Close returns.
 	Close() error
+}
+
+// Message is data to publish on a channel.
+type Message struct {
+	Channel string
+	Data    []byte
 }
 
 // Handlers receive what a bus delivers. They run on the bus's delivery

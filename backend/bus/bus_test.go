@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -200,6 +201,44 @@ func TestContract(t *testing.T) {
 					t.Fatalf("got %v", got)
 				}
 			})
+			t.Run("publishes a batch in order per channel", func(t *testing.T) {
+				p := f(t)
+				ctx := context.Background()
+				channels := []string{"meeting.1", "meeting.2", "body.1", "body.2"}
+				if err := p.sub.Subscribe(ctx, channels...); err != nil {
+					t.Fatal(err)
+				}
+				var msgs []bus.Message
+				for i := 0; i < 200; i++ {
+					c := channels[i%len(channels)]
+					msgs = append(msgs, bus.Message{Channel: c, Data: []byte(fmt.Sprint(i))})
+				}
+				msgs = append(msgs, bus.Message{Channel: "meeting.3", Data: []byte("not subscribed")})
+				if err := p.pub.PublishAll(ctx, msgs[:150]); err != nil {
+					t.Fatal(err)
+				}
+				if err := p.pub.PublishAll(ctx, msgs[150:]); err != nil {
+					t.Fatal(err)
+				}
+				p.rec.waitMessages(t, 200)
+				time.Sleep(100 * time.Millisecond) // let a wrong message arrive
+				got := p.rec.waitMessages(t, 200)
+				if len(got) != 200 {
+					t.Fatalf("%d messages, want 200: %v", len(got), got)
+				}
+				next := map[string]int{}
+				for _, m := range got {
+					c, v, _ := strings.Cut(m, "=")
+					i := slices.Index(channels, c)
+					if i < 0 {
+						t.Fatalf("unexpected message %q", m)
+					}
+					if want := fmt.Sprint(next[c]*len(channels) + i); v != want {
+						t.Fatalf("on %s, %s after %d messages, want %s (all: %v)", c, v, next[c], want, got)
+					}
+					next[c]++
+				}
+			})
 			t.Run("unsubscribe stops delivery", func(t *testing.T) {
 				p := f(t)
 				ctx := context.Background()
@@ -229,6 +268,9 @@ func TestContract(t *testing.T) {
 				_ = p.pub.Close()
 				if err := p.pub.Publish(context.Background(), "x", []byte("y")); err == nil {
 					t.Fatal("publish on a closed bus succeeded")
+				}
+				if err := p.pub.PublishAll(context.Background(), []bus.Message{{Channel: "x", Data: []byte("y")}}); err == nil {
+					t.Fatal("a batch published on a closed bus")
 				}
 			})
 			t.Run("reconnect resubscribes and asks for a resync", func(t *testing.T) {

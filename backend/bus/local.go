@@ -51,6 +51,16 @@ func (l *Local) run() {
 	}
 }
 
+// PublishAll publishes msgs one after the other.
+func (l *Local) PublishAll(ctx context.Context, msgs []Message) error {
+	for _, m := range msgs {
+		if err := l.Publish(ctx, m.Channel, m.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Publish queues data for delivery.
 func (l *Local) Publish(ctx context.Context, channel string, data []byte) error {
 	l.closeMu.RLock()

@@ -123,15 +123,38 @@ func (r *Redis) Publish(ctx context.Context, channel string, data []byte) error 
 	if r.closed.Load() {
 		return ErrClosed
 	}
-	cmd := redis.NewIntCmd(ctx, "publish", r.prefix+channel, data)
-	// PUBLISH names no key, so a Redis Cluster client sends it to any node,
-	// and messages of one channel published on two nodes reach a subscriber
-	// on a third in either order. Routing by the channel's slot publishes
-	// every message of a channel from the same node, so they arrive in the
-	// order they were published (one server ignores this).
-	cmd.SetFirstKeyPos(1)
+	cmd := r.publish(ctx, channel, data)
 	_ = r.client.Process(ctx, cmd)
 	return cmd.Err()
+}
+
+// PublishAll sends msgs in one pipeline: per node, in order, in one round
+// trip.
+func (r *Redis) PublishAll(ctx context.Context, msgs []Message) error {
+	if r.closed.Load() {
+		return ErrClosed
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	pipe := r.client.Pipeline()
+	for _, m := range msgs {
+		_ = pipe.Process(ctx, r.publish(ctx, m.Channel, m.Data))
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// publish is the PUBLISH of data on channel. PUBLISH names no key, so a
+// Redis Cluster client sends it to any node, and messages of one channel
+// published on two nodes reach a subscriber on a third in either order.
+// Routing by the channel's slot publishes every message of a channel from
+// the same node, so they arrive in the order they were published (one
+// server ignores this).
+func (r *Redis) publish(ctx context.Context, channel string, data []byte) *redis.IntCmd {
+	cmd := redis.NewIntCmd(ctx, "publish", r.prefix+channel, data)
+	cmd.SetFirstKeyPos(1)
+	return cmd
 }
 
 // Subscribe starts delivery of channels.

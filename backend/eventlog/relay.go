@@ -6,13 +6,15 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ecabinet/ecabinet/backend/bus"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"gorm.io/gorm"
 )
 
-// Publisher sends an encoded event on a channel (the bus).
+// Publisher sends encoded events, each on its scope's channel, in order
+// (the bus).
 type Publisher interface {
-	Publish(ctx context.Context, channel string, data []byte) error
+	PublishAll(ctx context.Context, msgs []bus.Message) error
 }
 
 // claimBatch is the most outbox rows one relay pass publishes.
@@ -101,21 +103,22 @@ func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
 		if err := tx.Raw(q, claimBatch).Scan(&rows).Error; err != nil {
 			return err
 		}
-		ids := make([]int64, len(rows))
+		n = len(rows)
+		if n == 0 {
+			return nil
+		}
+		ids := make([]int64, n)
+		msgs := make([]bus.Message, n)
 		for i := range rows {
 			r := &rows[i].Row
 			data, err := ecabinet.EncodeEvent(r.event(rows[i].Epoch))
 			if err != nil {
 				return err
 			}
-			if err := pub.Publish(ctx, r.Scope, data); err != nil {
-				return fmt.Errorf("publish %s#%d: %w", r.Scope, r.Seq, err)
-			}
-			ids[i] = r.ID
+			msgs[i], ids[i] = bus.Message{Channel: r.Scope, Data: data}, r.ID
 		}
-		n = len(rows)
-		if n == 0 {
-			return nil
+		if err := pub.PublishAll(ctx, msgs); err != nil {
+			return fmt.Errorf("publish %d events from %s#%d: %w", n, rows[0].Row.Scope, rows[0].Row.Seq, err)
 		}
 		return tx.Exec("DELETE FROM event_outbox WHERE event_id IN ?", ids).Error
 	})

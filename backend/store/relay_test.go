@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecabinet/ecabinet/backend/bus"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/store"
 )
@@ -18,17 +19,19 @@ type flakyPublisher struct {
 	got    map[string][]int64 // channel → seqs
 }
 
-func (p *flakyPublisher) Publish(_ context.Context, channel string, data []byte) error {
+func (p *flakyPublisher) PublishAll(_ context.Context, msgs []bus.Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.broken {
 		return errors.New("bus down")
 	}
-	e, err := ecabinet.DecodeEvent(data)
-	if err != nil {
-		return err
+	for _, m := range msgs {
+		e, err := ecabinet.DecodeEvent(m.Data)
+		if err != nil {
+			return err
+		}
+		p.got[m.Channel] = append(p.got[m.Channel], e.Seq)
 	}
-	p.got[channel] = append(p.got[channel], e.Seq)
 	return nil
 }
 
