@@ -163,9 +163,11 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 	}
 	go h.runOps()
 	go h.dispatch()
-	go h.heartbeat()
-	go h.watchWrites()
-	go h.checkSignIns()
+	go h.every(h.opts.Heartbeat, h.heartbeat)
+	go h.every(h.opts.WriteTimeout/4, h.watchWrites)
+	if h.opts.SignIns != nil {
+		go h.every(h.opts.SignInCheck, h.checkSignIns)
+	}
 	return nil
 }
 
@@ -180,21 +182,26 @@ func (h *Hub) connections() []*Conn {
 	return out
 }
 
-// heartbeat pings every connection each Heartbeat, for all of them at once
-// (no ticker per connection); a client that does not answer is closed by
-// its reader's deadline, twice the heartbeat.
-func (h *Hub) heartbeat() {
-	t := time.NewTicker(h.opts.Heartbeat)
+// every runs fn each period until the hub stops.
+func (h *Hub) every(period time.Duration, fn func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-h.stop:
 			return
 		case <-t.C:
+			fn()
 		}
-		for _, c := range h.connections() {
-			c.enqueue(entry{kind: pingFrame})
-		}
+	}
+}
+
+// heartbeat pings every connection, for all of them at once (no ticker per
+// connection); a client that does not answer is closed by its reader's
+// deadline, twice the heartbeat.
+func (h *Hub) heartbeat() {
+	for _, c := range h.connections() {
+		c.enqueue(entry{kind: pingFrame})
 	}
 }
 
@@ -207,53 +214,32 @@ func (h *Hub) clock() int64 { return int64(time.Since(h.started)) + 1 }
 // write. A deadline set on each socket for each batch would do the same
 // with a timer armed and disarmed per write.
 func (h *Hub) watchWrites() {
-	t := time.NewTicker(h.opts.WriteTimeout / 4)
-	defer t.Stop()
-	for {
-		select {
-		case <-h.stop:
-			return
-		case <-t.C:
-		}
-		now := h.clock()
-		for _, c := range h.connections() {
-			if since := c.writingSince.Load(); since != 0 && now-since > int64(h.opts.WriteTimeout) {
-				h.log.Info("closing a connection whose write timed out", "member_id", c.actor.MemberID)
-				c.closing.Store(true)
-				_ = c.ws.Close()
-			}
+	now := h.clock()
+	for _, c := range h.connections() {
+		if since := c.writingSince.Load(); since != 0 && now-since > int64(h.opts.WriteTimeout) {
+			h.log.Info("closing a connection whose write timed out", "member_id", c.actor.MemberID)
+			c.closing.Store(true)
+			_ = c.ws.Close()
 		}
 	}
 }
 
-// checkSignIns rechecks, each SignInCheck, the sign-in of every connection
-// (once per sign-in), and closes those whose sign-in ended with
-// CloseSignedOut. A sign-out closes them at once anyway (SignOut); this
-// catches expiry and the idle timeout.
+// checkSignIns rechecks the sign-in of every connection (once per
+// sign-in), and closes those whose sign-in ended with CloseSignedOut. A
+// sign-out closes them at once anyway (SignOut); this catches expiry and
+// the idle timeout.
 func (h *Hub) checkSignIns() {
-	if h.opts.SignIns == nil {
-		return
+	byToken := map[string][]*Conn{}
+	for _, c := range h.connections() {
+		byToken[c.tokenHash] = append(byToken[c.tokenHash], c)
 	}
-	t := time.NewTicker(h.opts.SignInCheck)
-	defer t.Stop()
-	for {
-		select {
-		case <-h.stop:
-			return
-		case <-t.C:
-		}
-		byToken := map[string][]*Conn{}
-		for _, c := range h.connections() {
-			byToken[c.tokenHash] = append(byToken[c.tokenHash], c)
-		}
-		for token, conns := range byToken {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err := h.opts.SignIns.Check(ctx, token)
-			cancel()
-			if ecabinet.ErrorCode(err) == ecabinet.EUNAUTHENTICATED {
-				for _, c := range conns {
-					c.closeWith(CloseSignedOut, "signed out")
-				}
+	for token, conns := range byToken {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := h.opts.SignIns.Check(ctx, token)
+		cancel()
+		if ecabinet.ErrorCode(err) == ecabinet.EUNAUTHENTICATED {
+			for _, c := range conns {
+				c.closeWith(CloseSignedOut, "signed out")
 			}
 		}
 	}
