@@ -49,6 +49,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecabinet/ecabinet/backend/ecabinet"
 	"github.com/ecabinet/ecabinet/backend/eventlog"
 	"github.com/ecabinet/ecabinet/backend/notification"
 	"github.com/glebarez/sqlite"
@@ -105,6 +106,10 @@ type DB struct {
 	events *eventlog.Log
 	// notices keeps the notifications that transactions write and sends them.
 	notices *notification.Outbox
+	// writer, on SQLite, is held by the transaction of this process that
+	// writes (capacity 1): the others wait here, not on SQLite's lock while
+	// holding a pooled connection, so that reads always find one.
+	writer chan struct{}
 }
 
 // Open connects to the database described by cfg. It does not migrate.
@@ -156,6 +161,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// One writer at a time: transactions begin IMMEDIATE and wait on the
 		// busy timeout instead of failing; WAL lets readers run beside it.
 		db.sql.SetMaxOpenConns(8)
+		db.writer = make(chan struct{}, 1)
 	} else {
 		n := cfg.MaxOpenConns
 		if n <= 0 {
@@ -188,9 +194,12 @@ func (db *DB) Relay() *eventlog.Relay { return db.relay }
 // e-mail and Web Push.
 func (db *DB) Notices() *notification.Outbox { return db.notices }
 
+// sqliteBusy is how long a writer waits for SQLite's lock.
+const sqliteBusy = 10 * time.Second
+
 func sqliteDSN(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", sqliteBusy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -277,6 +286,19 @@ func (db *DB) MigrationVersion(ctx context.Context) (int64, error) {
 // tx runs fn in a transaction. Errors returned by fn roll it back and are
 // returned as they are (domain errors) or translated (database errors).
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.writer != nil {
+		// SQLite takes one writer at a time anyway (transactions begin
+		// IMMEDIATE); waiting for it here leaves the pool's connections to
+		// readers. The wait is bounded as SQLite's busy timeout bounds it.
+		wait, cancel := context.WithTimeout(ctx, sqliteBusy)
+		defer cancel()
+		select {
+		case db.writer <- struct{}{}:
+			defer func() { <-db.writer }()
+		case <-wait.Done():
+			return ecabinet.Errorf(ecabinet.EUNAVAILABLE, "unavailable")
+		}
+	}
 	err := db.gorm.WithContext(ctx).Transaction(fn)
 	return translate(err)
 }
