@@ -45,7 +45,10 @@ func smokeOptions(t *testing.T) load.Options {
 	return load.Options{
 		ServerBin: filepath.Join(bin, "ecabinet"), FloorBin: filepath.Join(bin, "ecabinet-floor"), WorkerBin: filepath.Join(bin, "ecabinet-load"),
 		Workers: 2, PostgresAdmin: pg, RedisURL: testenv.RedisURL(),
-		Clients: 100, Instances: 2, Updates: 10, Rate: 10, Log: testWriter{t},
+		// 50 updates to 100 clients: 5,000 deliveries, so that even the
+		// floor's CPU spans several of /proc's 10 ms clock ticks (at 1,000
+		// it could round to none on a fast machine).
+		Clients: 100, Instances: 2, Updates: 50, Rate: 25, Log: testWriter{t},
 	}
 }
 
