@@ -446,8 +446,12 @@ func TestOnlyRecipientsAnswer(t *testing.T) {
 		if b, err = e.svc.OpenBallot(e.sec, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		paper := answers(b, ecabinet.OptionAgree, "")
-		paper.PaperReason = "Phiếu giấy gửi qua văn thư"
+		// Each request its own input: validation normalises it in place.
+		paper := func() ecabinet.AnswerInput {
+			in := answers(b, ecabinet.OptionAgree, "")
+			in.PaperReason = "Phiếu giấy gửi qua văn thư"
+			return in
+		}
 		type try struct {
 			ctx    context.Context
 			member int64
@@ -459,10 +463,10 @@ func TestOnlyRecipientsAnswer(t *testing.T) {
 		for _, m := range sent[1:] {
 			tries = append(tries, try{act(m), m.MemberID, answers(b, ecabinet.OptionAgree, ""), "", ""})
 		}
-		tries = append(tries, try{e.sec, sent[0].MemberID, paper, "", "paper-0"})
+		tries = append(tries, try{e.sec, sent[0].MemberID, paper(), "", "paper-0"})
 		for _, m := range others {
 			tries = append(tries, try{act(m), m.MemberID, answers(b, ecabinet.OptionAgree, ""), ecabinet.ENOTFOUND, ""})
-			tries = append(tries, try{e.sec, m.MemberID, paper, ecabinet.ENOTENTITLED, fmt.Sprintf("paper-%d", m.MemberID)})
+			tries = append(tries, try{e.sec, m.MemberID, paper(), ecabinet.ENOTENTITLED, fmt.Sprintf("paper-%d", m.MemberID)})
 		}
 		var wg sync.WaitGroup
 		for _, tr := range tries {
