@@ -157,6 +157,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 	a.ballots = store.NewBallotService(a.DB, a.notifier)
 	a.tasks = store.NewTaskService(a.DB, a.notifier)
 	a.bg, a.stopBg = context.WithCancel(context.Background())
+	// A live session's writes that arrive together share a commit.
+	a.DB.EnableGroupCommit(a.bg, 4)
 	if cfg.BallotBatch {
 		a.ballots.EnableBatching(a.bg, 4, 500, 2*time.Millisecond)
 	}

@@ -161,7 +161,7 @@ func (s *MeetingService) agendaChange(ctx context.Context, meetingID int64, edit
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	var out []*ecabinet.AgendaItem
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.writeGrouped(ctx, sessionKey(meetingID), func(tx *Tx) error {
 		row, err := loadMeeting(tx.DB, a, meetingID, true)
 		if err != nil {
 			return err

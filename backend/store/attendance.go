@@ -118,7 +118,7 @@ func (s *MeetingService) SetAttendance(ctx context.Context, meetingID, memberID 
 	var out *ecabinet.Attendance
 	var q ecabinet.Quorum
 	// Serialised on the session's row (locked FOR UPDATE), like every attendance change.
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.writeGrouped(ctx, sessionKey(meetingID), func(tx *Tx) error {
 		row, err := lockAttendance(tx, a, meetingID)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func (s *MeetingService) SetAttendanceBatch(ctx context.Context, meetingID int64
 	}
 	var out []*ecabinet.Attendance
 	var q ecabinet.Quorum
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.writeGrouped(ctx, sessionKey(meetingID), func(tx *Tx) error {
 		row, err := lockAttendance(tx, a, meetingID)
 		if err != nil {
 			return err

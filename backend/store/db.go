@@ -110,6 +110,9 @@ type DB struct {
 	// writes (capacity 1): the others wait here, not on SQLite's lock while
 	// holding a pooled connection, so that reads always find one.
 	writer chan struct{}
+	// group, when enabled, commits a live session's writes that arrive
+	// together in one transaction (writeGrouped).
+	group *group
 }
 
 // Open connects to the database described by cfg. It does not migrate.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Raw runs a query into dest; tests use it to inspect what is stored.
@@ -47,3 +49,12 @@ func (s *VoteService) SecretPending(voteID int64) int {
 
 // FlushSecret writes a vote's batch now and waits until it is written.
 func (s *VoteService) FlushSecret(voteID int64) { s.secret.drain(voteID) }
+
+// GroupQueued is how many grouped writes wait for a group commit worker.
+func (db *DB) GroupQueued() int { return len(db.group.in) }
+
+// Grouped runs fn as a grouped write that first locks the session
+// meetingID; fn gets the transaction it runs in.
+func (db *DB) Grouped(ctx context.Context, meetingID int64, fn func(tx *gorm.DB) error) error {
+	return db.writeGrouped(ctx, sessionKey(meetingID), func(tx *Tx) error { return fn(tx.DB) })
+}

@@ -56,7 +56,7 @@ func (s *MeetingService) speakerChange(ctx context.Context, meetingID, itemID in
 		return nil, ecabinet.Errorf(ecabinet.EFORBIDDEN, "forbidden")
 	}
 	var out []*ecabinet.Speaker
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.writeGrouped(ctx, sessionKey(meetingID), func(tx *Tx) error {
 		row, err := loadMeeting(tx.DB, a, meetingID, true)
 		if err != nil {
 			return err

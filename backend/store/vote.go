@@ -217,7 +217,7 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		return s.castSecret(ctx, a, voteID, voter, option, idemKey)
 	}
 	var out *ecabinet.Vote
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.writeGrouped(ctx, lockKey{table: "votes", id: voteID, member: a.MemberID}, func(tx *Tx) error {
 		hash, err := requestHash("vote", voteID, voter, option)
 		if err != nil {
 			return err
