@@ -77,25 +77,40 @@ func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) 
 	}
 }
 
-// once publishes one batch of the outbox. It claims the rows from the
-// outbox alone (its primary key, in order), then reads their events by
-// primary key: a join of the outbox with the whole events table, planned
-// on a young database without statistics, scanned every event on every
-// pass, and two instances' relays kept PostgreSQL busy doing it.
+// once publishes one batch of the outbox, the oldest rows first: it takes
+// them out of the outbox and reads their events, publishes them, and
+// commits only then, so that rows whose events were not published stay.
+// On PostgreSQL the rows are taken (locked, skipping those another
+// instance's relay holds, deleted) and their events read in one statement;
+// the events are found by primary key (a join of the outbox with the whole
+// events table, planned on a young database without statistics, scanned
+// every event on every pass).
 func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
 	var n int
 	pg := r.db.Dialector.Name() == postgres
 	err := r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		claim := "SELECT event_id FROM event_outbox ORDER BY event_id LIMIT ?"
+		var rows []struct {
+			Row   row `gorm:"embedded"`
+			Epoch string
+		}
+		var err error
 		if pg {
-			claim += " FOR UPDATE SKIP LOCKED"
+			err = tx.Raw(`WITH c AS (DELETE FROM event_outbox WHERE event_id IN
+					(SELECT event_id FROM event_outbox ORDER BY event_id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING event_id)
+				SELECT `+eventColumns+` FROM events e JOIN event_streams s ON s.scope = e.scope
+				WHERE e.id = ANY(ARRAY(SELECT event_id FROM c)) ORDER BY e.id`, claimBatch).Scan(&rows).Error
+		} else {
+			var claimed []int64
+			if err := tx.Raw("SELECT event_id FROM event_outbox ORDER BY event_id LIMIT ?", claimBatch).Scan(&claimed).Error; err != nil || len(claimed) == 0 {
+				return err
+			}
+			if err := tx.Exec("DELETE FROM event_outbox WHERE event_id IN ?", claimed).Error; err != nil {
+				return err
+			}
+			err = tx.Raw("SELECT "+eventColumns+" FROM events e JOIN event_streams s ON s.scope = e.scope WHERE e.id IN ? ORDER BY e.id", claimed).Scan(&rows).Error
 		}
-		var claimed []int64
-		if err := tx.Raw(claim, claimBatch).Scan(&claimed).Error; err != nil {
+		if n = len(rows); err != nil || n == 0 {
 			return err
-		}
-		if len(claimed) == 0 {
-			return nil
 		}
 		if pg {
 			// Removing published rows from the outbox need not wait for
@@ -107,19 +122,6 @@ func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
 				return err
 			}
 		}
-		var rows []struct {
-			Row   row `gorm:"embedded"`
-			Epoch string
-		}
-		if err := tx.Raw("SELECT e.id, e.scope, e.seq, e.type, e.payload, e.min_clearance, e.audience, e.recipients, e.created_at, s.epoch "+
-			"FROM events e JOIN event_streams s ON s.scope = e.scope WHERE e.id IN ? ORDER BY e.id", claimed).Scan(&rows).Error; err != nil {
-			return err
-		}
-		n = len(rows)
-		if n == 0 {
-			return nil
-		}
-		ids := make([]int64, n)
 		msgs := make([]bus.Message, n)
 		for i := range rows {
 			r := &rows[i].Row
@@ -127,12 +129,15 @@ func (r *Relay) once(ctx context.Context, pub Publisher) (int, error) {
 			if err != nil {
 				return err
 			}
-			msgs[i], ids[i] = bus.Message{Channel: r.Scope, Data: data}, r.ID
+			msgs[i] = bus.Message{Channel: r.Scope, Data: data}
 		}
 		if err := pub.PublishAll(ctx, msgs); err != nil {
 			return fmt.Errorf("publish %d events from %s#%d: %w", n, rows[0].Row.Scope, rows[0].Row.Seq, err)
 		}
-		return tx.Exec("DELETE FROM event_outbox WHERE event_id IN ?", ids).Error
+		return nil
 	})
 	return n, err
 }
+
+// eventColumns are what a relay pass reads of an event (e) and its stream (s).
+const eventColumns = "e.id, e.scope, e.seq, e.type, e.payload, e.min_clearance, e.audience, e.recipients, e.created_at, s.epoch"
