@@ -243,16 +243,18 @@ func (s *VoteService) cast(ctx context.Context, voteID, forMember int64, option,
 		if !slices.Contains(ent, voter) {
 			return ecabinet.Errorf(ecabinet.ENOTENTITLED, "vote.not_entitled")
 		}
-		body, err := s.db.findBody(ctx, tx.DB, a.BodyID)
+		// Read on the transaction's own context: a grouped write shares it
+		// (a request that goes away must not end the others' statements).
+		settings, err := bodySettings(tx.DB, a.BodyID)
 		if err != nil {
 			return err
 		}
 		if forMember != 0 {
-			if err := s.checkDeputy(tx, row.MeetingID, forMember, body.Settings); err != nil {
+			if err := s.checkDeputy(tx, row.MeetingID, forMember, settings); err != nil {
 				return err
 			}
 		}
-		if err := s.record(tx, row, voter, a.MemberID, option, body.Settings); err != nil {
+		if err := s.record(tx, row, voter, a.MemberID, option, settings); err != nil {
 			return err
 		}
 		if err := tx.markProgress(progressVote, row.ID); err != nil {
