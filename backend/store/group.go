@@ -11,11 +11,11 @@ import (
 
 // Group commit: the writes of a live session (agenda, attendance, the
 // speaking queue, votes cast) that arrive while earlier ones are being
-// written share one transaction and one commit. All of a body's writes
-// append to its audit chain, whose head each transaction holds from its
-// audit entries to its commit: one commit per write made a body's writes
-// queue one disk flush each behind that lock. A group takes the lock and
-// flushes once for all its writes.
+// written share one transaction and one commit. A session's writes take
+// its row (and votes cast their body's audit chain) until they commit, so
+// writes that arrive together, as when every tablet checks in as the
+// session opens, each waited for the disk flush of the commit before
+// them; a group waits for one flush for all its writes.
 //
 // Each write runs as it would alone (the same function, the same locks and
 // checks, in arrival order per lock key), inside a savepoint: a write that
