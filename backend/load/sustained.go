@@ -34,23 +34,24 @@ func runStep(ctx context.Context, o *Options, s *setup, rate float64, dur time.D
 // between the last step that passed and the one that failed (×1.22: a
 // ×1.5 grid cannot tell 0.67× of another run's rate from 1×), then holds
 // the best rate that passed.
-func sustained(ctx context.Context, o *Options, s *setup, profile string) (best, hold *step, steps []*step, err error) {
+func sustained(ctx context.Context, o *Options, s *setup, profile string) (hold *step, steps []*step, err error) {
+	var last *step // the last step that passed
 	for rate := o.StartRate; rate <= o.MaxRate; rate *= 1.5 {
 		st, err := runStep(ctx, o, s, rate, o.Step)
 		if err != nil {
-			return nil, nil, steps, err
+			return nil, steps, err
 		}
 		steps = append(steps, st)
 		if !st.OK {
-			if best != nil {
-				if st, err = runStep(ctx, o, s, best.Rate*math.Sqrt(1.5), o.Step); err != nil {
-					return nil, nil, steps, err
+			if last != nil {
+				if st, err = runStep(ctx, o, s, last.Rate*math.Sqrt(1.5), o.Step); err != nil {
+					return nil, steps, err
 				}
 				steps = append(steps, st)
 			}
 			break
 		}
-		best = st
+		last = st
 	}
 	var passed []float64
 	for _, st := range steps {
@@ -58,16 +59,8 @@ func sustained(ctx context.Context, o *Options, s *setup, profile string) (best,
 			passed = append(passed, st.Rate)
 		}
 	}
-	if len(passed) == 0 {
-		return nil, nil, steps, nil
-	}
 	slices.Sort(passed)
 	slices.Reverse(passed)
-	for _, st := range steps {
-		if st.Rate == passed[0] {
-			best = st
-		}
-	}
 	// The best rate must hold for o.Hold; if it does not, each lower rate
 	// that passed in turn (at most four tries).
 	for tries, rate := range passed[:min(4, len(passed))] {
@@ -80,10 +73,10 @@ func sustained(ctx context.Context, o *Options, s *setup, profile string) (best,
 			<-prof
 		}
 		if err != nil || hold.OK {
-			return best, hold, steps, err
+			return hold, steps, err
 		}
 	}
-	return best, hold, steps, nil
+	return hold, steps, nil
 }
 
 // W2: sustained rate over many sessions.
@@ -98,7 +91,7 @@ func w2(ctx context.Context, o *Options) (*Result, error) {
 		s.close()
 		return r, fmt.Errorf("%d connections failed: %v", s.connect.Failed, s.connect.Errors)
 	}
-	_, cab, cabSteps, err := sustained(ctx, o, s, "W2-ecabinet")
+	cab, cabSteps, err := sustained(ctx, o, s, "W2-ecabinet")
 	s.close()
 	if err != nil {
 		return r, err
@@ -107,7 +100,7 @@ func w2(ctx context.Context, o *Options) (*Result, error) {
 	if err != nil {
 		return r, err
 	}
-	_, fl, flSteps, err := sustained(ctx, o, f, "")
+	fl, flSteps, err := sustained(ctx, o, f, "")
 	f.close()
 	if err != nil {
 		return r, err
