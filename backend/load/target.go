@@ -262,6 +262,21 @@ type pubStats struct {
 	OK, Failed uint64
 	Err        string
 	Elapsed    time.Duration // from the first scheduled update to the last answer
+	Start      time.Time     // when the first update was due
+	// Late is, for each second of the run, the longest an update due in
+	// it waited for its answer: the write path's stalls, by time.
+	Late []time.Duration
+}
+
+// stalls lists the seconds of the run whose slowest answer took over limit.
+func (p *pubStats) stalls(limit time.Duration) string {
+	var b strings.Builder
+	for sec, d := range p.Late {
+		if d > limit {
+			fmt.Fprintf(&b, " %s+%ds:%.0fms", p.Start.UTC().Format("15:04:05"), sec, ms(d))
+		}
+	}
+	return b.String()
 }
 
 // run publishes updates at rate (per second, round robin over meetings),
@@ -271,7 +286,9 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 	var st pubStats
 	var ok, failed atomic.Uint64
 	var errMu sync.Mutex
+	var lateMu sync.Mutex
 	chans := make([]chan time.Time, len(meetings))
+	st.Start = time.Now()
 	var wg sync.WaitGroup
 	for i := range meetings {
 		chans[i] = make(chan time.Time, 100000)
@@ -279,7 +296,16 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 		go func() {
 			defer wg.Done()
 			for at := range chans[i] {
-				if err := t.publish(ctx, meetings[i], at, i); err != nil {
+				err := t.publish(ctx, meetings[i], at, i)
+				late := time.Since(at)
+				lateMu.Lock()
+				sec := int(at.Sub(st.Start) / time.Second)
+				for len(st.Late) <= sec {
+					st.Late = append(st.Late, 0)
+				}
+				st.Late[sec] = max(st.Late[sec], late)
+				lateMu.Unlock()
+				if err != nil {
 					failed.Add(1)
 					errMu.Lock()
 					st.Err = err.Error()
@@ -290,7 +316,7 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 			}
 		}()
 	}
-	t0 := time.Now()
+	t0 := st.Start
 	interval := time.Duration(float64(time.Second) / rate)
 	for k := 0; ; k++ {
 		due := t0.Add(time.Duration(k) * interval)

@@ -91,3 +91,50 @@ func TestRelayPublishesEveryCommittedEvent(t *testing.T) {
 		}
 	})
 }
+
+// The relay reclaims the outbox rows it deleted on PostgreSQL: a pass takes
+// the oldest rows first, so without it every pass reads the index entries
+// of every row deleted since autovacuum last came by (at most once a
+// minute), and passes grow slower for as long as updates keep coming.
+func TestRelayReclaimsTheOutbox(t *testing.T) {
+	db := openStore(t, store.Postgres)
+	f := newFixture(t, db)
+	ctx := context.Background()
+	const n = 2500
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"INSERT INTO event_streams (scope, body_id, epoch, last_seq) VALUES ('test:outbox', ?, 'e1', ?)", []any{f.body.ID, n}},
+		{"INSERT INTO events (scope, seq, type, payload, created_at) SELECT 'test:outbox', g, 'test', '{}', now() FROM generate_series(1, ?) g", []any{n}},
+		{"INSERT INTO event_outbox (event_id) SELECT id FROM events WHERE scope = 'test:outbox'", nil},
+	} {
+		if err := db.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub := &flakyPublisher{got: map[string][]int64{}}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { db.Relay().Run(rctx, pub, 20*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	// The outbox's dead rows, and how often it was vacuumed other than by
+	// autovacuum (which comes at most once a minute).
+	type stats struct{ NDeadTup, VacuumCount int64 }
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var st []stats
+		if err := db.Raw(ctx, "SELECT n_dead_tup, vacuum_count FROM pg_stat_user_tables WHERE relname = 'event_outbox'", &st); err != nil || len(st) != 1 {
+			t.Fatal(st, err)
+		}
+		if pub.count() == n && st[0].VacuumCount > 0 && st[0].NDeadTup == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d events published; the outbox holds %d dead rows and was vacuumed %d times, want 0 and more than 0",
+				pub.count(), n, st[0].NDeadTup, st[0].VacuumCount)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
