@@ -189,6 +189,33 @@ func processCPU(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * time.Second / clockTicks, nil
 }
 
+// machineCPU reads the machine's busy and total CPU time (all cores, in
+// clock ticks) from the first line of /proc/stat.
+func machineCPU() (busy, total int64, err error) {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := bytes.Cut(raw, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("unexpected /proc/stat")
+	}
+	// user nice system idle iowait irq softirq steal (guest time is in
+	// user and nice already).
+	for i, v := range f[1:9] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("unexpected /proc/stat")
+		}
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total, nil
+}
+
 // RSS is the process's resident memory in bytes (VmRSS).
 func (s *Server) RSS() (int64, error) { return processMemory(s.Pid(), "VmRSS:") }
 

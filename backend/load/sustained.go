@@ -25,9 +25,9 @@ func runStep(ctx context.Context, o *Options, s *setup, rate float64, dur time.D
 	}
 	st := &step{Rate: rate, B: b, Delivered: float64(b.Events) / dur.Seconds()}
 	st.OK = b.Latency.Quantile(0.99) <= o.P99Limit && b.Gaps == 0 && b.Behind == 0 && b.Events >= b.Expected && b.Published.Failed == 0 && b.Expected > 0
-	o.logf("%s %.0f updates/s: %.0f deliveries/s, p99 %.1f ms (from event time %.1f ms), gaps %d, behind %d, failed %d → ok=%v; answers slower than the limit, by second:%s",
-		s.t.name(), rate, st.Delivered, ms(b.Latency.Quantile(0.99)), ms(b.FromEvent.Quantile(0.99)), b.Gaps, b.Behind, b.Published.Failed, st.OK,
-		b.Published.stalls(o.P99Limit))
+	o.logf("%s %.0f updates/s: %.0f deliveries/s, p99 %.1f ms (from event time %.1f ms), gaps %d, behind %d, failed %d, machine %.0f%% busy → ok=%v; answers slower than the limit, by second:%s",
+		s.t.name(), rate, st.Delivered, ms(b.Latency.Quantile(0.99)), ms(b.FromEvent.Quantile(0.99)), b.Gaps, b.Behind, b.Published.Failed,
+		100*b.MachineBusy, st.OK, b.Published.stalls(o.P99Limit))
 	return st, nil
 }
 

@@ -288,10 +288,15 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 	var errMu sync.Mutex
 	var lateMu sync.Mutex
 	chans := make([]chan time.Time, len(meetings))
-	st.Start = time.Now()
+	// Each meeting's queue holds every update the run can send it, so the
+	// schedule never waits for a publisher.
+	total := count
+	if count <= 0 {
+		total = int(rate*dur.Seconds()) + 1
+	}
 	var wg sync.WaitGroup
 	for i := range meetings {
-		chans[i] = make(chan time.Time, 100000)
+		chans[i] = make(chan time.Time, total/len(meetings)+1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -316,6 +321,9 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 			}
 		}()
 	}
+	// The run's clock starts once its publishers are ready (a send on a
+	// channel orders this before every publisher's read of st.Start).
+	st.Start = time.Now()
 	t0 := st.Start
 	interval := time.Duration(float64(time.Second) / rate)
 	for k := 0; ; k++ {

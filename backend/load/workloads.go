@@ -106,6 +106,9 @@ type broadcast struct {
 	FromEvent  *Histogram    // from the event's time (set in the writing transaction)
 	CPU        time.Duration // of the server processes
 	Window     time.Duration // publishing and draining
+	// MachineBusy is the share of the machine's CPU time (every process,
+	// clients and database included) that was busy over the window.
+	MachineBusy float64
 }
 
 func (b *broadcast) share() float64 {
@@ -161,6 +164,7 @@ func measure(ctx context.Context, t *target, p *pool, meetings []Meeting, perMee
 		return nil, err
 	}
 	cpu0 := cpuOf(t.servers)
+	busy0, total0, _ := machineCPU()
 	t0 := time.Now()
 	b := &broadcast{Clients: len(meetings) * perMeeting}
 	b.Published = t.run(ctx, meetings, rate, count, dur)
@@ -176,6 +180,9 @@ func measure(ctx context.Context, t *target, p *pool, meetings []Meeting, perMee
 	}
 	b.Window = time.Since(t0)
 	b.CPU = cpuOf(t.servers) - cpu0
+	if busy1, total1, err := machineCPU(); err == nil && total1 > total0 {
+		b.MachineBusy = float64(busy1-busy0) / float64(total1-total0)
+	}
 	st, h, fe, err := p.stats2()
 	if err != nil {
 		return nil, err
