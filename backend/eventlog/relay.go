@@ -94,7 +94,9 @@ func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) 
 
 // reclaim vacuums the outbox on PostgreSQL once vacuumAfter rows were
 // deleted from it (see vacuumAfter). SKIP_LOCKED: another instance's relay
-// vacuuming it at the same moment does the work for both.
+// vacuuming it at the same moment does the work for both. TRUNCATE false:
+// giving the empty pages back would lock the outbox against every writer
+// appending an event meanwhile; the pages are reused instead.
 func (r *Relay) reclaim(ctx context.Context, deleted int) {
 	if r.db.Dialector.Name() != postgres {
 		return
@@ -105,7 +107,7 @@ func (r *Relay) reclaim(ctx context.Context, deleted int) {
 	r.deleted = 0
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := r.db.WithContext(ctx).Exec("VACUUM (SKIP_LOCKED) event_outbox").Error; err != nil && ctx.Err() == nil {
+	if err := r.db.WithContext(ctx).Exec("VACUUM (SKIP_LOCKED, TRUNCATE false) event_outbox").Error; err != nil && ctx.Err() == nil {
 		r.log.Warn("relay: vacuuming the outbox failed", "err", err)
 	}
 }
