@@ -69,6 +69,7 @@ type Conn struct {
 	queue   []entry
 	writing bool      // under qmu: a writer runs
 	ended   bool      // under qmu: the handler is returning; no writer may start
+	beat    uint8     // under hub.mu: the slice of the heartbeat period it is pinged in
 	closeAs *closeMsg // under qmu: the close the writer is to send
 	writers sync.WaitGroup
 	pending atomic.Int32
@@ -163,6 +164,7 @@ func (h *Hub) serve(ws socket, actor ecabinet.Actor, tokenHash string) {
 		return
 	}
 	h.conns[c] = struct{}{}
+	c.beat, h.nextBeat = h.nextBeat, (h.nextBeat+1)%heartbeatSlices
 	h.handlers.Add(1)
 	h.mu.Unlock()
 	h.opts.Metrics.Connections.Inc()

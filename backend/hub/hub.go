@@ -91,6 +91,8 @@ type Hub struct {
 
 	mu       sync.Mutex
 	conns    map[*Conn]struct{}
+	nextBeat uint8 // under mu: the heartbeat slice of the next connection
+	beat     uint8 // under mu: the slice the next heartbeat pings
 	draining atomic.Bool
 	handlers sync.WaitGroup
 }
@@ -163,7 +165,7 @@ func (h *Hub) Start(ctx context.Context, b bus.Bus) error {
 	}
 	go h.runOps()
 	go h.dispatch()
-	go h.every(h.opts.Heartbeat, h.heartbeat)
+	go h.every(max(h.opts.Heartbeat/heartbeatSlices, time.Millisecond), h.heartbeat)
 	go h.every(h.opts.WriteTimeout/4, h.watchWrites)
 	if h.opts.SignIns != nil {
 		go h.every(h.opts.SignInCheck, h.checkSignIns)
@@ -196,11 +198,28 @@ func (h *Hub) every(period time.Duration, fn func()) {
 	}
 }
 
-// heartbeat pings every connection, for all of them at once (no ticker per
-// connection); a client that does not answer is closed by its reader's
-// deadline, twice the heartbeat.
+// heartbeatSlices is how many parts of the heartbeat period the hub's
+// pings are spread over. Pinging every connection at once started a writer
+// and a write for each of thousands of sockets in the same moment, every
+// period: deliveries and requests that came then waited (W2 saw a second of
+// 300–800 ms answers every 25 s, at a third of the machine's CPU).
+const heartbeatSlices = 25
+
+// heartbeat pings the connections of the next slice (no ticker per
+// connection); each connection is pinged once per heartbeat period, and a
+// client that does not answer is closed by its reader's deadline, twice
+// the period. Called by one goroutine at a time.
 func (h *Hub) heartbeat() {
-	for _, c := range h.connections() {
+	h.mu.Lock()
+	due := make([]*Conn, 0, len(h.conns)/heartbeatSlices+1)
+	for c := range h.conns {
+		if c.beat == h.beat {
+			due = append(due, c)
+		}
+	}
+	h.beat = (h.beat + 1) % heartbeatSlices
+	h.mu.Unlock()
+	for _, c := range due {
 		c.enqueue(entry{kind: pingFrame})
 	}
 }

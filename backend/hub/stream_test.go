@@ -406,3 +406,50 @@ func TestStuckWriteIsClosed(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// The hub pings its connections a slice at a time, each once per heartbeat
+// period: pinging thousands of sockets in one moment held up every
+// delivery and request that came then, once a period.
+func TestHeartbeatIsSpreadOverItsPeriod(t *testing.T) {
+	h := testHub(t, newMemLog(), Options{Heartbeat: time.Hour}) // the test beats
+	member := ecabinet.Actor{MemberID: 7, BodyID: 1, Role: ecabinet.RoleMember, Clearance: ecabinet.ClassNone}
+	const n = 2 * heartbeatSlices
+	socks := make([]*fakeSocket, n)
+	for i := range socks {
+		socks[i] = newFakeSocket(16)
+		defer socks[i].Close()
+		go h.serve(socks[i], member, "token")
+		<-socks[i].wire // hello: registered
+	}
+	pings := func() (total int32, most int32) {
+		for _, s := range socks {
+			p := s.pings.Load()
+			total += p
+			most = max(most, p)
+		}
+		return total, most
+	}
+	// settled waits until want pings were written (writers are goroutines).
+	settled := func(want int32) {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			total, most := pings()
+			if total == want && most <= 1 {
+				time.Sleep(20 * time.Millisecond) // and no more come
+				if again, _ := pings(); again == want {
+					return
+				}
+			}
+			if total > want || most > 1 || time.Now().After(deadline) {
+				t.Fatalf("%d pings (at most %d to one connection), want %d, one each at most", total, most, want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	h.heartbeat()
+	settled(n / heartbeatSlices)
+	for range heartbeatSlices - 1 {
+		h.heartbeat()
+	}
+	settled(n) // a whole period: every connection once
+}
