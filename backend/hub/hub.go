@@ -202,7 +202,7 @@ func (h *Hub) every(period time.Duration, fn func()) {
 // pings are spread over. Pinging every connection at once started a writer
 // and a write for each of thousands of sockets in the same moment, every
 // period: deliveries and requests that came then waited (W2 saw a second of
-// 300–800 ms answers every 25 s, at a third of the machine's CPU).
+// 300–800 ms answers every 25 s with the machine a quarter to half busy).
 const heartbeatSlices = 25
 
 // heartbeat pings the connections of the next slice (no ticker per
