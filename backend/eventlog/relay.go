@@ -20,7 +20,7 @@ type Publisher interface {
 // claimBatch is the most outbox rows one relay pass publishes.
 const claimBatch = 500
 
-// vacuumAfter is how many outbox rows a relay deletes on PostgreSQL before
+// VacuumAfter is how many outbox rows a relay deletes on PostgreSQL before
 // it vacuums the outbox. Every row of the outbox is deleted seconds after
 // it was written, and a pass takes the oldest rows first: it reads the
 // outbox's index from its low end, across the entries of every row deleted
@@ -29,7 +29,7 @@ const claimBatch = 500
 // updates every pass read more: 150 buffers a pass on average over a
 // minute of 228 updates a second. A vacuum of a table of a few pages takes
 // milliseconds.
-const vacuumAfter = 2000
+const VacuumAfter = 2000
 
 // Relay publishes committed events from the outbox to the bus.
 type Relay struct {
@@ -92,8 +92,8 @@ func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) 
 	}
 }
 
-// reclaim vacuums the outbox on PostgreSQL once vacuumAfter rows were
-// deleted from it (see vacuumAfter). SKIP_LOCKED: another instance's relay
+// reclaim vacuums the outbox on PostgreSQL once VacuumAfter rows were
+// deleted from it (see VacuumAfter). SKIP_LOCKED: another instance's relay
 // vacuuming it at the same moment does the work for both. TRUNCATE false:
 // giving the empty pages back would lock the outbox against every writer
 // appending an event meanwhile; the pages are reused instead.
@@ -101,7 +101,7 @@ func (r *Relay) reclaim(ctx context.Context, deleted int) {
 	if r.db.Dialector.Name() != postgres {
 		return
 	}
-	if r.deleted += deleted; r.deleted < vacuumAfter {
+	if r.deleted += deleted; r.deleted < VacuumAfter {
 		return
 	}
 	r.deleted = 0

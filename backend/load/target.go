@@ -285,8 +285,7 @@ func (p *pubStats) stalls(limit time.Duration) string {
 func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, count int, dur time.Duration) pubStats {
 	var st pubStats
 	var ok, failed atomic.Uint64
-	var errMu sync.Mutex
-	var lateMu sync.Mutex
+	var mu sync.Mutex // st.Err, st.Late
 	chans := make([]chan time.Time, len(meetings))
 	// Each meeting's queue holds every update the run can send it, so the
 	// schedule never waits for a publisher.
@@ -303,18 +302,18 @@ func (t *target) run(ctx context.Context, meetings []Meeting, rate float64, coun
 			for at := range chans[i] {
 				err := t.publish(ctx, meetings[i], at, i)
 				late := time.Since(at)
-				lateMu.Lock()
+				mu.Lock()
 				sec := int(at.Sub(st.Start) / time.Second)
 				for len(st.Late) <= sec {
 					st.Late = append(st.Late, 0)
 				}
 				st.Late[sec] = max(st.Late[sec], late)
-				lateMu.Unlock()
+				if err != nil {
+					st.Err = err.Error()
+				}
+				mu.Unlock()
 				if err != nil {
 					failed.Add(1)
-					errMu.Lock()
-					st.Err = err.Error()
-					errMu.Unlock()
 					continue
 				}
 				ok.Add(1)

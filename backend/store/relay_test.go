@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/backend/bus"
 	"github.com/ecabinet/ecabinet/backend/ecabinet"
+	"github.com/ecabinet/ecabinet/backend/eventlog"
 	"github.com/ecabinet/ecabinet/backend/store"
 )
 
@@ -100,7 +101,9 @@ func TestRelayReclaimsTheOutbox(t *testing.T) {
 	db := openStore(t, store.Postgres)
 	f := newFixture(t, db)
 	ctx := context.Background()
-	const n = 2500
+	// Exactly what the relay deletes before it vacuums: every row it
+	// deleted is then dead when the vacuum runs, and none after it.
+	const n = eventlog.VacuumAfter
 	for _, q := range []struct {
 		sql  string
 		args []any
