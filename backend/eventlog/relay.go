@@ -78,10 +78,11 @@ func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) 
 			backoff = min(backoff*2, 10*time.Second)
 			continue
 		}
-		r.reclaim(ctx, n)
+		r.deleted += n
 		if n == claimBatch {
 			continue // more waiting
 		}
+		r.reclaim(ctx)
 		backoff = interval
 		select {
 		case <-ctx.Done():
@@ -93,15 +94,15 @@ func (r *Relay) Run(ctx context.Context, pub Publisher, interval time.Duration) 
 }
 
 // reclaim vacuums the outbox on PostgreSQL once VacuumAfter rows were
-// deleted from it (see VacuumAfter). SKIP_LOCKED: another instance's relay
+// deleted from it (see VacuumAfter). It is called only when a pass found
+// the outbox drained: a backlog (after a bus outage, millions of rows) is
+// published first, instead of vacuumed every 2,000 rows, each vacuum
+// reading the whole backlog's index. SKIP_LOCKED: another instance's relay
 // vacuuming it at the same moment does the work for both. TRUNCATE false:
 // giving the empty pages back would lock the outbox against every writer
 // appending an event meanwhile; the pages are reused instead.
-func (r *Relay) reclaim(ctx context.Context, deleted int) {
-	if r.db.Dialector.Name() != postgres {
-		return
-	}
-	if r.deleted += deleted; r.deleted < VacuumAfter {
+func (r *Relay) reclaim(ctx context.Context) {
+	if r.deleted < VacuumAfter || r.db.Dialector.Name() != postgres {
 		return
 	}
 	r.deleted = 0
